@@ -1,0 +1,41 @@
+# The two commands of the README:
+#   make generate   create .venv, install the generator and the generated client, regenerate generated/
+#   make test       install what the tests need (Python extras, Prism from npm) and run everything
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: generate test check typecheck bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml generated/pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e generated
+	touch $(STAMP)
+
+install: $(STAMP)
+
+generate: $(STAMP)
+	$(BIN)/python -m generator generate
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+check: $(STAMP)
+	$(BIN)/python -m generator generate --check
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict generated/cloudforce_one_events
+
+test: $(STAMP) node_modules/.package-lock.json check typecheck
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache

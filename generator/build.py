@@ -1,0 +1,194 @@
+"""Bundled spec + config -> :class:`~generator.ir.Api`. The IR's single entry point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import __version__
+from generator.config import AuthConfig, Config
+from generator.diagnostics import Diagnostics, GenerationError
+from generator.escape import one_line
+from generator.ir import Api, Operation, Resource, Security, TypeRef
+from generator.loader import LoadedSpec
+from generator.models import finalize, usage
+from generator.naming import NameRegistry, class_name, method_name, module_name, snake
+from generator.operations import OperationBuilder, RawOperation, collect
+from generator.schemas import SchemaBuilder
+from generator.typeexpr import helpers_used
+
+
+def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, package_name: str | None = None) -> Api:
+    document = spec.document
+    info = document.get("info") or {}
+    title = str(info.get("title") or "API")
+    package = package_name or config.package_name or module_name(title)
+    if not package.isidentifier():
+        raise GenerationError.at(config.location("package", "name"), f"package name {package!r} is not a Python identifier")
+    raw_ops = collect(document, config, spec.locate)
+
+    tree: dict[tuple[str, ...], list[RawOperation]] = {}
+    for raw in raw_ops:
+        for depth in range(1, len(raw.resource_path)):
+            tree.setdefault(raw.resource_path[:depth], [])
+        tree.setdefault(raw.resource_path, []).append(raw)
+
+    class_names: dict[tuple[str, ...], str] = {}
+    registry = NameRegistry()
+    for path in sorted(tree):
+        base, _ = registry.claim(class_name(" ".join(path)), class_name(" ".join(path) + " api"), case_insensitive=True)
+        class_names[path] = base
+    taken = set()
+    for base in class_names.values():
+        taken |= {f"{base}Resource", f"Async{base}Resource", f"{base}ResourceWithRawResponse", f"Async{base}ResourceWithRawResponse"}
+    schemas = SchemaBuilder(spec, diagnostics, taken)
+    schemas.register_components()
+    builder = OperationBuilder(schemas, config)
+
+    operations: dict[tuple[str, ...], list[Operation]] = {}
+    member_names: dict[tuple[str, ...], NameRegistry] = {}
+    for path in sorted(tree):
+        member_names[path] = NameRegistry({"with_raw_response", "with_streaming_response"})
+        for child in sorted(tree):
+            if len(child) == len(path) + 1 and child[: len(path)] == path:
+                member_names[path].claim(method_name(child[-1]))
+    for raw in raw_ops:
+        names = member_names[raw.resource_path]
+        py, numbered = names.claim(method_name(raw.py_name), method_name(raw.operation_id), method_name(f"{raw.method} {raw.operation_id}"))
+        if numbered:
+            diagnostics.warn(spec.locate(raw.pointer), f"method name for {raw.operation_id!r} numbered as {py!r}")
+        op = builder.build(raw, py, class_names[raw.resource_path])
+        for extra in (op.pagination.method if op.pagination else None, op.bulk.method if op.bulk else None):
+            if extra and not names.claim(extra)[0] == extra:
+                raise GenerationError.at(config.location("pagination" if op.pagination else "bulk"), f"method name {extra!r} is already used in {'.'.join(raw.resource_path)}")
+        operations.setdefault(raw.resource_path, []).append(op)
+
+    roots: list[tuple[TypeRef, str]] = []
+    for ops in operations.values():
+        for op in ops:
+            roots.extend((p.type, "request") for p in op.params)
+            if op.body is not None:
+                roots.append((op.body.type, "request"))
+            if op.response is not None and op.response.type is not None:
+                roots.append((op.response.type, "response"))
+            roots.extend((e.type, "response") for e in op.error_responses if e.type is not None)
+    models, modules = finalize(schemas.drafts, usage(schemas.drafts, roots))
+
+    module_of = {m.name: m.module for m in models}
+    tag_docs = {str(t.get("name")): str(t.get("description") or "") for t in document.get("tags") or [] if isinstance(t, dict)}
+    module_registry = NameRegistry({"__init__"})
+
+    def make(path: tuple[str, ...]) -> Resource:
+        children = [make(child) for child in sorted(tree) if len(child) == len(path) + 1 and child[: len(path)] == path]
+        ops = operations.get(path, [])
+        doc = config.resource_docs.get(".".join(path)) or next(
+            (tag_docs[t] for op in ops for t in op.tags if tag_docs.get(t)), ""
+        )
+        module, _ = module_registry.claim(module_name("_".join(path)), module_name("_".join(path) + "_resource"), case_insensitive=True)
+        model_imports, helpers = _resource_imports(ops, module_of)
+        return Resource(
+            model_imports=model_imports,
+            helpers=helpers,
+            attr=method_name(path[-1]),
+            path=path,
+            class_name=class_names[path] + "Resource",
+            module=module,
+            doc=doc or f"Operations on {' '.join(path)}.",
+            operations=tuple(ops),
+            children=tuple(children),
+        )
+
+    resources = tuple(make(path) for path in sorted(tree) if len(path) == 1)
+    bulk = None
+    for resource in [r for top in resources for r in top.walk()]:
+        for op in resource.operations:
+            if op.bulk is not None:
+                bulk = (resource, op)
+    auth = config.auth if config.path else _default_auth(package)
+    return Api(
+        title=title,
+        version=str(info.get("version") or ""),
+        description=str(info.get("description") or "").strip(),
+        openapi_version=spec.openapi_version,
+        package=package,
+        distribution=config.distribution or package.replace("_", "-"),
+        package_version=config.version,
+        package_description=config.description or one_line(title + " client"),
+        base_url=_base_url(document),
+        spec_name=spec.path.name,
+        spec_sha256=spec.sha256,
+        generator_version=__version__,
+        resources=resources,
+        models=tuple(models),
+        model_modules=tuple(modules),
+        path_defaults=tuple(sorted(config.path_defaults.items())),
+        env={
+            "api_token": auth.api_token_env,
+            "api_email": auth.api_email_env,
+            "api_key": auth.api_key_env,
+            "account_id": auth.account_id_env,
+            "base_url": auth.base_url_env,
+        },
+        security=_security(document),
+        bulk=bulk,
+    )
+
+
+def _resource_imports(
+    ops: list[Operation], module_of: dict[str, str]
+) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], frozenset[str]]:
+    """Which models and helpers a resource module imports."""
+    by_module: dict[str, set[str]] = {}
+    helpers: set[str] = set()
+    for op in ops:
+        for name in op.model_names:
+            by_module.setdefault(module_of[name], set()).add(name)
+        texts = [p.annotation for p in op.params] + [op.return_annotation, op.response_type_expr]
+        if op.body is not None:
+            texts.append(op.body.type_expr)
+        if op.pagination is not None:
+            texts.append(op.pagination.item_annotation)
+            helpers.add("PageIterator")
+        for text in texts:
+            helpers |= helpers_used(text)
+        if any(not p.required and not p.default_from_client for p in op.params):
+            helpers.add("NotGiven")
+        if op.deprecated:
+            helpers.add("deprecated")
+    imports = tuple((m, tuple(sorted(names))) for m, names in sorted(by_module.items()))
+    return imports, frozenset(helpers)
+
+
+def _default_auth(package: str) -> AuthConfig:
+    prefix = snake(package).upper()
+    return AuthConfig(
+        api_token_env=f"{prefix}_API_TOKEN",
+        api_email_env=f"{prefix}_API_EMAIL",
+        api_key_env=f"{prefix}_API_KEY",
+        account_id_env=f"{prefix}_ACCOUNT_ID",
+        base_url_env=f"{prefix}_BASE_URL",
+    )
+
+
+def _base_url(document: dict[str, Any]) -> str:
+    servers = document.get("servers") or []
+    if not servers or not isinstance(servers[0], dict):
+        return ""
+    url = str(servers[0].get("url") or "")
+    for name, variable in (servers[0].get("variables") or {}).items():
+        if isinstance(variable, dict) and "default" in variable:
+            url = url.replace("{" + name + "}", str(variable["default"]))
+    return url.rstrip("/")
+
+
+def _security(document: dict[str, Any]) -> Security:
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    bearer = False
+    headers: list[tuple[str, str]] = []
+    for name, scheme in schemes.items():
+        if not isinstance(scheme, dict):
+            continue
+        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+            bearer = True
+        if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+            headers.append((str(name), str(scheme.get("name"))))
+    return Security(bearer=bearer or not headers, api_key_headers=tuple(headers))

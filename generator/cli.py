@@ -1,0 +1,87 @@
+"""Command line: ``python -m generator [generate] [options]``.
+
+Exit status: 0 success; 1 ``--check`` found drift (or ``diff --fail-on-breaking``
+found a breaking change); 2 bad input, with ``PATH:LINE: /pointer: message`` and no
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.diagnostics import GenerationError
+from generator.pipeline import Options, generate
+
+DEFAULT_SPEC = Path("spec/cloudforce-one-events.yaml")
+DEFAULT_CONFIG = Path("spec/codegen.toml")
+DEFAULT_OUT = Path("generated")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description="Generate the Python client from an OpenAPI document.")
+    sub = parser.add_subparsers(dest="command")
+    gen = sub.add_parser("generate", help="generate the client (the default command)")
+    gen.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help=f"OpenAPI document (default: {DEFAULT_SPEC})")
+    gen.add_argument("--config", type=Path, default=None, help=f"generator settings (default: {DEFAULT_CONFIG} when --spec is the default)")
+    gen.add_argument("--no-config", action="store_true", help="ignore any config file; derive every name from the spec")
+    gen.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT})")
+    gen.add_argument("--templates", type=Path, default=None, help="directory of templates that override the built-in ones file by file")
+    gen.add_argument("--package-name", default=None, help="import name of the generated package")
+    gen.add_argument("--check", action="store_true", help="compare with --out instead of writing; exit 1 when they differ")
+    gen.add_argument("--fail-on-warning", action="store_true", help="treat warnings as errors")
+    gen.add_argument("--allow-external-refs", action="store_true", help="allow $refs to files outside the spec's folder")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-"):
+        argv.insert(0, "generate")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        return _generate(args)
+    parser.print_help()
+    return 2
+
+
+def _generate(args: argparse.Namespace) -> int:
+    config = args.config
+    if config is None and not args.no_config and args.spec == DEFAULT_SPEC and DEFAULT_CONFIG.exists():
+        config = DEFAULT_CONFIG
+    if args.templates is not None and not args.templates.is_dir():
+        print(f"{args.templates}: /: templates directory not found", file=sys.stderr)
+        return 2
+    options = Options(
+        spec=args.spec,
+        config=None if args.no_config else config,
+        out=args.out,
+        templates=args.templates,
+        package_name=args.package_name,
+        allow_external_refs=args.allow_external_refs,
+    )
+    try:
+        result = generate(options, check=args.check)
+    except GenerationError as exc:
+        for diagnostic in exc.diagnostics:
+            print(str(diagnostic), file=sys.stderr)
+        return 2
+    for warning in result.warnings:
+        print(str(warning), file=sys.stderr)
+    if result.warnings and args.fail_on_warning:
+        print(f"{len(result.warnings)} warning(s) and --fail-on-warning: nothing written", file=sys.stderr)
+        return 2
+    if args.check:
+        assert result.drift is not None
+        if result.drift.clean:
+            print(f"{args.out}: up to date ({len(result.files)} files)")
+            return 0
+        print(f"{args.out} differs from what the spec and templates produce:", file=sys.stderr)
+        print(result.drift.report(args.out), file=sys.stderr)
+        print("run `python -m generator generate` and commit the result", file=sys.stderr)
+        return 1
+    ops = len(result.api.operations())
+    print(f"generated {len(result.files)} files into {args.out} ({ops} operations, {len(result.api.models)} models)")
+    return 0

@@ -1,0 +1,183 @@
+"""The generator's settings (``spec/codegen.toml``): names, envelope, auth, pagination.
+
+Everything is optional: with no config file the generator derives the package name
+from the document's title, resources from each operation's first tag and method
+names from the operationId.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import GenerationError, Location
+
+
+@dataclass(frozen=True)
+class PaginationConfig:
+    operation_id: str
+    method: str = "list_all"
+    page_param: str = "page"
+    size_param: str = "pageSize"
+    items: str = ""
+    total_pages: str = ""
+    total_count: str = ""
+    default_page_size: int = 100
+
+
+@dataclass(frozen=True)
+class BulkConfig:
+    operation_id: str
+    items_field: str
+    method: str = "bulk_create_all"
+    default_chunk_size: int = 500
+    max_chunk_size: int = 1000
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    api_token_env: str = "API_TOKEN"
+    api_email_env: str = "API_EMAIL"
+    api_key_env: str = "API_KEY"
+    account_id_env: str = "ACCOUNT_ID"
+    base_url_env: str = "BASE_URL"
+
+
+@dataclass(frozen=True)
+class EnvelopeConfig:
+    success: str = "success"
+    result: str = "result"
+    errors: str = "errors"
+    messages: str = "messages"
+    result_info: str = "result_info"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str | None = None
+    text: str = ""
+    package_name: str | None = None
+    distribution: str | None = None
+    version: str = "0.1.0"
+    pin_version: bool = False
+    description: str | None = None
+    path_defaults: dict[str, str] = field(default_factory=dict)
+    auth: AuthConfig = AuthConfig()
+    envelope: EnvelopeConfig = EnvelopeConfig()
+    resource_docs: dict[str, str] = field(default_factory=dict)
+    operations: dict[str, str] = field(default_factory=dict)
+    pagination: dict[str, PaginationConfig] = field(default_factory=dict)
+    bulk: BulkConfig | None = None
+    renames: dict[str, str] = field(default_factory=dict)
+
+    def location(self, *keys: str) -> Location:
+        """Where a key is written in the config file (best effort line lookup)."""
+        pointer = "/" + "/".join(keys)
+        line = None
+        if self.text and keys:
+            rx = re.compile(rf"^\s*\"?{re.escape(keys[-1])}\"?\s*=", re.M)
+            match = rx.search(self.text)
+            if match is None:
+                match = re.search(rf"^\[.*{re.escape(keys[-1])}.*\]", self.text, re.M)
+            if match is not None:
+                line = self.text.count("\n", 0, match.start()) + 1
+        return Location(self.path or "<config>", pointer, line)
+
+
+_METHOD_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+
+_KNOWN = {
+    "package": {"name", "distribution", "version", "pin_version", "description"},
+    "client": {"path_defaults"},
+    "auth": set(AuthConfig.__dataclass_fields__),
+    "envelope": set(EnvelopeConfig.__dataclass_fields__),
+    "resources": None,
+    "operations": None,
+    "pagination": None,
+    "bulk": {"operation", "items_field", "method", "default_chunk_size", "max_chunk_size"},
+    "renames": None,
+}
+
+
+def load_config(path: Path | None, display: str | None = None) -> Config:
+    if path is None:
+        return Config()
+    display = display or path.name
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise GenerationError.at(Location(display), f"cannot read config: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        if line is None:
+            m = re.search(r"line (\d+)", str(exc))
+            line = int(m.group(1)) if m else None
+        raise GenerationError.at(Location(display, "/", line), f"invalid TOML: {exc}") from None
+    base = Config(path=display, text=text)
+    for section, value in data.items():
+        if section not in _KNOWN:
+            raise GenerationError.at(base.location(section), f"unknown config section [{section}]")
+        allowed = _KNOWN[section]
+        if allowed is not None and isinstance(value, dict):
+            for key in value:
+                if key not in allowed:
+                    raise GenerationError.at(base.location(section, key), f"unknown key {key!r} in [{section}]")
+    try:
+        return _parse(data, base)
+    except (TypeError, ValueError) as exc:
+        raise GenerationError.at(Location(display), f"invalid config: {exc}") from None
+
+
+def _expect(value: Any, kind: type, where: Location, what: str) -> Any:
+    if not isinstance(value, kind):
+        raise GenerationError.at(where, f"{what} must be a {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _parse(data: dict[str, Any], base: Config) -> Config:
+    package = data.get("package", {})
+    operations: dict[str, str] = {}
+    for op_id, target in data.get("operations", {}).items():
+        where = base.location("operations", op_id)
+        _expect(target, str, where, f"operations.{op_id}")
+        if not _METHOD_PATH.match(target):
+            raise GenerationError.at(where, f"{target!r} is not of the form 'resource[.sub].method'")
+        operations[op_id] = target
+    pagination = {}
+    for op_id, table in data.get("pagination", {}).items():
+        where = base.location("pagination", op_id)
+        _expect(table, dict, where, f"pagination.{op_id}")
+        unknown = set(table) - set(PaginationConfig.__dataclass_fields__)
+        if unknown:
+            raise GenerationError.at(where, f"unknown keys in [pagination.{op_id}]: {', '.join(sorted(unknown))}")
+        pagination[op_id] = PaginationConfig(operation_id=op_id, **table)
+    bulk = None
+    if "bulk" in data:
+        table = dict(data["bulk"])
+        where = base.location("bulk")
+        if "operation" not in table or "items_field" not in table:
+            raise GenerationError.at(where, "[bulk] needs 'operation' and 'items_field'")
+        bulk = BulkConfig(operation_id=table.pop("operation"), **table)
+    client = data.get("client", {})
+    return Config(
+        path=base.path,
+        text=base.text,
+        package_name=package.get("name"),
+        distribution=package.get("distribution"),
+        version=str(package.get("version", "0.1.0")),
+        pin_version=bool(package.get("pin_version", False)),
+        description=package.get("description"),
+        path_defaults=dict(client.get("path_defaults", {})),
+        auth=AuthConfig(**data.get("auth", {})),
+        envelope=EnvelopeConfig(**data.get("envelope", {})),
+        resource_docs={str(k): str(v) for k, v in data.get("resources", {}).items()},
+        operations=operations,
+        pagination=pagination,
+        bulk=bulk,
+        renames={str(k): str(v) for k, v in data.get("renames", {}).items()},
+    )

@@ -1,0 +1,55 @@
+"""The only way a string from the spec reaches generated code.
+
+Two renderings, both registered as Jinja filters: :func:`py_literal` turns any JSON
+value into a Python literal (strings via ``repr``, which always yields a valid,
+inert literal), and :func:`docstring` makes text safe inside a triple-quoted
+docstring. Neither lets spec text close a string, start code or a Jinja construct.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+
+
+def py_literal(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return f'float("{value}")'
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(py_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items()) + "}"
+    return repr(str(value))
+
+
+def docstring(text: str) -> str:
+    """Text for use between triple double quotes: backslashes doubled, quotes broken up,
+    control characters made visible, trailing whitespace and a trailing quote avoided."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\\", "\\\\")
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}", text)
+    text = text.replace('"""', '\\"\\"\\"')
+    lines = [line.rstrip() for line in text.strip().split("\n")]
+    text = "\n".join(lines)
+    if text.endswith('"'):
+        text += " "
+    return text
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    """A single line of plain text (for headers and summaries)."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = flat[: limit - 3].rstrip() + "..."
+    return flat

@@ -1,0 +1,280 @@
+"""The intermediate representation: everything the templates need, already decided.
+
+Plain frozen dataclasses. :mod:`generator.build` creates them from a bundled spec;
+templates only format them. Python names, annotations, defaults and import lists
+are computed by the builder so that the templates contain no naming or typing
+decisions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+TypeKind = Literal[
+    "str", "int", "float", "bool", "datetime", "date", "bytes", "any", "none",
+    "model", "alias", "literal", "list", "dict", "union",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Constraints:
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A Python type, structurally: enough to render annotations and to make sample values.
+
+    ``name`` is the class or alias name for ``model``/``alias``; ``args`` are the item
+    type (list), the value type (dict) or the members (union); ``values`` the allowed
+    values of a ``literal``. ``format`` and ``constraints`` come from the schema.
+    """
+
+    kind: TypeKind
+    name: str | None = None
+    args: tuple[TypeRef, ...] = ()
+    values: tuple[Any, ...] = ()
+    nullable: bool = False
+    format: str | None = None
+    constraints: Constraints = Constraints()
+    example: Any = None
+    has_example: bool = False
+    discriminator: str | None = None
+    pointer: str = ""
+
+    def models(self) -> set[str]:
+        """Names of every generated model or alias this type mentions."""
+        found: set[str] = set()
+        if self.kind in ("model", "alias") and self.name:
+            found.add(self.name)
+        for arg in self.args:
+            found |= arg.models()
+        return found
+
+
+@dataclass(frozen=True)
+class Field:
+    py_name: str
+    wire_name: str
+    type: TypeRef
+    annotation: str
+    required: bool
+    default: str | None  # Python source of the default, None when required
+    doc: str
+    deprecated: bool = False
+    read_only: bool = False
+    write_only: bool = False
+
+
+@dataclass(frozen=True)
+class Model:
+    """A generated type: a pydantic model (``object``), or a type alias for an enum,
+    union or other non-object schema (``alias``)."""
+
+    kind: Literal["object", "alias"]
+    name: str
+    module: str
+    doc: str
+    pointer: str
+    fields: tuple[Field, ...] = ()
+    annotation: str = ""  # the aliased type, for kind == "alias"
+    alias_type: TypeRef | None = None
+    extra: Literal["allow", "forbid", "ignore"] = "allow"
+    extra_annotation: str | None = None  # typed additionalProperties
+    usage: frozenset[str] = frozenset()  # "request" / "response"
+    deps: tuple[str, ...] = ()  # names of models this one refers to
+    recursive: bool = False
+
+
+@dataclass(frozen=True)
+class ModelModule:
+    """One module of ``models/``: a strongly connected component of the schema graph."""
+
+    name: str
+    models: tuple[Model, ...]
+    imports: tuple[tuple[str, tuple[str, ...]], ...]  # (module, names) of other model modules
+    needs_rebuild: bool
+    uses: frozenset[str]  # typing helpers needed: "Any", "Literal", "datetime", ...
+
+
+@dataclass(frozen=True)
+class Param:
+    py_name: str
+    wire_name: str
+    location: Literal["path", "query", "header", "cookie", "body"]
+    type: TypeRef
+    annotation: str  # as a keyword argument, including "| NotGiven" when optional
+    required: bool
+    doc: str
+    default_from_client: str | None = None  # client attribute that fills it (account_id)
+    json_encoded: bool = False
+    style: str = "form"
+    explode: bool = True
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Body:
+    """A JSON request body. ``flattened`` bodies become keyword arguments (``params``);
+    otherwise the method takes the whole body as ``param``."""
+
+    type: TypeRef
+    type_expr: str  # the Python expression passed as Endpoint.body_type
+    required: bool
+    content_type: str
+    flattened: bool
+    doc: str
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str
+    description: str
+    type: TypeRef | None
+    annotation: str
+
+
+@dataclass(frozen=True)
+class Pagination:
+    method: str
+    page_param: str
+    size_param: str
+    items_path: str
+    total_pages_path: str
+    total_count_path: str
+    default_page_size: int
+    item_annotation: str
+    page_py: str  # Python name of the page parameter (omitted from list_all)
+
+
+@dataclass(frozen=True)
+class Bulk:
+    method: str
+    items_field: str  # wire name in the body
+    items_param: str  # Python name of the items keyword
+    item_annotation: str
+    item_type_expr: str
+    default_chunk_size: int
+    max_chunk_size: int
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    py_name: str
+    const_name: str  # module-level Endpoint constant
+    http_method: str
+    path: str  # template with wire-name placeholders
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[Param, ...]  # keyword arguments in signature order (body fields included)
+    body: Body | None
+    response: Response | None  # the success response the method returns
+    success_codes: tuple[int, ...]
+    error_responses: tuple[Response, ...]
+    return_annotation: str
+    response_type_expr: str  # Python expression passed as Endpoint.response_type
+    unwrap_envelope: bool
+    deprecated: bool
+    deprecation_message: str
+    pagination: Pagination | None
+    bulk: Bulk | None
+    pointer: str
+    security: tuple[tuple[str, ...], ...]
+    model_names: frozenset[str]
+
+    @property
+    def path_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "path")
+
+    @property
+    def query_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "query")
+
+    @property
+    def header_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location in ("header", "cookie"))
+
+    @property
+    def body_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "body")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A group of operations reached as ``client.<attr>``; may nest (``client.events.raw``)."""
+
+    attr: str  # attribute name on the parent
+    path: tuple[str, ...]  # ("events", "raw")
+    class_name: str  # "EventsRaw"
+    module: str  # module under resources/
+    doc: str
+    operations: tuple[Operation, ...]
+    children: tuple[Resource, ...]
+    model_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (models module, names)
+    helpers: frozenset[str] = frozenset()  # typing/runtime names the module needs
+
+    def walk(self) -> list[Resource]:
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+    @property
+    def model_names(self) -> frozenset[str]:
+        names: set[str] = set()
+        for op in self.operations:
+            names |= op.model_names
+        return frozenset(names)
+
+
+@dataclass(frozen=True)
+class Security:
+    bearer: bool
+    api_key_headers: tuple[tuple[str, str], ...]  # (scheme name, header name)
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str  # the document's info.version
+    description: str
+    openapi_version: str
+    package: str
+    distribution: str
+    package_version: str
+    package_description: str
+    base_url: str
+    spec_name: str
+    spec_sha256: str
+    generator_version: str
+    resources: tuple[Resource, ...]
+    models: tuple[Model, ...]
+    model_modules: tuple[ModelModule, ...]
+    path_defaults: tuple[tuple[str, str], ...]  # (path param wire name, client attribute)
+    env: dict[str, str] = field(default_factory=dict)
+    security: Security = Security(True, ())
+    bulk: tuple[Resource, Operation] | None = None
+
+    def all_resources(self) -> list[Resource]:
+        out: list[Resource] = []
+        for r in self.resources:
+            out.extend(r.walk())
+        return out
+
+    def operations(self) -> list[Operation]:
+        return [op for r in self.all_resources() for op in r.operations]
+
+    @property
+    def model_module_of(self) -> dict[str, str]:
+        return {m.name: m.module for m in self.models}

@@ -1,0 +1,176 @@
+"""Python names for things in a spec: decided here, once, and unit-tested here.
+
+* ``snake`` / ``pascal`` split any wire name (camelCase, kebab-case, spaces, slashes,
+  unicode) into words; non-identifier characters become word breaks.
+* Names that would not be valid or safe Python are escaped with a trailing
+  underscore (keywords, names that shadow what generated code needs) or a leading
+  letter (names starting with a digit).
+* Collisions are resolved by context (a prefix naming where the thing comes from),
+  never by numbering; :class:`NameRegistry` numbers only as a last resort and says so.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+_WORD_BOUNDARY = re.compile(
+    r"""
+    [A-Z]+(?=[A-Z][a-z0-9])   # an acronym before a capitalised word: "HTTPServer" -> HTTP
+    | [A-Z]?[a-z]+[0-9]*      # a capitalised or lower-case word, digits attached
+    | [A-Z]+[0-9]*            # an acronym
+    | [0-9]+                  # a number
+    """,
+    re.X,
+)
+
+# Names generated code itself relies on inside model and resource classes.
+_PYDANTIC_RESERVED = {
+    name
+    for name in (
+        "copy dict json parse_obj parse_raw parse_file schema schema_json construct validate "
+        "update_forward_refs fields model_config model_fields model_computed_fields "
+        "model_extra model_fields_set model_construct model_copy model_dump model_dump_json "
+        "model_json_schema model_parametrized_name model_post_init model_rebuild "
+        "model_validate model_validate_json model_validate_strings"
+    ).split()
+}
+_TYPE_NAMES = {
+    "str", "int", "float", "bool", "bytes", "list", "dict", "object", "type", "date",
+    "datetime", "Any", "Literal", "Optional", "Union", "Sequence", "Mapping", "None",
+}  # fmt: skip
+RESERVED_PARAMS = {"self", "options", "timeout", "extra_headers", "extra_query", "extra_body", "retry_unsafe"}
+
+
+def words(name: str) -> list[str]:
+    """Split a wire name into lower-case words; unicode letters are transliterated or dropped."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    parts: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", text):
+        parts.extend(m.group(0).lower() for m in _WORD_BOUNDARY.finditer(chunk))
+    return parts
+
+
+def snake(name: str) -> str:
+    """``datasetId`` -> ``dataset_id``; ``X-Auth-Key`` -> ``x_auth_key``; never empty."""
+    result = "_".join(words(name))
+    if not result:
+        result = "value"
+    if result[0].isdigit():
+        result = "n" + result
+    return result
+
+
+def pascal(name: str) -> str:
+    """``threat events`` -> ``ThreatEvents``; acronyms keep their initial only: ``HTTPServer`` -> ``HttpServer``."""
+    result = "".join(w[:1].upper() + w[1:] for w in words(name))
+    if not result:
+        result = "Model"
+    if result[0].isdigit():
+        result = "N" + result
+    return result
+
+
+def constant(name: str) -> str:
+    return snake(name).upper()
+
+
+def escape_keyword(name: str) -> str:
+    if keyword.iskeyword(name) or name == "_":
+        return name + "_"
+    return name
+
+
+def field_name(wire: str) -> str:
+    """Attribute name of a model field."""
+    name = escape_keyword(snake(wire))
+    if name in _PYDANTIC_RESERVED or name.startswith("model_"):
+        name += "_"
+    return name
+
+
+def param_name(wire: str) -> str:
+    """Keyword-argument name of an endpoint method."""
+    name = escape_keyword(snake(wire))
+    if name in RESERVED_PARAMS:
+        name += "_"
+    return name
+
+
+def method_name(name: str) -> str:
+    result = escape_keyword(snake(name))
+    if result in RESERVED_PARAMS or result.startswith("with_") or result in _PYDANTIC_RESERVED:
+        result += "_"
+    return result
+
+
+def module_name(name: str) -> str:
+    return escape_keyword(snake(name))
+
+
+def class_name(name: str) -> str:
+    result = pascal(name)
+    if keyword.iskeyword(result) or result in _TYPE_NAMES or result in {"BaseModel", "Field", "ConfigDict"}:
+        result += "Model"
+    return result
+
+
+_IRREGULAR = {"aliases": "alias", "statuses": "status", "indices": "index"}
+
+
+def singular(word: str) -> str:
+    """A best-effort singular of an English plural, used to name array items."""
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        return _IRREGULAR[lower]
+    if lower.endswith("ies") and len(word) > 3:
+        return word[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")) and len(word) > 1:
+        return word[:-1]
+    return word
+
+
+def item_name(parent: str, prop: str) -> str:
+    """Class name for the items of array property ``prop`` of ``parent``."""
+    parts = words(prop)
+    if not parts:
+        return parent + "Item"
+    singled = singular(parts[-1])
+    if singled == parts[-1]:
+        return class_name(parent + " " + " ".join(parts) + " item")
+    return class_name(parent + " " + " ".join([*parts[:-1], singled]))
+
+
+class NameRegistry:
+    """Hands out unique names within one namespace, deterministically.
+
+    ``claim(preferred, *alternatives)`` returns the first free candidate; the
+    alternatives are contextual (longer, more specific) names. Only when all are
+    taken does it number, and it reports that so the caller can warn.
+    """
+
+    def __init__(self, taken: set[str] | None = None) -> None:
+        self.taken: set[str] = set(taken or ())
+        self.folded: set[str] = {t.lower() for t in self.taken}
+
+    def claim(self, preferred: str, *alternatives: str, case_insensitive: bool = False) -> tuple[str, bool]:
+        for candidate in (preferred, *alternatives):
+            if self._free(candidate, case_insensitive):
+                self._take(candidate)
+                return candidate, False
+        base = alternatives[-1] if alternatives else preferred
+        n = 2
+        while not self._free(f"{base}{n}", case_insensitive):
+            n += 1
+        self._take(f"{base}{n}")
+        return f"{base}{n}", True
+
+    def _free(self, name: str, case_insensitive: bool) -> bool:
+        return name not in self.taken and not (case_insensitive and name.lower() in self.folded)
+
+    def _take(self, name: str) -> None:
+        self.taken.add(name)
+        self.folded.add(name.lower())

@@ -1,0 +1,93 @@
+"""Python annotations for IR types: the one place that maps a TypeRef to source text."""
+
+from __future__ import annotations
+
+import re
+
+from generator.escape import py_literal
+from generator.ir import TypeRef
+
+_SCALARS = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "datetime": "datetime",
+    "date": "date",
+    "bytes": "bytes",
+    "any": "Any",
+    "none": "None",
+}
+
+
+def annotation(t: TypeRef, *, open_enums: bool = False, request: bool = False, quote: frozenset[str] = frozenset()) -> str:
+    """Render ``t``.
+
+    ``open_enums``: literal types also accept any value of their base type, so a value
+    the API adds later does not break parsing (used for response models).
+    ``request``: the looser input form of an argument: a model may be given as a
+    mapping, sequences and mappings need not be lists and dicts, datetimes may be ISO
+    strings. ``quote``: names that must be written as forward references.
+    """
+    text = _render(t, open_enums, request, quote)
+    if t.nullable and t.kind not in ("none", "any"):
+        text = f"{text} | None"
+    return text
+
+
+def _render(t: TypeRef, open_enums: bool, request: bool, quote: frozenset[str]) -> str:
+    kind = t.kind
+    if kind in _SCALARS:
+        if request and kind in ("datetime", "date"):
+            return f"{_SCALARS[kind]} | str"
+        return _SCALARS[kind]
+    if kind in ("model", "alias"):
+        assert t.name is not None
+        name = f'"{t.name}"' if t.name in quote else t.name
+        if request and kind == "model":
+            return f"{name} | Mapping[str, Any]"
+        return name
+    if kind == "literal":
+        text = "Literal[" + ", ".join(py_literal(v) for v in t.values) + "]"
+        if open_enums:
+            bases = sorted({_literal_base(v) for v in t.values})
+            text = " | ".join([text, *bases])
+        return text
+    if kind == "list":
+        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote)
+        return f"Sequence[{inner}]" if request else f"list[{inner}]"
+    if kind == "dict":
+        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote)
+        return f"Mapping[str, {inner}]" if request else f"dict[str, {inner}]"
+    if kind == "union":
+        members: list[str] = []
+        for arg in t.args:
+            rendered = annotation(arg, open_enums=open_enums, request=request, quote=quote)
+            if rendered not in members:
+                members.append(rendered)
+        text = " | ".join(members)
+        if t.discriminator and not request:
+            return f"Annotated[{text}, Field(discriminator={py_literal(t.discriminator)})]"
+        return text
+    raise AssertionError(f"unknown type kind {kind}")
+
+
+def _literal_base(value: object) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if value is None:
+        return "None"
+    return "str"
+
+
+_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_HELPER = re.compile(r"\b(Any|Literal|Annotated|Sequence|Mapping|datetime|date|Field)\b")
+
+
+def helpers_used(text: str) -> set[str]:
+    """Which typing helpers an annotation needs imported (string literals ignored)."""
+    return set(_HELPER.findall(_STRING_LITERAL.sub("''", text)))
