@@ -32,6 +32,15 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--check", action="store_true", help="compare with --out instead of writing; exit 1 when they differ")
     gen.add_argument("--fail-on-warning", action="store_true", help="treat warnings as errors")
     gen.add_argument("--allow-external-refs", action="store_true", help="allow $refs to files outside the spec's folder")
+    diff = sub.add_parser("diff", help="report what changed between two specs, with verdicts")
+    diff.add_argument("old", type=Path, help="the previous OpenAPI document")
+    diff.add_argument("new", type=Path, help="the changed OpenAPI document")
+    diff.add_argument("--config", type=Path, default=None, help=f"default: {DEFAULT_CONFIG}")
+    diff.add_argument("--no-config", action="store_true", help="ignore any config file")
+    diff.add_argument("--old-config", type=Path, default=None, help="config of OLD's client")
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when a change breaks")
+    diff.add_argument("--allow-external-refs", action="store_true", help="allow outside $refs")
     return parser
 
 
@@ -43,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "generate":
         return _generate(args)
+    if args.command == "diff":
+        return _diff(args)
     parser.print_help()
     return 2
 
@@ -63,16 +74,13 @@ def _generate(args: argparse.Namespace) -> int:
         allow_external_refs=args.allow_external_refs,
     )
     try:
-        result = generate(options, check=args.check)
+        result = generate(options, check=args.check, fail_on_warning=args.fail_on_warning)
     except GenerationError as exc:
         for diagnostic in exc.diagnostics:
             print(str(diagnostic), file=sys.stderr)
         return 2
     for warning in result.warnings:
         print(str(warning), file=sys.stderr)
-    if result.warnings and args.fail_on_warning:
-        print(f"{len(result.warnings)} warning(s) and --fail-on-warning: nothing written", file=sys.stderr)
-        return 2
     if args.check:
         assert result.drift is not None
         if result.drift.clean:
@@ -84,4 +92,29 @@ def _generate(args: argparse.Namespace) -> int:
         return 1
     ops = len(result.api.operations())
     print(f"generated {len(result.files)} files into {args.out} ({ops} operations, {len(result.api.models)} models)")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from generator.diff import diff_specs, render
+
+    config = None if args.no_config else args.config
+    if config is None and not args.no_config and DEFAULT_CONFIG.exists():
+        config = DEFAULT_CONFIG
+    try:
+        report = diff_specs(
+            args.old,
+            args.new,
+            config,
+            old_config=args.old_config,
+            allow_external_refs=args.allow_external_refs,
+        )
+    except GenerationError as exc:
+        for diagnostic in exc.diagnostics:
+            print(str(diagnostic), file=sys.stderr)
+        return 2
+    sys.stdout.write(render(report, args.format))
+    if args.fail_on_breaking and report.breaking:
+        print(f"{len(report.breaking)} breaking change(s) and --fail-on-breaking", file=sys.stderr)
+        return 1
     return 0

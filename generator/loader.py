@@ -68,8 +68,12 @@ def resolve_pointer(document: JSON, pointer: str) -> JSON:
 # --------------------------------------------------------------------------- reading
 
 
-class _SpecYamlLoader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as strings."""
+# libyaml's parser when available (several times faster); the constructor is the same safe one
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecYamlLoader(_SafeBase):  # type: ignore[valid-type,misc]
+    """Safe loader that leaves timestamps as strings."""
 
 
 _SpecYamlLoader.yaml_implicit_resolvers = {
@@ -299,8 +303,13 @@ def _iter_refs(
 ) -> Iterator[tuple[list[str | int], dict[str, JSON]]]:
     """Every object holding a ``$ref`` string, with its path, in document order."""
     stack: list[tuple[JSON, list[str | int]]] = [(node, path)]
+    visited: set[int] = set()  # YAML aliases share objects: visit each once
     while stack:
         current, where = stack.pop()
+        if isinstance(current, (dict, list)):
+            if id(current) in visited:
+                continue
+            visited.add(id(current))
         if isinstance(current, dict):
             ref = current.get("$ref")
             if isinstance(ref, str):
@@ -352,7 +361,7 @@ class _Bundler:
                 f"$ref leaves the spec's folder ({self.base}); pass --allow-external-refs to permit it",
             )
         try:
-            display = str(resolved.relative_to(self.base.parent))
+            display = (Path(self.root.display).parent / resolved.relative_to(self.base)).as_posix()
         except ValueError:
             display = str(resolved)
         if not resolved.is_file():
@@ -511,7 +520,9 @@ def validate_openapi(document: JSON, sources: SourceMap) -> str:
                 continue
             seen.add(text)
             problems.append((pointer, message))
-        # the deepest pointer is the most precise report; keep a few for context
+        # report the most precise places: drop a problem whose pointer encloses another's
+        pointers = {p for p, _ in problems}
+        problems = [(p, m) for p, m in problems if not any(o != p and o.startswith(p + "/") for o in pointers)]
         problems.sort(key=lambda p: (-p[0].count("/"), p[0]))
         from generator.diagnostics import Diagnostic, Level
 

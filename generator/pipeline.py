@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -10,8 +11,9 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import build_api
+from generator.changelog import plan_release
 from generator.config import load_config
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostic, Diagnostics, GenerationError, Level, Location
 from generator.ir import Api
 from generator.loader import load_spec
 from generator.render import RenderedFile, Renderer
@@ -43,15 +45,22 @@ def render_all(options: Options, formatter: Callable[[str, str], str] | None = N
     spec = load_spec(options.spec, allow_outside=options.allow_external_refs, display=_display(options.spec))
     config = load_config(options.config, display=_display(options.config) if options.config else None)
     api = build_api(spec, config, diagnostics, package_name=options.package_name)
+    release = plan_release(options.out, spec, api, config, package_name=options.package_name, allow_external_refs=options.allow_external_refs)
+    api = dataclasses.replace(api, package_version=release.version)
     files = Renderer(api, overlay=options.templates, formatter=formatter).render()
     files.append(_spec_copy(options.spec, spec.raw))
+    files.extend(release.files)
     files.append(_manifest(api, files))
     files.sort(key=lambda f: f.path)
     return api, files, diagnostics
 
 
-def generate(options: Options, *, check: bool = False, before_swap: object = None) -> Result:
+def generate(options: Options, *, check: bool = False, fail_on_warning: bool = False, before_swap: object = None) -> Result:
     api, files, diagnostics = render_all(options)
+    if fail_on_warning and diagnostics.items:
+        raise GenerationError(
+            [*diagnostics.items, Diagnostic(Level.ERROR, Location(_display(options.spec)), f"{len(diagnostics)} warning(s) and --fail-on-warning: nothing written")]
+        )
     if check:
         return Result(api, files, diagnostics, compare(options.out, files))
     write_atomically(options.out, files, before_swap=before_swap)

@@ -1,0 +1,139 @@
+"""Every bad input exits 2 with `PATH:LINE: /pointer: message`, no traceback, nothing written.
+
+The messages are pinned as snapshots in tests/snapshots/errors/ (`make snapshots` rewrites them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import CliResult, minimal_spec
+
+OP = {"get": {"operationId": "listPets", "responses": {"200": {"description": "ok"}}}}
+
+CASES: dict[str, Callable[[Path], list[str]]] = {}
+
+
+def case(name: str) -> Callable[[Callable[[Path], list[str]]], Callable[[Path], list[str]]]:
+    def register(fn: Callable[[Path], list[str]]) -> Callable[[Path], list[str]]:
+        CASES[name] = fn
+        return fn
+
+    return register
+
+
+def _dump(path: Path, doc: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+@case("unreadable_file")
+def _(tmp: Path) -> list[str]:
+    return ["--spec", str(tmp / "missing.yaml")]
+
+
+@case("yaml_syntax_error")
+def _(tmp: Path) -> list[str]:
+    spec = tmp / "openapi.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1\npaths: {}\n")
+    return ["--spec", str(spec)]
+
+
+@case("json_syntax_error")
+def _(tmp: Path) -> list[str]:
+    spec = tmp / "openapi.json"
+    spec.write_text('{\n  "openapi": "3.1.0",\n  "info": {"title": "T",, "version": "1"}\n}\n')
+    return ["--spec", str(spec)]
+
+
+@case("not_openapi")
+def _(tmp: Path) -> list[str]:
+    return ["--spec", str(_dump(tmp / "openapi.yaml", {"swagger": "2.0", "info": {}}))]
+
+
+@case("rejected_by_openapi_pydantic")
+def _(tmp: Path) -> list[str]:
+    doc = minimal_spec(paths={"/pets": {"get": {"operationId": "x", "responses": {"200": {"description": 5}}}}})
+    return ["--spec", str(_dump(tmp / "openapi.yaml", doc))]
+
+
+@case("missing_ref_target")
+def _(tmp: Path) -> list[str]:
+    doc = minimal_spec(components={"schemas": {"Pet": {"type": "object", "properties": {"owner": {"$ref": "#/components/schemas/Owner"}}}}})
+    return ["--spec", str(_dump(tmp / "openapi.yaml", doc))]
+
+
+@case("missing_ref_file")
+def _(tmp: Path) -> list[str]:
+    doc = minimal_spec(components={"schemas": {"Pet": {"$ref": "pet.yaml#/Pet"}}})
+    return ["--spec", str(_dump(tmp / "openapi.yaml", doc))]
+
+
+@case("ref_leaves_folder")
+def _(tmp: Path) -> list[str]:
+    _dump(tmp / "secret.yaml", {"X": {"type": "string"}})
+    doc = minimal_spec(components={"schemas": {"Pet": {"$ref": "../secret.yaml#/X"}}})
+    return ["--spec", str(_dump(tmp / "api" / "openapi.yaml", doc))]
+
+
+@case("duplicate_operation_id")
+def _(tmp: Path) -> list[str]:
+    doc = minimal_spec(paths={"/pets": OP, "/cats": OP})
+    return ["--spec", str(_dump(tmp / "openapi.yaml", doc))]
+
+
+@case("config_names_unknown_operation")
+def _(tmp: Path) -> list[str]:
+    spec = _dump(tmp / "openapi.yaml", minimal_spec(paths={"/pets": OP}))
+    config = tmp / "codegen.toml"
+    config.write_text('[operations]\nlistPets = "pets.list"\ngetPet = "pets.get"\n')
+    return ["--spec", str(spec), "--config", str(config)]
+
+
+@case("config_syntax_error")
+def _(tmp: Path) -> list[str]:
+    spec = _dump(tmp / "openapi.yaml", minimal_spec(paths={"/pets": OP}))
+    config = tmp / "codegen.toml"
+    config.write_text('[operations]\nlistPets = "pets.list\n')
+    return ["--spec", str(spec), "--config", str(config)]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_exits_2_with_location_and_writes_nothing(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[[list[str]], CliResult], snapshot: Callable[[str, str], None]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier generation")
+    args = CASES[name](tmp_path)
+    result = cli(["generate", *args, "--out", str(out)])
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err
+    first = result.err.splitlines()[0]
+    path, _, rest = first.partition(": ")
+    assert path and rest.startswith("/"), first  # PATH[:LINE]: /json/pointer: message
+    assert (out / "keep.txt").read_text() == "earlier generation"
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    snapshot(f"errors/{name}.txt", result.err.replace(str(tmp_path), "<tmp>"))
+
+
+def test_warnings_are_fatal_with_fail_on_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[[list[str]], CliResult]) -> None:
+    monkeypatch.chdir(tmp_path)
+    doc = minimal_spec(
+        paths={"/pets": {"get": {"operationId": "listPets", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "prefixItems": [{"type": "string"}]}}}}}}}}
+    )
+    spec = _dump(tmp_path / "openapi.yaml", doc)
+    out = tmp_path / "out"
+    ok = cli(["generate", "--spec", str(spec), "--out", str(out)])
+    assert ok.code == 0, ok.err
+    assert "warning: tuple-typed array" in ok.err
+    assert "/paths/~1pets/get/responses/200/content/application~1json/schema" in ok.err
+    strict = cli(["generate", "--spec", str(spec), "--out", str(tmp_path / "strict"), "--fail-on-warning"])
+    assert strict.code == 2
+    assert not (tmp_path / "strict").exists()

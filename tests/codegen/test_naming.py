@@ -1,0 +1,87 @@
+"""Naming is decided once, in generator.naming: these tests pin the rules."""
+
+import keyword
+
+import pytest
+
+from generator.naming import NameRegistry, class_name, field_name, item_name, method_name, param_name, singular, snake
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        ("datasetId", "dataset_id"),
+        ("pageSize", "page_size"),
+        ("originCountryISOAlpha3", "origin_country_iso_alpha3"),
+        ("X-Auth-Key", "x_auth_key"),
+        ("HTTPServer", "http_server"),
+        ("post_DOSEventCreateBulkWithRelationships", "post_dos_event_create_bulk_with_relationships"),
+        ("revert-do", "revert_do"),
+        ("list pets / by owner", "list_pets_by_owner"),
+        ("ümlaut name", "umlaut_name"),
+        ("123abc", "n123_abc"),
+        ("", "value"),
+        ("!!!", "value"),
+    ],
+)
+def test_snake_case_of_wire_names(wire: str, expected: str) -> None:
+    assert snake(wire) == expected
+
+
+@pytest.mark.parametrize("word", ["class", "from", "import", "lambda", "None", "True", "async"])
+def test_keywords_are_escaped_with_a_trailing_underscore(word: str) -> None:
+    assert param_name(word) == snake(word) + ("_" if keyword.iskeyword(snake(word)) else "")
+    assert not keyword.iskeyword(field_name(word))
+
+
+@pytest.mark.parametrize("name", ["json", "copy", "dict", "schema", "model_config", "model_dump", "validate"])
+def test_pydantic_attribute_names_are_escaped_on_fields(name: str) -> None:
+    assert field_name(name) == snake(name) + "_"
+
+
+@pytest.mark.parametrize("name", ["timeout", "extra_headers", "extra_query", "extra_body", "retry_unsafe", "self"])
+def test_parameters_never_shadow_the_request_options(name: str) -> None:
+    assert param_name(name) == name + "_"
+
+
+def test_type_names_are_not_escaped_on_parameters() -> None:
+    # `create(date=...)` is the documented surface; annotations resolve at module level
+    assert param_name("date") == "date"
+    assert param_name("type") == "type"
+
+
+def test_class_names() -> None:
+    assert class_name("threat events") == "ThreatEvents"
+    assert class_name("BaseModel") == "BaseModelModel"
+    assert class_name("1st") == "N1St"
+
+
+def test_method_names_avoid_resource_members() -> None:
+    assert method_name("with_raw_response") == "with_raw_response_"
+    assert method_name("getEventList") == "get_event_list"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("events", "event"), ("aliases", "alias"), ("categories", "category"), ("boxes", "box"), ("status", "status"), ("data", "data")],
+)
+def test_singular(word: str, expected: str) -> None:
+    assert singular(word) == expected
+
+
+def test_item_names_come_from_the_property() -> None:
+    assert item_name("BulkCreateResult", "createdEvents") == "BulkCreateResultCreatedEvent"
+    assert item_name("Upload", "data") == "UploadDataItem"
+
+
+def test_registry_uses_context_before_numbers() -> None:
+    registry = NameRegistry()
+    assert registry.claim("Owner") == ("Owner", False)
+    assert registry.claim("Owner", "RepositoryOwner") == ("RepositoryOwner", False)
+    assert registry.claim("Owner", "RepositoryOwner") == ("RepositoryOwner2", True)
+
+
+def test_registry_can_treat_names_differing_in_case_as_equal() -> None:
+    registry = NameRegistry()
+    registry.claim("Pet", case_insensitive=True)
+    assert registry.claim("pet", "PetSchema", case_insensitive=True) == ("PetSchema", False)
