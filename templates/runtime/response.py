@@ -1,0 +1,231 @@
+"""Reading responses: Cloudflare's v4 envelope, error mapping, parsing, :class:`RawResponse`."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeGuard, TypeVar, cast
+
+import httpx
+import pydantic_core
+from pydantic import ValidationError
+
+from .endpoint import Endpoint
+from .errors import (
+    APIEnvelopeError,
+    APIResponseValidationError,
+    APIStatusError,
+    ErrorDetail,
+    status_error_class,
+    validation_problems,
+)
+
+__all__ = [
+    "RawResponse",
+    "error_details",
+    "is_envelope",
+    "make_status_error",
+    "request_id_of",
+]
+
+T = TypeVar("T")
+
+SNIPPET_CHARS = 200
+_MISSING: Any = object()
+
+
+def is_envelope(value: object) -> TypeGuard[dict[str, Any]]:
+    """Looks like ``{success, errors, messages, result, result_info}``."""
+    return (
+        isinstance(value, dict)
+        and "success" in value
+        and ("result" in value or "errors" in value or "messages" in value)
+    )
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    value: str | None = response.headers.get("cf-ray")
+    return value
+
+
+def snippet(response: httpx.Response) -> str:
+    text = response.content[: SNIPPET_CHARS * 4].decode("utf-8", errors="replace")
+    if len(text) > SNIPPET_CHARS:
+        text = text[:SNIPPET_CHARS] + "..."
+    return text
+
+
+def error_details(body: object) -> list[ErrorDetail]:
+    """Cloudflare's ``errors`` list (tolerating any other body shape)."""
+    details: list[ErrorDetail] = []
+    if not isinstance(body, dict):
+        return details
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        for item in errors:
+            if isinstance(item, dict):
+                message = item.get("message")
+                code = item.get("code")
+                details.append(
+                    ErrorDetail(
+                        message=str(message) if message is not None else "",
+                        code=code if isinstance(code, (int, str)) else None,
+                    )
+                )
+            elif isinstance(item, str):
+                details.append(ErrorDetail(message=item))
+    if not details:
+        for key in ("message", "error"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                details.append(ErrorDetail(message=value))
+                break
+    return details
+
+
+def _try_json(content: bytes) -> object:
+    if not content:
+        return _MISSING
+    try:
+        return pydantic_core.from_json(content)
+    except ValueError:
+        return _MISSING
+
+
+def make_status_error(
+    response: httpx.Response, body: object = _MISSING, *, envelope: bool = False
+) -> APIStatusError:
+    """The :class:`APIStatusError` subclass for ``response`` (body decoded when not given).
+
+    Message: ``404 Not Found: <error messages> (cf-ray <id>)``.
+    """
+    if body is _MISSING:
+        body = _try_json(response.content)
+    details = error_details(body) if body is not _MISSING else []
+    request_id = request_id_of(response)
+    message = f"{response.status_code} {response.reason_phrase}".rstrip()
+    if envelope:
+        message += " with success=false"
+    if details:
+        message += ": " + "; ".join(str(d) for d in details)
+    elif body is _MISSING and response.content:
+        message += f": {snippet(response)}"
+    if request_id:
+        message += f" (cf-ray {request_id})"
+    cls = APIEnvelopeError if envelope else status_error_class(response.status_code)
+    return cls(
+        message,
+        response=response,
+        errors=details,
+        request_id=request_id,
+        body=None if body is _MISSING else body,
+    )
+
+
+class RawResponse(Generic[T]):
+    """The HTTP response of a successful call, parsed only when asked (``.parse()``).
+
+    Returned by ``client.<resource>.with_raw_response.<method>(...)``. Error statuses still raise.
+    """
+
+    def __init__(self, http_response: httpx.Response, endpoint: Endpoint[T]) -> None:
+        self.http_response = http_response
+        self._endpoint = endpoint
+        self._body: object = _MISSING
+        self._parsed: object = _MISSING
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def content(self) -> bytes:
+        return self.http_response.content
+
+    @property
+    def text(self) -> str:
+        return self.http_response.text
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``cf-ray`` header, when present."""
+        return request_id_of(self.http_response)
+
+    @property
+    def result_info(self) -> dict[str, Any] | None:
+        """The envelope's ``result_info`` (paging data, cursors), or ``None``."""
+        body = _try_json(self.content) if self._body is _MISSING else self._body
+        if is_envelope(body):
+            info = body.get("result_info")
+            if isinstance(info, dict):
+                return info
+        return None
+
+    def json(self) -> Any:
+        """The decoded body (decoded once); malformed JSON raises APIResponseValidationError."""
+        if self._body is _MISSING:
+            content = self.content
+            if not content.strip():
+                raise self._invalid("empty body where JSON was expected")
+            try:
+                self._body = pydantic_core.from_json(content)
+            except ValueError as exc:
+                raise self._invalid(f"body is not valid JSON ({exc})") from None
+        return self._body
+
+    def result_json(self) -> Any:
+        """The decoded ``result`` when the body is an envelope to unwrap, else the whole body."""
+        body = self.json()
+        if self._endpoint.unwrap_envelope and is_envelope(body):
+            if body.get("success") is False:
+                raise make_status_error(self.http_response, body, envelope=True)
+            return body.get("result")
+        return body
+
+    def parse(self) -> T:
+        """Validate the body into the endpoint's response type (once; cached)."""
+        if self._parsed is _MISSING:
+            self._parsed = self._parse()
+        return cast(T, self._parsed)
+
+    def _parse(self) -> T | None:
+        adapter = self._endpoint.response_adapter
+        if adapter is None:
+            if self._endpoint.unwrap_envelope:
+                body = _try_json(self.content)
+                if is_envelope(body) and body.get("success") is False:
+                    raise make_status_error(self.http_response, body, envelope=True)
+            return None
+        value = self.result_json()
+        try:
+            return adapter.validate_python(value)
+        except ValidationError as exc:
+            problems = validation_problems(exc)
+            shown = "; ".join(problems[:5])
+            if len(problems) > 5:
+                shown += f"; ... ({len(problems)} problems)"
+            raise self._invalid(
+                f"body does not match the response type of {self._endpoint.operation_id}: {shown}",
+                problems,
+            ) from None
+
+    def _invalid(
+        self, problem: str, problems: list[str] | None = None
+    ) -> APIResponseValidationError:
+        request_id = self.request_id
+        message = f"{self.status_code} {self.http_response.reason_phrase}: {problem}"
+        message += f"; body: {snippet(self.http_response)!r}"
+        if request_id:
+            message += f" (cf-ray {request_id})"
+        return APIResponseValidationError(
+            message, response=self.http_response, request_id=request_id, problems=problems
+        )
+
+    def __repr__(self) -> str:
+        request = self.http_response.request
+        return (
+            f"<RawResponse [{self.status_code}] {request.method} "
+            f"{request.url.raw_path.split(b'?')[0].decode('ascii', 'replace')}>"
+        )

@@ -1,0 +1,62 @@
+"""Small shared types: the NOT_GIVEN sentinel, per-call request options, timeouts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, Literal, TypedDict, Union
+
+import httpx
+from typing_extensions import TypeAlias, final
+
+__all__ = ["NOT_GIVEN", "NotGiven", "RequestOptions", "Timeout"]
+
+
+@final
+class NotGiven:
+    """Marks an argument the caller did not pass (distinct from an explicit ``None``).
+
+    Values equal to ``NOT_GIVEN`` are never sent to the API.
+    """
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __copy__(self) -> NotGiven:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> NotGiven:
+        return self
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+Timeout: TypeAlias = Union[float, httpx.Timeout, None]
+"""Seconds (float), a full :class:`httpx.Timeout`, or ``None`` for no timeout."""
+
+
+class RequestOptions(TypedDict, total=False):
+    """Options every API method accepts as keyword arguments."""
+
+    timeout: float | httpx.Timeout | None
+    """Overrides the client's timeout for this call (``None``: no timeout)."""
+    extra_headers: Mapping[str, str]
+    """Headers sent in addition to (and overriding) the default ones."""
+    extra_query: Mapping[str, object]
+    """Query parameters merged last (replacing parameters of the same name)."""
+    extra_body: Mapping[str, object]
+    """Fields merged into the top level of the JSON body."""
+    retry_unsafe: bool
+    """Also retry a POST/PATCH that may already have been processed (5xx, read timeout)."""
