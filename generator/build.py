@@ -25,6 +25,12 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
     if not package.isidentifier():
         raise GenerationError.at(config.location("package", "name"), f"package name {package!r} is not a Python identifier")
     raw_ops = collect(document, config, spec.locate)
+    webhooks = document.get("webhooks")
+    if isinstance(webhooks, dict) and webhooks:
+        diagnostics.warn(
+            spec.locate("/webhooks"),
+            f"{len(webhooks)} webhook(s) not generated: the API sends them, a client does not call them",
+        )
 
     tree: dict[tuple[str, ...], list[RawOperation]] = {}
     for raw in raw_ops:
@@ -88,7 +94,8 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
         return Resource(
             model_imports=model_imports,
             helpers=helpers,
-            attr=method_name(path[-1]),
+            attr=_attr(path),
+            accessor=".".join(_attr(path[: i + 1]) for i in range(len(path))),
             path=path,
             class_name=class_names[path] + "Resource",
             module=module,
@@ -131,6 +138,18 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
         security=_security(document),
         bulk=bulk,
     )
+
+
+# attributes of the generated Client a top-level resource may not shadow
+_CLIENT_ATTRIBUTES = frozenset({"close", "aclose", "base_url", "account_id", "timeout", "max_retries", "retry_unsafe"})
+
+
+def _attr(path: tuple[str, ...]) -> str:
+    """Attribute name of the resource at ``path`` on its parent (the client for top level)."""
+    name = method_name(path[-1])
+    if len(path) == 1 and name in _CLIENT_ATTRIBUTES:
+        name += "_"
+    return name
 
 
 def _resource_imports(

@@ -6,7 +6,8 @@ directory. The next generation reads them back:
 
 * no manifest (first generation): the version is ``[package] version`` of the config and
   ``CHANGELOG.md`` starts with an initial entry;
-* same spec sha256: version and ``CHANGELOG.md`` stay exactly as they are;
+* same spec sha256: the version and the entries of ``CHANGELOG.md`` stay exactly as they
+  are (the preamble above them is rewritten: it carries the generated-file marker);
 * another spec: the old copy and the new spec are compared (:mod:`generator.diff`; the
   old client's method names come from the copy of its config, ``spec/codegen.toml``), the
   version is bumped from the manifest's ``package_version`` (major when something breaks,
@@ -30,7 +31,7 @@ from generator.diagnostics import GenerationError, Location
 from generator.diff import Level, Report, Side, SpecInfo, diff_sides, side_of, to_markdown
 from generator.ir import Api
 from generator.loader import LoadedSpec, load_spec
-from generator.render import RenderedFile
+from generator.render import RenderedFile, header
 
 CHANGELOG = "CHANGELOG.md"
 MANIFEST = "codegen-manifest.json"
@@ -104,18 +105,21 @@ def plan_release(
     manifest = read_manifest(out)
     previous = _read(out / CHANGELOG)
     new_info = SpecInfo(api.spec_name, api.title, api.version, api.spec_sha256)
-    copy = config.text.encode("utf-8") if config.path is not None else None
+    copy = None
+    if config.path is not None:  # marked like every generated file; still valid TOML
+        copy = (header(api) + "\n" + config.text).encode("utf-8")
+    preamble = header(api, "<!--") + "\n\n" + HEADER
     if manifest is None:
         version = config.version
         entry = _initial_entry(version, new_info)
-        return Release(version, _prepend(previous, entry), None, config=copy)
+        return Release(version, _prepend(previous, entry, preamble), None, config=copy)
     before = str(manifest.get("package_version") or config.version)
     if manifest.get("spec_sha256") == api.spec_sha256:
         version = config.version if config.pin_version else before
         if previous is not None:
-            return Release(version, previous, None, config=copy)
+            return Release(version, _refresh(previous, preamble), None, config=copy)
         entry = _initial_entry(version, new_info)
-        return Release(version, _prepend(None, entry), None, config=copy)
+        return Release(version, _prepend(None, entry, preamble), None, config=copy)
 
     report, note = _report(out, manifest, spec, api, config, package_name, allow_external_refs)
     if report is None:
@@ -131,7 +135,7 @@ def plan_release(
         level = report.bump or "patch"  # the spec changed, the generated API did not
     version = config.version if config.pin_version else bump_version(before, level)
     entry = _entry(version, before, level, report)
-    return Release(version, _prepend(previous, entry), level, report, config=copy)
+    return Release(version, _prepend(previous, entry, preamble), level, report, config=copy)
 
 
 def _read(path: Path) -> bytes | None:
@@ -201,13 +205,24 @@ def _entry(version: str, before: str, level: Level, report: Report) -> str:
     return "\n".join(lines) + to_markdown(report, heading=2, title=False, specs=False)
 
 
-def _prepend(previous: bytes | None, entry: str) -> bytes:
-    """Put ``entry`` above the newest entry (the first ``## `` heading); keep the rest."""
-    if not previous:
-        return (HEADER + entry).encode("utf-8")
+def _refresh(previous: bytes, preamble: str) -> bytes:
+    """An unchanged CHANGELOG: the entries as they were, under the current preamble (whose
+    first line marks the file as generated, like every other one). The same bytes again
+    whenever the generator has not changed."""
     text = previous.decode("utf-8", "replace")
     match = re.search(r"^## ", text, re.M)
     if match is None:
-        sep = "" if text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
-        return (text + sep + entry).encode("utf-8")
-    return (text[: match.start()] + entry + "\n" + text[match.start() :]).encode("utf-8")
+        return previous
+    return (preamble + text[match.start() :]).encode("utf-8")
+
+
+def _prepend(previous: bytes | None, entry: str, preamble: str) -> bytes:
+    """``preamble``, ``entry``, then every earlier entry (from the first ``## `` heading on)
+    exactly as it was."""
+    if not previous:
+        return (preamble + entry).encode("utf-8")
+    text = previous.decode("utf-8", "replace")
+    match = re.search(r"^## ", text, re.M)
+    if match is None:  # not a changelog of ours: keep it below
+        return (preamble + entry + "\n" + text).encode("utf-8")
+    return (preamble + entry + "\n" + text[match.start() :]).encode("utf-8")

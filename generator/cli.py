@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from generator.diagnostics import GenerationError
+from generator.formatting import FORMATTERS
 from generator.pipeline import Options, generate
 
 DEFAULT_SPEC = Path("spec/cloudforce-one-events.yaml")
@@ -32,6 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--check", action="store_true", help="compare with --out instead of writing; exit 1 when they differ")
     gen.add_argument("--fail-on-warning", action="store_true", help="treat warnings as errors")
     gen.add_argument("--allow-external-refs", action="store_true", help="allow $refs to files outside the spec's folder")
+    gen.add_argument(
+        "--formatter",
+        choices=FORMATTERS,
+        default="black",
+        help="formatter of the generated Python: black (default), or ruff's black-compatible one for very large documents "
+        "(the ruff extra); --check compares with the chosen formatter's output",
+    )
     diff = sub.add_parser("diff", help="report what changed between two specs, with verdicts")
     diff.add_argument("old", type=Path, help="the previous OpenAPI document")
     diff.add_argument("new", type=Path, help="the changed OpenAPI document")
@@ -72,6 +80,7 @@ def _generate(args: argparse.Namespace) -> int:
         templates=args.templates,
         package_name=args.package_name,
         allow_external_refs=args.allow_external_refs,
+        formatter=args.formatter,
     )
     try:
         result = generate(options, check=args.check, fail_on_warning=args.fail_on_warning)

@@ -50,6 +50,8 @@ class TypeRef:
     has_example: bool = False
     discriminator: str | None = None
     pointer: str = ""
+    # a tagged union: (discriminator value, member model name) pairs, members in ``args`` order
+    tags: tuple[tuple[Any, str], ...] = ()
 
     def models(self) -> set[str]:
         """Names of every generated model or alias this type mentions."""
@@ -133,6 +135,7 @@ class Body:
     content_type: str
     flattened: bool
     doc: str
+    encoding: str = "json"  # json | multipart | form | text | binary: how the runtime sends it
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,13 @@ class Operation:
     pointer: str
     security: tuple[tuple[str, ...], ...]
     model_names: frozenset[str]
+    # extra keywords of the Endpoint constant, as (name, Python source): content_type, accept,
+    # response_format, status_formats, query_styles -- only those that differ from the defaults
+    endpoint_extras: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def cookie_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "cookie")
 
     @property
     def path_params(self) -> tuple[Param, ...]:
@@ -223,6 +233,7 @@ class Resource:
     children: tuple[Resource, ...]
     model_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (models module, names)
     helpers: frozenset[str] = frozenset()  # typing/runtime names the module needs
+    accessor: str = ""  # attribute chain below the client: "events.raw" (attrs, not path words)
 
     def walk(self) -> list[Resource]:
         out = [self]

@@ -75,6 +75,14 @@ def finalize(drafts: dict[str, ModelDraft], usages: dict[str, set[str]]) -> tupl
         used = usages.get(name, set())
         models[name] = _final(draft, module, used)
 
+    # aliases whose expansion reaches themselves through aliases only (a JSON-value type, say)
+    # cannot be plain assignments: they become ``TypeAliasType``s that pydantic and mypy resolve lazily
+    alias_graph = {n: [d for d in deps_of(drafts[n]) if d in drafts and drafts[d].kind == "alias"] for n in drafts if drafts[n].kind == "alias"}
+    for component in strongly_connected_components(alias_graph):
+        if is_cyclic(component, alias_graph):
+            for n in component:
+                models[n] = Model(**{**models[n].__dict__, "recursive": True})
+
     modules: list[ModelModule] = []
     by_module: dict[str, list[str]] = {}
     for name in drafts:
@@ -88,7 +96,7 @@ def finalize(drafts: dict[str, ModelDraft], usages: dict[str, set[str]]) -> tupl
         ordered: list[Model] = []
         for n in names:
             model = models[n]
-            if model.kind == "alias" and model.alias_type is not None:
+            if model.kind == "alias" and model.alias_type is not None and not model.recursive:
                 forward = frozenset(d for d in graph[n] if d not in defined)
                 if forward:
                     used = usages.get(n, set())
@@ -110,6 +118,8 @@ def finalize(drafts: dict[str, ModelDraft], usages: dict[str, set[str]]) -> tupl
                 uses.add("ConfigDict")
             if model.kind == "object":
                 uses.add("RequestModel" if model.extra == "forbid" else "APIModel")
+            if model.kind == "alias" and model.recursive:
+                uses.add("TypeAliasType")
             texts = [f.annotation for f in model.fields] + [model.annotation, model.extra_annotation or ""]
             for f in model.fields:
                 if f.default is not None:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -52,6 +53,19 @@ def words(name: str) -> list[str]:
     return parts
 
 
+MAX_NAME = 80
+"""Longest identifier made from a spec name; longer ones are cut and end in a short hash of the
+whole name (identifiers become file names, which the file system limits to 255 bytes)."""
+
+
+def cap(name: str, limit: int = MAX_NAME) -> str:
+    """``name`` itself when short enough, else a deterministic shortened form."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return f"{name[: limit - 9].rstrip('_')}_{digest}"
+
+
 def snake(name: str) -> str:
     """``datasetId`` -> ``dataset_id``; ``X-Auth-Key`` -> ``x_auth_key``; never empty."""
     result = "_".join(words(name))
@@ -59,7 +73,7 @@ def snake(name: str) -> str:
         result = "value"
     if result[0].isdigit():
         result = "n" + result
-    return result
+    return cap(result)
 
 
 def pascal(name: str) -> str:
@@ -69,7 +83,7 @@ def pascal(name: str) -> str:
         result = "Model"
     if result[0].isdigit():
         result = "N" + result
-    return result
+    return cap(result)
 
 
 def constant(name: str) -> str:
@@ -80,6 +94,20 @@ def escape_keyword(name: str) -> str:
     if keyword.iskeyword(name) or name == "_":
         return name + "_"
     return name
+
+
+def safe_field_identifier(wire: str) -> bool:
+    """``wire`` may be used as a model attribute exactly as written (``Name``, ``petType``)."""
+    return (
+        wire.isascii()
+        and wire.isidentifier()
+        and not wire.startswith("_")
+        and not keyword.iskeyword(wire)
+        and wire not in _PYDANTIC_RESERVED
+        and wire not in _TYPE_NAMES
+        and not wire.startswith("model_")
+        and len(wire) <= MAX_NAME
+    )
 
 
 def field_name(wire: str) -> str:
@@ -110,7 +138,12 @@ def module_name(name: str) -> str:
 
 
 def class_name(name: str) -> str:
-    result = pascal(name)
+    """PascalCase; a name that already is an ASCII PascalCase identifier is kept as written
+    (``GraphQLRequest`` stays, it does not become ``GraphQlRequest``)."""
+    if name.isascii() and name.isidentifier() and name[0].isupper() and "_" not in name and len(name) <= MAX_NAME:
+        result = name
+    else:
+        result = pascal(name)
     if keyword.iskeyword(result) or result in _TYPE_NAMES or result in {"BaseModel", "Field", "ConfigDict"}:
         result += "Model"
     return result

@@ -13,14 +13,15 @@ from typing import Any
 
 from generator.config import Config
 from generator.diagnostics import GenerationError
-from generator.escape import one_line
+from generator.escape import one_line, py_literal
 from generator.ir import Body, Bulk, Operation, Pagination, Param, Response, TypeRef
-from generator.loader import join_pointer
+from generator.loader import join_pointer, resolve_pointer
 from generator.naming import NameRegistry, class_name, constant, param_name, snake
 from generator.schemas import SchemaBuilder
 from generator.typeexpr import annotation
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+PATH_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")  # as the runtime's Endpoint reads a path template
 _JSON_MEDIA = re.compile(r"^application/([\w.+-]+\+)?json(;.*)?$|^\*/\*$")
 
 
@@ -36,23 +37,42 @@ class RawOperation:
     path_item: dict[str, Any]
     resource_path: tuple[str, ...]
     py_name: str
+    item_pointer: str = ""  # where the path item's own keys are (a $ref'd path item lives elsewhere)
 
 
 def collect(document: dict[str, Any], config: Config, spec_locate: Any) -> list[RawOperation]:
     """Every operation, with its resource and method name (config first, derived otherwise)."""
     found: list[RawOperation] = []
     ids: dict[str, str] = {}
+    explicit = {
+        o.get("operationId")
+        for i in (document.get("paths") or {}).values() if isinstance(i, dict)
+        for o in i.values() if isinstance(o, dict)
+    }
     for path, item in (document.get("paths") or {}).items():
         if not isinstance(item, dict):
             continue
+        item_pointer = join_pointer("/paths", path)
+        ref = item.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):  # a path item by reference (components/pathItems)
+            try:
+                target = resolve_pointer(document, ref[1:])
+            except KeyError:
+                target = None
+            if isinstance(target, dict):
+                item = {**target, **{k: v for k, v in item.items() if k != "$ref"}}
+                item_pointer = ref[1:]
         for method in HTTP_METHODS:
             node = item.get(method)
             if not isinstance(node, dict):
                 continue
-            pointer = join_pointer("/paths", path, method)
+            pointer = join_pointer(item_pointer, method)
             op_id = node.get("operationId")
             if not isinstance(op_id, str) or not op_id.strip():
-                op_id = f"{method}_{'_'.join(w for w in re.split(r'[^A-Za-z0-9]+', path) if w)}"
+                derived = f"{method}_{'_'.join(w for w in re.split(r'[^A-Za-z0-9]+', path) if w)}"
+                op_id, n = derived, 2
+                while op_id in ids or op_id in explicit:
+                    op_id, n = f"{derived}_{n}", n + 1
             if op_id in ids:
                 raise GenerationError.at(
                     spec_locate(join_pointer(pointer, "operationId")),
@@ -67,7 +87,7 @@ def collect(document: dict[str, Any], config: Config, spec_locate: Any) -> list[
                 tags = node.get("tags") or ["default"]
                 resource_path = (snake(str(tags[0])),)
                 method_py = op_id
-            found.append(RawOperation(op_id, method, path, pointer, node, item, resource_path, method_py))
+            found.append(RawOperation(op_id, method, path, pointer, node, item, resource_path, method_py, item_pointer))
     for op_id in config.operations:
         if op_id not in ids:
             raise GenerationError.at(
@@ -97,7 +117,7 @@ class OperationBuilder:
         context = class_name(owner_class + " " + py_name)
         params = self._parameters(raw, context)
         body, body_params = self._body(raw, context, {p.py_name for p in params})
-        success, errors, codes = self._responses(raw, context)
+        success, errors, codes, reading = self._responses(raw, context)
         params = self._order([*params, *body_params])
         return_type = success.type if success else None
         return_ann = success.annotation if success else "None"
@@ -143,21 +163,65 @@ class OperationBuilder:
             pointer=raw.pointer,
             security=tuple(tuple(sorted(req)) for req in security if isinstance(req, dict)),
             model_names=frozenset(models),
+            endpoint_extras=self._endpoint_extras(body, params, reading),
         )
+
+    @staticmethod
+    def _endpoint_extras(body: Body | None, params: list[Param], reading: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        extras: list[tuple[str, str]] = []
+        if body is not None and body.encoding != "json":
+            extras.append(("content_type", py_literal(body.content_type)))
+        for key in ("accept", "response_format"):
+            if key in reading:
+                extras.append((key, py_literal(reading[key])))
+        if "status_formats" in reading:
+            formats = sorted(reading["status_formats"].items())
+            extras.append(("status_formats", "{" + ", ".join(f"{code}: {py_literal(fmt)}" for code, fmt in formats) + "}"))
+        styles: dict[str, list[Any]] = {}
+        for p in params:
+            if p.location != "query" or p.json_encoded:
+                continue
+            if (p.style, p.explode) != ("form", True) or p.type.kind in ("model", "dict"):
+                styles[p.wire_name] = [p.style, p.explode]
+        if styles:
+            extras.append(("query_styles", "{" + ", ".join(f"{py_literal(k)}: ({py_literal(v[0])}, {v[1]!r})" for k, v in styles.items()) + "}"))
+        return tuple(extras)
 
     # ------------------------------------------------------------------ parameters
     def _parameters(self, raw: RawOperation, context: str) -> list[Param]:
         merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
-        for holder, base in ((raw.path_item, join_pointer("/paths", raw.path)), (raw.node, raw.pointer)):
+        for holder, base in ((raw.path_item, raw.item_pointer or join_pointer("/paths", raw.path)), (raw.node, raw.pointer)):
             for index, entry in enumerate(holder.get("parameters") or []):
                 pointer = join_pointer(base, "parameters", index)
                 resolved, resolved_pointer = self.schemas.deref(entry, pointer)
                 if not isinstance(resolved, dict):
                     continue
                 merged[(str(resolved.get("name")), str(resolved.get("in")))] = (resolved, resolved_pointer)
+        declared = {name for name, location in merged if location == "path"}
+        for placeholder in PATH_PLACEHOLDER.findall(raw.path):
+            if placeholder not in declared:
+                self.diagnostics.warn(
+                    self.spec.locate(raw.pointer),
+                    f"path placeholder {{{placeholder}}} has no parameter; taken as a required string",
+                )
+                merged[(placeholder, "path")] = ({"name": placeholder, "in": "path", "required": True, "schema": {"type": "string"}}, raw.pointer)
+                declared.add(placeholder)
+        for name in sorted(declared - set(PATH_PLACEHOLDER.findall(raw.path))):
+            self.diagnostics.warn(
+                self.spec.locate(merged[(name, "path")][1]), f"path parameter {name!r} is not in the path {raw.path!r}; it is ignored"
+            )
+            del merged[(name, "path")]
         params = []
         names = NameRegistry()
         for (wire, location), (param, pointer) in merged.items():
+            if location == "header" and wire.lower() in ("accept", "content-type", "authorization"):
+                self.diagnostics.warn(
+                    self.spec.locate(pointer), f"header parameter {wire!r} is ignored (OpenAPI: the client sets it itself)"
+                )
+                continue
+            if location not in ("path", "query", "header", "cookie"):
+                self.diagnostics.warn(self.spec.locate(pointer), f"parameter in {location!r} is not an OpenAPI location; ignored")
+                continue
             json_encoded = False
             schema: Any = param.get("schema", {})
             schema_pointer = join_pointer(pointer, "schema")
@@ -209,23 +273,36 @@ class OperationBuilder:
             return None, []
         pointer = join_pointer(raw.pointer, "requestBody")
         body, pointer = self.schemas.deref(entry, pointer)
+        body = body if isinstance(body, dict) else {}
         content = body.get("content") or {}
-        media = next((m for m in content if _JSON_MEDIA.match(m)), None)
-        if media is None:
-            media = next(iter(content), "application/json")
-            self.diagnostics.warn(
-                self.spec.locate(join_pointer(pointer, "content")),
-                f"request body of type {media!r} is sent as raw content (bytes or str)",
-            )
-            t = TypeRef("bytes", pointer=pointer)
-            required = bool(body.get("required"))
-            param = Param("content", "content", "body", t, "bytes | str" if required else "bytes | str | NotGiven", required, str(body.get("description") or ""))
-            return Body(t, "bytes", required, media, False, str(body.get("description") or "")), [param]
-        schema = (content.get(media) or {}).get("schema", {})
-        schema_pointer = join_pointer(pointer, "content", media, "schema")
-        t = self.schemas.type_of(schema, schema_pointer, context + "Body", context)
+        if not isinstance(content, dict) or not content:
+            self.diagnostics.warn(self.spec.locate(pointer), "request body without content; the operation sends no body")
+            return None, []
         required = bool(body.get("required"))
         doc = str(body.get("description") or "").strip()
+        media = next((m for m in content if _JSON_MEDIA.match(m)), None)
+        encoding = "json"
+        if media is None:
+            media = next((m for m in content if body_encoding(m) in ("multipart", "form")), None) or next(iter(content))
+            encoding = body_encoding(media)
+        media_obj = content.get(media) if isinstance(content.get(media), dict) else {}
+        schema = media_obj.get("schema", {})
+        schema_pointer = join_pointer(pointer, "content", media, "schema")
+        if encoding in ("binary", "text"):
+            text = encoding == "text"
+            t = TypeRef("str" if text else "bytes", pointer=schema_pointer)
+            param = Param(
+                py_name="content",
+                wire_name="content",
+                location="body",
+                type=t,
+                annotation=("str" if text else "bytes | str") + ("" if required else " | NotGiven"),
+                required=required,
+                doc=doc or f"The request body, sent as {media}.",
+            )
+            return Body(t, "None", required, media, False, doc, encoding=encoding), [param]
+        t = self.schemas.type_of(schema, schema_pointer, context + "Body", context)
+        form = encoding in ("multipart", "form")
         if t.kind == "model" and not t.nullable:
             draft = self.schemas.drafts[t.name or ""]
             params = []
@@ -234,34 +311,42 @@ class OperationBuilder:
                 if f.read_only:
                     continue
                 py, _ = names.claim(param_name(f.wire_name), param_name("body " + f.wire_name))
+                ann = self._arg_annotation(f.type, f.required)
+                if encoding == "multipart" and _is_file(f.type):
+                    ann = _file_annotation(f.type, f.required)
                 params.append(
                     Param(
                         py_name=py,
                         wire_name=f.wire_name,
                         location="body",
                         type=f.type,
-                        annotation=self._arg_annotation(f.type, f.required),
+                        annotation=ann,
                         required=f.required,
                         doc=f.doc,
                         deprecated=f.deprecated,
                     )
                 )
-            return Body(t, self._runtime_expr(t), required, media, True, doc), params
+            type_expr = "None" if encoding == "multipart" else self._runtime_expr(t)
+            return Body(t, type_expr, required, media, True, doc, encoding=encoding), params
+        if form and t.kind not in ("dict", "any"):
+            self.diagnostics.warn(self.spec.locate(schema_pointer), f"a {media} body that is not an object is sent as a mapping of fields")
         param = Param(
             py_name="body",
             wire_name="body",
             location="body",
             type=t,
-            annotation=self._arg_annotation(t, required),
+            annotation=("Mapping[str, Any]" + ("" if required else " | NotGiven")) if form else self._arg_annotation(t, required),
             required=required,
             doc=doc or "The request body.",
         )
-        return Body(t, self._runtime_expr(t), required, media, False, doc), [param]
+        return Body(t, "None" if form else self._runtime_expr(t), required, media, False, doc, encoding=encoding), [param]
 
     # ------------------------------------------------------------------ responses
-    def _responses(self, raw: RawOperation, context: str) -> tuple[Response | None, list[Response], tuple[int, ...]]:
+    def _responses(self, raw: RawOperation, context: str) -> tuple[Response | None, list[Response], tuple[int, ...], dict[str, Any]]:
+        """The success response (several 2xx merge into a union), the error responses, the
+        success codes, and how the runtime reads each success body (Endpoint keywords)."""
         responses = raw.node.get("responses") or {}
-        success: list[tuple[str, TypeRef | None, str]] = []
+        success: list[tuple[str, TypeRef | None, str, str, str | None]] = []
         errors: list[Response] = []
         for status, entry in responses.items():
             status = str(status)
@@ -269,20 +354,23 @@ class OperationBuilder:
             resolved, resolved_pointer = self.schemas.deref(entry, pointer)
             resolved = resolved if isinstance(resolved, dict) else {}
             description = str(resolved.get("description") or "").strip()
-            t = self._response_type(resolved, resolved_pointer, context, status)
+            t, fmt, media = self._response_type(resolved, resolved_pointer, context, status)
             if status.startswith("2") or status.upper() == "2XX":
-                success.append((status, t, description))
+                success.append((status, t, description, fmt, media))
             else:
                 errors.append(Response(status, description, t, annotation(t, open_enums=True) if t else "None"))
         if not success and "default" in responses:
             default = next(e for e in errors if e.status == "default")
-            success.append(("default", default.type, default.description))
-        codes = tuple(sorted(int(s) for s, _, _ in success if s.isdigit())) or (200,)
+            entry_pointer = join_pointer(raw.pointer, "responses", "default")
+            resolved, resolved_pointer = self.schemas.deref(responses["default"], entry_pointer)
+            _, fmt, media = self._response_type(resolved if isinstance(resolved, dict) else {}, resolved_pointer, context, "default")
+            success.append(("default", default.type, default.description, fmt, media))
+        codes = tuple(sorted(int(s) for s, *_ in success if s.isdigit())) or (200,)
         if not success:
-            return None, errors, codes
-        types = [t for _, t, _ in success if t is not None]
+            return None, errors, codes, {}
+        types = [t for _, t, *_ in success if t is not None]
         if not types:
-            return Response(success[0][0], success[0][2], None, "None"), errors, codes
+            return Response(success[0][0], success[0][2], None, "None"), errors, codes, {}
         distinct: list[TypeRef] = []
         for t in types:
             if t not in distinct:
@@ -290,23 +378,38 @@ class OperationBuilder:
         t = distinct[0] if len(distinct) == 1 else TypeRef("union", args=tuple(distinct))
         if len(types) < len(success):  # some 2xx carry no body
             t = replace(t, nullable=True)
-        return Response(success[0][0], success[0][2], t, annotation(t, open_enums=True)), errors, codes
+        reading: dict[str, Any] = {}
+        default_format = next(fmt for _, st, _, fmt, _ in success if st is not None)
+        if default_format != "json":
+            reading["response_format"] = default_format
+        per_status = {int(s): fmt for s, _, _, fmt, _ in success if s.isdigit() and fmt != default_format}
+        if per_status:
+            reading["status_formats"] = per_status
+        medias = [m for *_, ms in success if ms for m in ms.split("\n")]
+        if any(not _JSON_MEDIA.match(m) for m in medias):
+            reading["accept"] = ", ".join(dict.fromkeys(medias))
+        return Response(success[0][0], success[0][2], t, annotation(t, open_enums=True)), errors, codes, reading
 
-    def _response_type(self, response: dict[str, Any], pointer: str, context: str, status: str) -> TypeRef | None:
+    def _response_type(self, response: dict[str, Any], pointer: str, context: str, status: str) -> tuple[TypeRef | None, str, str | None]:
+        """The body's type, how it is read ("json", "text", "bytes"; "empty" without a body)
+        and its media type."""
         content = response.get("content") or {}
-        if not content:
-            return None
+        if not isinstance(content, dict) or not content:
+            return None, "empty", None
         media = next((m for m in content if _JSON_MEDIA.match(m)), None)
         if media is None:
             media = next(iter(content))
-            if media.startswith("text/"):
-                return TypeRef("str", pointer=pointer)
-            return TypeRef("bytes", pointer=pointer)
+            text = body_encoding(media) in ("text", "form")
+            # every media type read the same way is acceptable (image/png and image/jpeg, say)
+            same = "\n".join(m for m in content if (body_encoding(m) in ("text", "form")) == text)
+            if text:
+                return TypeRef("str", pointer=pointer), "text", same
+            return TypeRef("bytes", pointer=pointer), "bytes", same
         schema = (content.get(media) or {}).get("schema")
         if schema is None:
-            return TypeRef("any", pointer=pointer)
+            return TypeRef("any", pointer=pointer), "json", media
         suffix = "Response" if status.startswith("2") else f"Error{status}"
-        return self.schemas.type_of(schema, join_pointer(pointer, "content", media, "schema"), context + suffix, context)
+        return self.schemas.type_of(schema, join_pointer(pointer, "content", media, "schema"), context + suffix, context), "json", media
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
@@ -379,3 +482,30 @@ class OperationBuilder:
             default_chunk_size=cfg.default_chunk_size,
             max_chunk_size=cfg.max_chunk_size,
         )
+
+
+def body_encoding(media: str) -> str:
+    """How a body of this media type is sent: json, multipart, form, text or binary."""
+    base = media.split(";")[0].strip().lower()
+    if _JSON_MEDIA.match(base):
+        return "json"
+    if base.startswith("multipart/"):
+        return "multipart"
+    if base == "application/x-www-form-urlencoded":
+        return "form"
+    if base.startswith("text/") or base.endswith(("+xml", "/xml")):
+        return "text"
+    return "binary"
+
+
+def _is_file(t: TypeRef) -> bool:
+    if t.kind == "bytes":
+        return True
+    return t.kind == "list" and bool(t.args) and t.args[0].kind == "bytes"
+
+
+def _file_annotation(t: TypeRef, required: bool) -> str:
+    text = "Sequence[FileInput]" if t.kind == "list" else "FileInput"
+    if t.nullable:
+        text += " | None"
+    return text if required else f"{text} | NotGiven"

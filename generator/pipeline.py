@@ -14,6 +14,7 @@ from generator.build import build_api
 from generator.changelog import plan_release
 from generator.config import load_config
 from generator.diagnostics import Diagnostic, Diagnostics, GenerationError, Level, Location
+from generator.formatting import FormatOptions
 from generator.ir import Api
 from generator.loader import load_spec
 from generator.render import RenderedFile, Renderer
@@ -30,6 +31,8 @@ class Options:
     templates: Path | None = None
     package_name: str | None = None
     allow_external_refs: bool = False
+    formatter: str = "black"
+    """``black`` or ``ruff`` (the ``ruff`` extra); see :mod:`generator.formatting`."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def render_all(options: Options, formatter: Callable[[str, str], str] | None = N
     api = build_api(spec, config, diagnostics, package_name=options.package_name)
     release = plan_release(options.out, spec, api, config, package_name=options.package_name, allow_external_refs=options.allow_external_refs)
     api = dataclasses.replace(api, package_version=release.version)
-    files = Renderer(api, overlay=options.templates, formatter=formatter).render()
+    files = Renderer(api, overlay=options.templates, formatter=formatter, format_options=FormatOptions(formatter=options.formatter)).render()
     files.append(_spec_copy(options.spec, spec.raw))
     files.extend(release.files)
     files.append(_manifest(api, files))

@@ -17,11 +17,12 @@ import jinja2
 
 from generator.diagnostics import GenerationError, Location
 from generator.escape import docstring, one_line, py_literal
+from generator.formatting import LINE_LENGTH as LINE_LENGTH
+from generator.formatting import FormatOptions, format_sources
 from generator.ir import Api
 
 _PACKAGED = Path(__file__).resolve().parent / "templates"
 DEFAULT_TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "templates"
-LINE_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,18 @@ def header(api: Api, comment: str = "#") -> str:
 
 
 class Renderer:
-    def __init__(self, api: Api, *, overlay: Path | None = None, formatter: Callable[[str, str], str] | None = None) -> None:
+    def __init__(
+        self,
+        api: Api,
+        *,
+        overlay: Path | None = None,
+        formatter: Callable[[str, str], str] | None = None,
+        format_options: FormatOptions | None = None,
+    ) -> None:
         self.api = api
         self.env = make_environment(overlay)
         self.format = formatter or format_python
+        self.format_options = format_options or FormatOptions()
 
     def plan(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(template, output path, extra context) for every generated file."""
@@ -82,6 +91,9 @@ class Renderer:
             ("package/resources/__init__.py.jinja", f"{pkg}/resources/__init__.py", {}),
             ("runtime/__init__.py.jinja", f"{pkg}/_core/__init__.py", {}),
         ]
+        if api.bulk is not None:  # the streaming ingest CLI (issue 6)
+            files.append(("package/__main__.py.jinja", f"{pkg}/__main__.py", {}))
+            files.append(("package/_ingest_cli.py.jinja", f"{pkg}/_ingest_cli.py", {}))
         for module in api.model_modules:
             files.append(("package/models/module.py.jinja", f"{pkg}/models/{module.name}.py", {"module": module}))
         for resource in api.all_resources():
@@ -89,10 +101,18 @@ class Renderer:
         for name in sorted(self.env.list_templates()):
             if name.startswith("runtime/") and name.endswith(".py") and name.count("/") == 1:
                 files.append((name, f"{pkg}/_core/{name.split('/', 1)[1]}", {"verbatim": True}))
+        from generator.samples import PRISM_VERSION, plan_tests  # the contract tests (generated/tests/)
+
+        tests = {"plan": plan_tests(api), "prism_version": PRISM_VERSION}
+        files.append(("tests/conftest.py.jinja", "tests/conftest.py", tests))
+        for suite in tests["plan"].resources:
+            files.append(("tests/test_resource.py.jinja", f"tests/{suite.module}.py", {**tests, "suite": suite}))
+        for name in ("routing", "dynamic", "prism"):
+            files.append((f"tests/test_{name}.py.jinja", f"tests/test_contract_{name}.py", tests))
         return files
 
     def render(self) -> list[RenderedFile]:
-        out: list[RenderedFile] = []
+        texts: list[tuple[str, str]] = []
         for template_name, path, extra in self.plan():
             try:
                 template = self.env.get_template(template_name)
@@ -106,21 +126,26 @@ class Renderer:
                     Location(f"templates/{template_name}", "", getattr(exc, "lineno", None)),
                     f"template failed: {exc.__class__.__name__}: {exc}",
                 ) from exc
-            if path.endswith(".py"):
-                text = self.format(text, path)
-            out.append(RenderedFile(path, text.encode("utf-8")))
+            texts.append((path, text))
+        python = [(i, path, text) for i, (path, text) in enumerate(texts) if path.endswith(".py")]
+        if self.format is _DEFAULT_FORMAT:  # all at once: cached, in parallel when large
+            formatted = format_sources([(path, text) for _, path, text in python], self.format_options)
+        else:  # a formatter given by the caller, called file by file
+            formatted = [self.format(text, path) for _, path, text in python]
+        for (i, path, _), text in zip(python, formatted):
+            texts[i] = (path, text)
+        out = [RenderedFile(path, text.encode("utf-8")) for path, text in texts]
         out.sort(key=lambda f: f.path)
         return out
 
 
-def format_python(source: str, path: str) -> str:
-    """black, in-process; a failure means a template produced invalid Python."""
-    import black
+def format_python(source: str, path: str, options: FormatOptions | None = None) -> str:
+    """One file through black (or ``options.formatter``), cached; a failure means a template
+    produced invalid Python. :meth:`Renderer.render` formats all files in one batch instead."""
+    return format_sources([(path, source)], options)[0]
 
-    try:
-        return black.format_str(source, mode=black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310}))
-    except black.InvalidInput as exc:
-        raise GenerationError.at(Location(path), f"generated code is not valid Python ({exc}); this is a generator bug") from None
+
+_DEFAULT_FORMAT = format_python
 
 
 def content_hash(files: list[RenderedFile]) -> str:

@@ -16,7 +16,7 @@ from generator.diagnostics import Diagnostics
 from generator.escape import one_line
 from generator.ir import Constraints, TypeRef
 from generator.loader import LoadedSpec, join_pointer, resolve_pointer, split_pointer
-from generator.naming import NameRegistry, class_name, field_name, item_name
+from generator.naming import NameRegistry, class_name, field_name, item_name, safe_field_identifier
 
 # Names the generated modules import; no model may take them.
 RESERVED_CLASS_NAMES = {
@@ -24,6 +24,8 @@ RESERVED_CLASS_NAMES = {
     "Unpack", "SyncResource", "AsyncResource", "PageIterator", "AsyncPageIterator", "PaginationSpec",
     "RawResponse", "BaseModel", "Field", "ConfigDict", "Annotated", "Union", "Optional", "Client",
     "AsyncClient", "TYPE_CHECKING", "annotations", "BulkIngest", "AsyncBulkIngest",
+    "APIModel", "RequestModel", "FileInput", "Iterable", "AsyncIterable", "Callable", "BulkError",
+    "BulkProgress", "BulkReport", "Self", "ClassVar",
 }  # fmt: skip
 
 _FORMATS = {
@@ -70,6 +72,7 @@ class SchemaBuilder:
         self.by_pointer: dict[str, str] = {}  # schema pointer -> model name
         self.numbered = 0
         self.is_31 = spec.openapi_version == "3.1"
+        self._warned: set[tuple[str, str]] = set()
 
     # ------------------------------------------------------------------ components
     def register_components(self) -> None:
@@ -86,11 +89,24 @@ class SchemaBuilder:
         name, numbered = self.names.claim(preferred, *alternatives, case_insensitive=True)
         if numbered:
             self.numbered += 1
-            self.diagnostics.warn(
-                self.spec.locate(pointer), f"no contextual name was free for {preferred!r}; numbered as {name!r}"
+            self.warn(pointer,
+                f"no contextual name was free for {preferred!r}; numbered as {name!r} "
+                f"(numbered model name #{self.numbered})",
             )
         self.by_pointer[pointer] = name
         return name
+
+    def _inline_name(self, hint: str, owner: str, pointer: str) -> str:
+        """Name an inline schema from its context; collisions get a longer contextual name."""
+        return self._claim(hint, pointer, alternatives=_unique((_owner_hint(owner, hint), hint + "Inline", _owner_hint(owner, hint) + "Inline")))
+
+    def warn(self, pointer: str, message: str) -> None:
+        """One warning per place and message (a schema merged into several allOfs is typed
+        more than once)."""
+        if (pointer, message) in self._warned:
+            return
+        self._warned.add((pointer, message))
+        self.diagnostics.warn(self.spec.locate(pointer), message)
 
     # ------------------------------------------------------------------ references
     def deref(self, node: Any, pointer: str) -> tuple[Any, str]:
@@ -134,33 +150,76 @@ class SchemaBuilder:
             self.drafts[name] = draft
             self._fill_object(draft, schema, pointer)
             return self._ref_to(draft)
-        draft = ModelDraft(name, "alias", pointer, owner, _doc(schema))
+        draft = ModelDraft(name, "alias", pointer, owner, _doc(schema) or _allof_doc(schema, self.deref))
         self.drafts[name] = draft  # registered before recursing: recursive aliases resolve
         draft.alias_type = self.type_of(schema, pointer, name, owner, inline_object_ok=False)
         draft.done = True
         return self._ref_to(draft)
 
-    @staticmethod
-    def _is_object(schema: dict[str, Any]) -> bool:
-        """Object schemas with properties (or allOf) become models; bare maps become dicts."""
-        return "allOf" in schema or "properties" in schema
+    def _is_object(self, schema: dict[str, Any], depth: int = 0) -> bool:
+        """Object schemas with properties (or an allOf of objects) become models; bare maps
+        become dicts. ``allOf: [$ref]`` alone (the nullable-reference idiom) is the reference."""
+        if "properties" in schema:
+            return True
+        members = schema.get("allOf")
+        if not isinstance(members, list) or not members or depth > 20:
+            return False
+        if _allof_passthrough(schema):
+            return False
+        for member in members:
+            resolved, _ = self.deref(member, "")
+            if isinstance(resolved, dict) and (
+                "properties" in resolved or _types(resolved) == {"object"} or "additionalProperties" in resolved
+                or self._is_object(resolved, depth + 1)
+            ):
+                return True
+        return False
+
+    def _allof_flat(self, schema: dict[str, Any], pointer: str) -> tuple[dict[str, Any], str]:
+        """An allOf of non-object schemas (or of a single reference) as one schema."""
+        members = schema["allOf"]
+        rest = {k: v for k, v in schema.items() if k != "allOf"}
+        if len(members) == 1 and _allof_passthrough(schema):
+            member = members[0]
+            if isinstance(member, dict) and "$ref" in member:
+                merged = dict(member)
+                if schema.get("nullable"):
+                    merged["nullable"] = True
+                if "null" in _types(schema):
+                    merged["nullable"] = True
+                return merged, join_pointer(pointer, "allOf", 0)
+        merged: dict[str, Any] = {}
+        for member in members:
+            resolved, _ = self.deref(member, "")
+            if isinstance(resolved, dict):
+                merged.update({k: v for k, v in resolved.items() if k not in ("description", "title")})
+        merged.update(rest)
+        return merged, pointer
 
     # ------------------------------------------------------------------ objects
     def _fill_object(self, draft: ModelDraft, schema: dict[str, Any], pointer: str) -> None:
         properties, required, additional, docs = self._merged(schema, pointer)
-        seen_py: NameRegistry = NameRegistry()
+        for variant in ("oneOf", "anyOf"):
+            if variant in schema:
+                self.warn(join_pointer(pointer, variant), f"{variant} beside properties/allOf is typed by the object's own properties only")
+        if "patternProperties" in schema and additional is None:
+            self.warn(join_pointer(pointer, "patternProperties"), "patternProperties are not typed: extra keys are kept as Any")
+        py_names = self._field_names(properties)
         for wire, (prop_schema, prop_pointer) in properties.items():
             hint = class_name(draft.name + " " + wire)
             if isinstance(prop_schema, dict) and _types(prop_schema) == {"array"} and "items" in prop_schema:
                 hint = item_name(draft.name, wire)
             prop_type = self.type_of(prop_schema, prop_pointer, hint, draft.owner, array_context=(draft.name, wire))
-            py, numbered = seen_py.claim(field_name(wire), field_name(wire) + "_", case_insensitive=False)
-            if numbered:
-                self.diagnostics.warn(self.spec.locate(prop_pointer), f"field name {wire!r} numbered as {py!r}")
+            py = py_names[wire]
             resolved, _ = self.deref(prop_schema, prop_pointer)
             resolved = resolved if isinstance(resolved, dict) else {}
             merged_doc = _doc(prop_schema) or _doc(resolved)
             default_holder = prop_schema if isinstance(prop_schema, dict) and "default" in prop_schema else resolved
+            has_default = "default" in default_holder
+            default = default_holder.get("default")
+            if has_default and isinstance(default, (str, int, float, bool)) and not self._fits(default, prop_type):
+                self.warn(prop_pointer, f"default {default!r} does not match the property's type; the field defaults to None")
+                has_default, default = False, None
             draft.fields.append(
                 FieldDraft(
                     wire_name=wire,
@@ -168,8 +227,8 @@ class SchemaBuilder:
                     type=prop_type,
                     required=wire in required,
                     doc=merged_doc,
-                    default=default_holder.get("default"),
-                    has_default="default" in default_holder,
+                    default=default,
+                    has_default=has_default,
                     deprecated=bool(resolved.get("deprecated") or (isinstance(prop_schema, dict) and prop_schema.get("deprecated"))),
                     read_only=bool(resolved.get("readOnly")),
                     write_only=bool(resolved.get("writeOnly")),
@@ -185,6 +244,48 @@ class SchemaBuilder:
         else:
             draft.additional = additional  # True when explicitly allowed, None when unsaid
         draft.done = True
+
+    def _fits(self, value: Any, t: TypeRef, depth: int = 0) -> bool:
+        """``value`` (a scalar default) is a value of ``t`` as Python and mypy see it."""
+        kind = t.kind
+        if kind == "any":
+            return True
+        if kind == "str":
+            return isinstance(value, str)
+        if kind == "int":
+            return isinstance(value, int) and not isinstance(value, bool)
+        if kind == "float":
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        if kind == "bool":
+            return isinstance(value, bool)
+        if kind == "literal":
+            return any(value == v and type(value) is type(v) for v in t.values)
+        if kind == "union":
+            return any(self._fits(value, a, depth + 1) for a in t.args)
+        if kind == "alias" and depth < 20:
+            draft = self.drafts.get(t.name or "")
+            return draft is not None and draft.alias_type is not None and self._fits(value, draft.alias_type, depth + 1)
+        return False
+
+    def _field_names(self, properties: dict[str, tuple[Any, str]]) -> dict[str, str]:
+        """Attribute names of an object's properties. A wire name that already is the snake_case
+        attribute keeps it; one that differs only in case (or separators) takes its own spelling
+        when that is a safe identifier (``Name``), then a trailing underscore; numbering last."""
+        registry = NameRegistry()
+        out: dict[str, str] = {}
+        for wire in properties:
+            if field_name(wire) == wire and registry.claim(wire)[0] == wire:
+                out[wire] = wire
+        for wire, (_, prop_pointer) in properties.items():
+            if wire in out:
+                continue
+            base = field_name(wire)
+            alternatives = [wire] if safe_field_identifier(wire) else []
+            py, numbered = registry.claim(base, *alternatives, base + "_")
+            if numbered:
+                self.warn(prop_pointer, f"field name {wire!r} numbered as {py!r}")
+            out[wire] = py
+        return out
 
     def _merged(self, schema: dict[str, Any], pointer: str) -> tuple[dict[str, tuple[Any, str]], set[str], Any, str]:
         """Properties, required names and additionalProperties of an object, allOf merged."""
@@ -206,8 +307,7 @@ class SchemaBuilder:
             doc = doc or d
             for variant in ("oneOf", "anyOf"):
                 if variant in resolved:
-                    self.diagnostics.warn(
-                        self.spec.locate(member_pointer),
+                    self.warn(member_pointer,
                         f"{variant} inside allOf is typed by its common properties only",
                     )
         for key, value in (schema.get("properties") or {}).items():
@@ -238,10 +338,10 @@ class SchemaBuilder:
         if schema is True or schema == {}:
             return TypeRef("any", pointer=pointer)
         if schema is False:
-            self.diagnostics.warn(self.spec.locate(pointer), "schema 'false' admits nothing; typed as Any")
+            self.warn(pointer, "schema 'false' admits nothing; typed as Any")
             return TypeRef("any", pointer=pointer)
         if not isinstance(schema, dict):
-            self.diagnostics.warn(self.spec.locate(pointer), "schema is not an object; typed as Any")
+            self.warn(pointer, "schema is not an object; typed as Any")
             return TypeRef("any", pointer=pointer)
         if "$ref" in schema:
             target = schema["$ref"][1:]
@@ -253,21 +353,19 @@ class SchemaBuilder:
         common: dict[str, Any] = {"pointer": pointer, "example": example, "has_example": has_example}
 
         if "const" in schema:
-            return TypeRef("literal", values=(schema["const"],), nullable=nullable, **common)
+            return self._literal([schema["const"]], "const", pointer, nullable, common)
         if "enum" in schema and isinstance(schema["enum"], list):
-            values = tuple(v for v in schema["enum"] if v is not None)
-            nullable = nullable or None in schema["enum"]
-            if values and all(isinstance(v, (str, int, float, bool)) for v in values):
-                return TypeRef("literal", values=_dedupe(values), nullable=nullable, **common)
-            self.diagnostics.warn(self.spec.locate(pointer), "enum of non-scalar values typed as Any")
-            return TypeRef("any", **common)
+            return self._literal(schema["enum"], "enum", pointer, nullable, common)
+        if "allOf" in schema and isinstance(schema["allOf"], list) and schema["allOf"] and not self._is_object(schema):
+            flat, flat_pointer = self._allof_flat(schema, pointer)
+            return self.type_of(flat, flat_pointer, hint, owner, inline_object_ok=inline_object_ok, array_context=array_context)
         for variant in ("oneOf", "anyOf"):
-            if variant in schema and not ("allOf" in schema or "properties" in schema):
+            if variant in schema and isinstance(schema[variant], list) and not self._is_object(schema):
                 return self._union(schema, variant, pointer, hint, owner, nullable, common)
         if self._is_object(schema):
             if pointer in self.by_pointer and self.by_pointer[pointer] in self.drafts:
                 return _with(self._ref_to(self.drafts[self.by_pointer[pointer]]), nullable=nullable)
-            name = self.by_pointer.get(pointer) or self._claim(hint, pointer, alternatives=(_owner_hint(owner, hint),))
+            name = self.by_pointer.get(pointer) or self._inline_name(hint, owner, pointer)
             draft = ModelDraft(name, "object", pointer, owner, _doc(schema))
             self.drafts[name] = draft
             self._fill_object(draft, schema, pointer)
@@ -283,6 +381,9 @@ class SchemaBuilder:
         constraints = _constraints(schema)
         if kind == "string":
             mapped = _FORMATS.get(str(schema.get("format", "")), "str")
+            media = schema.get("contentMediaType")
+            if isinstance(media, str) and "contentEncoding" not in schema and not _is_textual(media):
+                mapped = "bytes"
             return TypeRef(mapped, format=schema.get("format"), constraints=constraints, nullable=nullable, **common)  # type: ignore[arg-type]
         if kind == "integer":
             return TypeRef("int", format=schema.get("format"), constraints=constraints, nullable=nullable, **common)
@@ -299,19 +400,42 @@ class SchemaBuilder:
                 item_hint = hint
             prefix = schema.get("prefixItems")
             if prefix and not items:
-                self.diagnostics.warn(self.spec.locate(pointer), "tuple-typed array (prefixItems) typed as a list of Any")
+                self.warn(pointer, "tuple-typed array (prefixItems) typed as a list of Any")
                 item = TypeRef("any", pointer=pointer)
             else:
                 item = self.type_of(items, join_pointer(pointer, "items"), item_hint, owner)
             return TypeRef("list", args=(item,), constraints=constraints, nullable=nullable, **common)
         if kind == "object":
             additional = schema.get("additionalProperties", True)
+            if "patternProperties" in schema and additional is True:
+                self.warn(join_pointer(pointer, "patternProperties"), "patternProperties are not typed: values are Any")
             if isinstance(additional, dict) and additional:
                 value = self.type_of(additional, join_pointer(pointer, "additionalProperties"), hint + "Value", owner)
             else:
                 value = TypeRef("any", pointer=pointer)
             return TypeRef("dict", args=(value,), nullable=nullable, **common)
         return TypeRef("any", nullable=nullable, **common)
+
+    def _literal(self, raw: list[Any], keyword: str, pointer: str, nullable: bool, common: dict[str, Any]) -> TypeRef:
+        """``enum``/``const`` as a ``Literal``; values Python cannot spell as a Literal
+        (floats, arrays, objects) fall back to their base type, with a warning."""
+        nullable = nullable or None in raw
+        values = _dedupe(tuple(v for v in raw if v is not None))
+        if not values:
+            return TypeRef("none", **common) if raw else TypeRef("any", nullable=nullable, **common)
+        literal = tuple(v for v in values if isinstance(v, (str, int)))  # bool is an int
+        rest = [v for v in values if not isinstance(v, (str, int))]
+        if not rest:
+            return TypeRef("literal", values=literal, nullable=nullable, **common)
+        if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in rest):
+            self.warn(pointer, f"{keyword} of non-scalar values typed as Any")
+            return TypeRef("any", **common)
+        shown = ", ".join(repr(v) for v in rest[:3]) + (", ..." if len(rest) > 3 else "")
+        self.warn(pointer, f"{keyword} values {shown} cannot be Python Literal values; typed as float")
+        base = TypeRef("float", **common)
+        if not literal:
+            return _with(base, nullable=nullable)
+        return TypeRef("union", args=(TypeRef("literal", values=literal, **common), base), nullable=nullable, **common)
 
     def _ref_elsewhere(self, target: str, hint: str, owner: str) -> TypeRef:
         """A ``$ref`` to a schema that is not a top-level component (e.g. a property)."""
@@ -325,62 +449,117 @@ class SchemaBuilder:
         self, schema: dict[str, Any], variant: str, pointer: str, hint: str, owner: str, nullable: bool, common: dict[str, Any]
     ) -> TypeRef:
         members: list[TypeRef] = []
+        raws: list[Any] = []
         for index, member in enumerate(schema[variant]):
             member_pointer = join_pointer(pointer, variant, index)
-            if isinstance(member, dict) and _types(member) == {"null"} and "$ref" not in member:
+            if isinstance(member, dict) and _types(member) == {"null"} and "$ref" not in member and "enum" not in member:
                 nullable = True
                 continue
             member_hint = _variant_hint(hint, member, index)
             members.append(self.type_of(member, member_pointer, member_hint, owner))
+            raws.append(member)
         if not members:
             return TypeRef("any", **common)
         if len(members) == 1:
             return _with(members[0], nullable=nullable or members[0].nullable)
-        discriminator = None
         disc = schema.get("discriminator")
+        tagged: tuple[str, tuple[tuple[Any, str], ...]] | None = None
         if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str):
-            if self._discriminable(members, disc["propertyName"]):
-                discriminator = disc["propertyName"]
-            else:
-                self.diagnostics.warn(
-                    self.spec.locate(join_pointer(pointer, "discriminator")),
-                    "discriminator property is not a single-valued literal in every member; "
-                    "parsed as a plain union (first matching member wins)",
+            prop = disc["propertyName"]
+            tags = self._explicit_tags(raws, members, prop, disc.get("mapping"))
+            if tags is None:
+                self.warn(
+                    join_pointer(pointer, "discriminator"),
+                    f"discriminator {prop!r} does not tell the members apart (a member is not an object, or two "
+                    "share a value); parsed as a plain union (the best-matching member wins)",
                 )
-        elif self._discriminable(members, None):
-            discriminator = self._implicit_discriminator(members)
-        return TypeRef("union", args=tuple(members), nullable=nullable, discriminator=discriminator, **common)
+            else:
+                tagged = (prop, tags)
+        else:
+            tagged = self._implicit_tags(members)
+        if tagged is None:
+            return TypeRef("union", args=tuple(members), nullable=nullable, **common)
+        union = TypeRef("union", args=tuple(members), discriminator=tagged[0], tags=tagged[1], **common)
+        if pointer in self.by_pointer:  # the union is a named alias already (a component)
+            return _with(union, nullable=nullable)
+        # a tagged union is always a named alias, so resources never spell out its annotation
+        name = self._inline_name(hint, owner, pointer)
+        draft = ModelDraft(name, "alias", pointer, owner, _doc(schema), alias_type=union, done=True)
+        self.drafts[name] = draft
+        return _with(self._ref_to(draft), nullable=nullable)
 
-    def _literal_field(self, model: TypeRef, prop: str) -> TypeRef | None:
-        if model.kind != "model" or model.nullable:
+    def _model_of(self, t: TypeRef) -> ModelDraft | None:
+        """The object model a member type stands for (through aliases), when there is one."""
+        seen: set[str] = set()
+        while t.kind == "alias" and t.name and t.name not in seen and not t.nullable:
+            seen.add(t.name)
+            draft = self.drafts.get(t.name)
+            if draft is None or draft.alias_type is None:
+                return None
+            t = draft.alias_type
+        if t.kind != "model" or t.nullable:
             return None
-        draft = self.drafts.get(model.name or "")
-        if draft is None:
-            return None
+        return self.drafts.get(t.name or "")
+
+    def _literal_values(self, draft: ModelDraft, prop: str) -> tuple[Any, ...]:
         for f in draft.fields:
             if f.wire_name == prop and f.required and f.type.kind == "literal" and not f.type.nullable:
-                return f.type
-        return None
+                return f.type.values
+        return ()
 
-    def _discriminable(self, members: list[TypeRef], prop: str | None) -> bool:
-        if prop is None:
-            return self._implicit_discriminator(members) is not None
-        seen: set[Any] = set()
-        for member in members:
-            lit = self._literal_field(member, prop)
-            if lit is None or seen & set(lit.values):
-                return False
-            seen |= set(lit.values)
-        return True
+    def _explicit_tags(
+        self, raws: list[Any], members: list[TypeRef], prop: str, mapping: Any
+    ) -> tuple[tuple[Any, str], ...] | None:
+        """Discriminator values of each member: the mapping's, else the member's single-valued
+        enum/const, else (a $ref to a component) the component's name."""
+        mapping = mapping if isinstance(mapping, dict) else {}
+        targets: dict[str, list[str]] = {}
+        for value, target in mapping.items():
+            target = str(target)
+            pointer = target[1:] if target.startswith("#") else join_pointer("/components/schemas", target)
+            targets.setdefault(pointer, []).append(str(value))
+        tags: list[tuple[Any, str]] = []
+        for raw, member in zip(raws, members, strict=True):
+            draft = self._model_of(member)
+            if draft is None:
+                return None
+            ref = raw.get("$ref") if isinstance(raw, dict) else None
+            values: tuple[Any, ...] = tuple(targets.get(ref[1:], ())) if isinstance(ref, str) else ()
+            if not values:
+                values = tuple(targets.get(draft.pointer, ()))
+            if not values:
+                values = self._literal_values(draft, prop)
+            if not values and isinstance(ref, str) and ref.startswith("#/components/schemas/") and ref.count("/") == 3:
+                values = (split_pointer(ref[1:])[-1],)
+            if not values:
+                return None
+            for value in values:
+                if any(value == v and type(value) is type(v) for v, _ in tags) or not isinstance(value, (str, int)):
+                    return None
+                tags.append((value, draft.name))
+        if len({name for _, name in tags}) != len(members):
+            return None  # the same model twice
+        return tuple(tags)
 
-    def _implicit_discriminator(self, members: list[TypeRef]) -> str | None:
-        """A property that is a distinct literal in every member (``const`` tags)."""
-        first = self.drafts.get(members[0].name or "") if members[0].kind == "model" else None
-        if first is None:
+    def _implicit_tags(self, members: list[TypeRef]) -> tuple[str, tuple[tuple[Any, str], ...]] | None:
+        """A property that is a required single-valued literal (``const``/one-value ``enum``)
+        with a distinct value in every member tags the union even without a discriminator."""
+        drafts = [self._model_of(m) for m in members]
+        if any(d is None for d in drafts):
             return None
+        first = drafts[0]
+        assert first is not None
         for f in first.fields:
-            if f.type.kind == "literal" and self._discriminable(members, f.wire_name):
-                return f.wire_name
+            tags: list[tuple[Any, str]] = []
+            for draft in drafts:
+                assert draft is not None
+                values = self._literal_values(draft, f.wire_name)
+                if not values or any(v == t and type(v) is type(t) for v in values for t, _ in tags):
+                    break
+                tags.extend((v, draft.name) for v in values)
+            else:
+                if len({name for _, name in tags}) == len(members):
+                    return f.wire_name, tuple(tags)
         return None
 
 
@@ -470,6 +649,9 @@ def _variant_hint(hint: str, member: Any, index: int) -> str:
         for prop, value in (member.get("properties") or {}).items():
             if isinstance(value, dict) and "const" in value and isinstance(value["const"], (str, int)):
                 return class_name(f"{hint} {prop} {value['const']}")
+            enum = value.get("enum") if isinstance(value, dict) else None
+            if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], (str, int)):
+                return class_name(f"{hint} {prop} {enum[0]}")
         required = member.get("required")
         if isinstance(required, list) and required:
             return class_name(hint + " with " + " ".join(str(r) for r in required[:2]))
@@ -485,3 +667,32 @@ def _owner_hint(owner: str, hint: str) -> str:
 
 def summarize(text: str) -> str:
     return one_line(text)
+
+
+def _allof_passthrough(schema: dict[str, Any]) -> bool:
+    """``allOf: [one member]`` with nothing of its own: the member itself (a nullable or
+    described reference in OpenAPI 3.0)."""
+    members = schema.get("allOf")
+    return (
+        isinstance(members, list)
+        and len(members) == 1
+        and not any(k in schema for k in ("properties", "additionalProperties", "required", "oneOf", "anyOf"))
+    )
+
+
+def _allof_doc(schema: dict[str, Any], deref: Any) -> str:
+    for member in schema.get("allOf") or []:
+        resolved, _ = deref(member, "")
+        doc = _doc(resolved)
+        if doc:
+            return doc
+    return ""
+
+
+def _unique(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
+
+
+def _is_textual(media: str) -> bool:
+    media = media.split(";")[0].strip().lower()
+    return media.startswith("text/") or media.endswith(("json", "+xml", "/xml")) or media == "application/x-www-form-urlencoded"

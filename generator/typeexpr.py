@@ -65,11 +65,22 @@ def _render(t: TypeRef, open_enums: bool, request: bool, quote: frozenset[str]) 
             rendered = annotation(arg, open_enums=open_enums, request=request, quote=quote)
             if rendered not in members:
                 members.append(rendered)
-        text = " | ".join(members)
-        if t.discriminator and not request:
-            return f"Annotated[{text}, Field(discriminator={py_literal(t.discriminator)})]"
-        return text
+        if t.discriminator and t.tags and not request:
+            return _tagged(t, open_enums, quote)
+        return " | ".join(members)
     raise AssertionError(f"unknown type kind {kind}")
+
+
+def _tagged(t: TypeRef, open_enums: bool, quote: frozenset[str]) -> str:
+    """A pydantic tagged union: each member carries its model's name as a ``Tag``; a callable
+    discriminator maps the wire value of the property (or a model instance) to that name."""
+    names = list(dict.fromkeys(name for _, name in t.tags))
+    parts = [
+        f"Annotated[{annotation(arg, open_enums=open_enums, quote=quote)}, _Tag({py_literal(name)})]"
+        for arg, name in zip(t.args, names, strict=True)
+    ]
+    mapping = "{" + ", ".join(f"{py_literal(value)}: {py_literal(name)}" for value, name in t.tags) + "}"
+    return f"Annotated[{' | '.join(parts)}, _tagged_by({py_literal(t.discriminator)}, {mapping})]"
 
 
 def _literal_base(value: object) -> str:
@@ -85,7 +96,7 @@ def _literal_base(value: object) -> str:
 
 
 _STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_HELPER = re.compile(r"\b(Any|Literal|Annotated|Sequence|Mapping|datetime|date|Field)\b")
+_HELPER = re.compile(r"\b(Any|Literal|Annotated|Sequence|Mapping|datetime|date|Field|_Tag|_tagged_by|FileInput)\b")
 
 
 def helpers_used(text: str) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
@@ -23,7 +24,14 @@ from .endpoint import Endpoint
 from .errors import ConfigurationError
 from .flow import Flow, request_flow, run_async, run_sync
 from .pagination import AsyncPageIterator, PageIterator, PaginationSpec
-from .request import auth_headers, encode_headers, encode_query, render_path, serialize_body
+from .request import (
+    auth_headers,
+    encode_body,
+    encode_cookies,
+    encode_headers,
+    encode_query,
+    render_path,
+)
 from .response import RawResponse
 from .retries import RetryPolicy
 from .settings import ClientSettings
@@ -43,6 +51,7 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
+_HTTP_LOCK = threading.Lock()
 
 
 def _env(name: str) -> str | None:
@@ -198,17 +207,26 @@ class BaseClient:
         body: object,
         options: RequestOptions,
         headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
     ) -> httpx.Request:
         """Validate and encode everything; raises before any I/O when something is wrong."""
         url = self.base_url + render_path(endpoint.path, self._path_values(endpoint, path))
         params = encode_query(
-            query, json_query=endpoint.json_query, extra=options.get("extra_query")
+            query,
+            json_query=endpoint.json_query,
+            extra=options.get("extra_query"),
+            styles=endpoint.query_styles,
         )
-        content = serialize_body(endpoint, body, options.get("extra_body"))
+        content, content_type = encode_body(endpoint, body, options.get("extra_body"))
         all_headers = self._base_headers.copy()
-        if content is not None:
-            all_headers["Content-Type"] = "application/json"
+        if content_type is not None:
+            all_headers["Content-Type"] = content_type
+        if endpoint.accept is not None:
+            all_headers["Accept"] = endpoint.accept
         all_headers.update(encode_headers(headers))
+        cookie = encode_cookies(cookies)
+        if cookie is not None:
+            all_headers["Cookie"] = cookie
         all_headers.update(options.get("extra_headers") or {})
         return http.build_request(
             endpoint.method,
@@ -239,7 +257,7 @@ class BaseClient:
 class SyncAPIClient(BaseClient):
     """Blocking client. ``close()`` closes the HTTP client only when this object created it."""
 
-    _http: httpx.Client
+    _http_client: httpx.Client | None
 
     def __init__(
         self,
@@ -267,8 +285,20 @@ class SyncAPIClient(BaseClient):
             default_headers=default_headers,
         )
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
+        self._http_client = http_client
         self._sleep: Callable[[float], object] = time.sleep
+
+    @property
+    def _http(self) -> httpx.Client:
+        """The HTTP client passed in, else our own, created on first use: its TLS context costs
+        tens of milliseconds that a client configured but never used does not pay."""
+        http = self._http_client
+        if http is None:
+            with _HTTP_LOCK:
+                http = self._http_client
+                if http is None:
+                    http = self._http_client = httpx.Client(timeout=self.timeout)
+        return http
 
     def _request(
         self,
@@ -280,10 +310,13 @@ class SyncAPIClient(BaseClient):
         headers: Mapping[str, object] | None = None,
         options: RequestOptions | None = None,
         raw: bool = False,
+        cookies: Mapping[str, object] | None = None,
     ) -> T:
         """Send one call; returns the parsed result, or a RawResponse[T] when ``raw``."""
         options = options if options is not None else {}
-        request = self._build_request(self._http, endpoint, path, query, body, options, headers)
+        request = self._build_request(
+            self._http, endpoint, path, query, body, options, headers, cookies
+        )
         result = run_sync(self._flow(endpoint, request, options, raw), self._http.send, self._sleep)
         return cast(T, result)
 
@@ -306,7 +339,7 @@ class SyncAPIClient(BaseClient):
 class AsyncAPIClient(BaseClient):
     """Asyncio client. ``close()``/``aclose()`` close the HTTP client only when this object created it."""
 
-    _http: httpx.AsyncClient
+    _http_client: httpx.AsyncClient | None
 
     def __init__(
         self,
@@ -334,10 +367,21 @@ class AsyncAPIClient(BaseClient):
             default_headers=default_headers,
         )
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+        self._http_client = http_client
         import asyncio  # only async users pay for importing asyncio
 
         self._sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The HTTP client passed in, else our own, created on first use (see the sync client)."""
+        http = self._http_client
+        if http is None:
+            with _HTTP_LOCK:
+                http = self._http_client
+                if http is None:
+                    http = self._http_client = httpx.AsyncClient(timeout=self.timeout)
+        return http
 
     async def _request(
         self,
@@ -349,10 +393,13 @@ class AsyncAPIClient(BaseClient):
         headers: Mapping[str, object] | None = None,
         options: RequestOptions | None = None,
         raw: bool = False,
+        cookies: Mapping[str, object] | None = None,
     ) -> T:
         """Send one call; returns the parsed result, or a RawResponse[T] when ``raw``."""
         options = options if options is not None else {}
-        request = self._build_request(self._http, endpoint, path, query, body, options, headers)
+        request = self._build_request(
+            self._http, endpoint, path, query, body, options, headers, cookies
+        )
         result = await run_async(
             self._flow(endpoint, request, options, raw), self._http.send, self._sleep
         )
@@ -393,6 +440,7 @@ class SyncResource:
         body: object = NOT_GIVEN,
         headers: Mapping[str, object] | None = None,
         options: RequestOptions,
+        cookies: Mapping[str, object] | None = None,
     ) -> T:
         return self._client._request(
             endpoint,
@@ -402,6 +450,7 @@ class SyncResource:
             headers=headers,
             options=options,
             raw=self._raw,
+            cookies=cookies,
         )
 
     def _paginate(
@@ -413,6 +462,7 @@ class SyncResource:
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         options: RequestOptions,
+        cookies: Mapping[str, object] | None = None,
     ) -> PageIterator[Any]:
         client = self._client
         path = client._path_values(endpoint, path)
@@ -428,6 +478,7 @@ class SyncResource:
                     headers=headers,
                     options=options,
                     raw=True,
+                    cookies=cookies,
                 ),
             )
 
@@ -450,6 +501,7 @@ class AsyncResource:
         body: object = NOT_GIVEN,
         headers: Mapping[str, object] | None = None,
         options: RequestOptions,
+        cookies: Mapping[str, object] | None = None,
     ) -> T:
         return await self._client._request(
             endpoint,
@@ -459,6 +511,7 @@ class AsyncResource:
             headers=headers,
             options=options,
             raw=self._raw,
+            cookies=cookies,
         )
 
     def _paginate(
@@ -470,6 +523,7 @@ class AsyncResource:
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         options: RequestOptions,
+        cookies: Mapping[str, object] | None = None,
     ) -> AsyncPageIterator[Any]:
         client = self._client
         path = client._path_values(endpoint, path)
@@ -477,7 +531,13 @@ class AsyncResource:
 
         async def fetch(page_query: Mapping[str, object]) -> RawResponse[Any]:
             result = await client._request(
-                endpoint, path=path, query=page_query, headers=headers, options=options, raw=True
+                endpoint,
+                path=path,
+                query=page_query,
+                headers=headers,
+                options=options,
+                raw=True,
+                cookies=cookies,
             )
             return cast("RawResponse[Any]", result)
 

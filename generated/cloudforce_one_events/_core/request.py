@@ -22,6 +22,8 @@ from .types import NotGiven
 
 __all__ = [
     "auth_headers",
+    "encode_body",
+    "encode_cookies",
     "encode_headers",
     "encode_path_value",
     "encode_query",
@@ -104,11 +106,60 @@ def _json_text(value: object) -> str:
     return pydantic_core.to_json(_jsonable(value)).decode("utf-8")
 
 
-def _encode_param(name: str, value: object, json_query: frozenset[str]) -> list[tuple[str, str]]:
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _styled(name: str, value: object, style: str, explode: bool) -> list[tuple[str, str]]:
+    """OpenAPI ``style``/``explode`` for query parameters.
+
+    Lists: exploded -> ``a=1&a=2``; not exploded -> ``a=1,2`` (``%20``/``|`` for
+    ``spaceDelimited``/``pipeDelimited``). Objects: ``form`` exploded -> ``k1=v1&k2=v2``; not
+    exploded -> ``a=k1,v1,k2,v2``; ``deepObject`` -> ``a[k1]=v1&a[k2][k3]=v3``.
+    """
+    data = _jsonable(value) if isinstance(value, (Mapping, BaseModel)) else value
+    if isinstance(data, Mapping):
+        if style == "deepObject":
+            return _deep(name, data)
+        items = [(str(k), v) for k, v in data.items() if not _omitted(v)]
+        if explode:
+            return [(k, _scalar(v)) for k, v in items]
+        return [(name, ",".join(f"{k},{_scalar(v)}" for k, v in items))] if items else []
+    if isinstance(data, (list, tuple, set, frozenset)):
+        texts = [_scalar(item) for item in data if not _omitted(item)]
+        if explode or style == "deepObject":
+            return [(name, text) for text in texts]
+        return [(name, _DELIMITERS.get(style, ",").join(texts))] if texts else []
+    return [(name, _scalar(value))]
+
+
+def _deep(prefix: str, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for key, item in data.items():
+        if _omitted(item):
+            continue
+        name = f"{prefix}[{key}]"
+        if isinstance(item, Mapping):
+            pairs.extend(_deep(name, item))
+        elif isinstance(item, (list, tuple)):
+            pairs.extend((name, _scalar(v)) for v in item if not _omitted(v))
+        else:
+            pairs.append((name, _scalar(item)))
+    return pairs
+
+
+def _encode_param(
+    name: str,
+    value: object,
+    json_query: frozenset[str],
+    styles: Mapping[str, tuple[str, bool]] | None = None,
+) -> list[tuple[str, str]]:
     if _omitted(value):
         return []
     if name in json_query:
         return [(name, _json_text(value))]
+    if styles and name in styles:
+        style, explode = styles[name]
+        return _styled(name, value, style, explode)
     if isinstance(value, (list, tuple, set, frozenset)):
         return [(name, _scalar(item)) for item in value if not _omitted(item)]
     return [(name, _scalar(value))]
@@ -119,6 +170,7 @@ def encode_query(
     *,
     json_query: frozenset[str] = frozenset(),
     extra: Mapping[str, object] | None = None,
+    styles: Mapping[str, tuple[str, bool]] | None = None,
 ) -> list[tuple[str, str]]:
     """Encode query parameters as ``(name, text)`` pairs.
 
@@ -128,7 +180,7 @@ def encode_query(
     """
     pairs: list[tuple[str, str]] = []
     for name, value in (query or {}).items():
-        pairs.extend(_encode_param(name, value, json_query))
+        pairs.extend(_encode_param(name, value, json_query, styles))
     if extra:
         pairs = [pair for pair in pairs if pair[0] not in extra]
         for name, value in extra.items():
@@ -150,6 +202,24 @@ def encode_headers(headers: Mapping[str, object] | None) -> dict[str, str]:
         else:
             encoded[name] = _scalar(value)
     return encoded
+
+
+_COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
+
+
+def encode_cookies(cookies: Mapping[str, object] | None) -> str | None:
+    """Cookie parameters as one ``Cookie`` header value: ``a=1; b=x%20y`` (lists comma-joined,
+    values percent-encoded where a cookie cannot carry them), or None when there are none."""
+    parts: list[str] = []
+    for name, value in (cookies or {}).items():
+        if _omitted(value):
+            continue
+        if isinstance(value, (list, tuple, set, frozenset)):
+            text = ",".join(_scalar(item) for item in value if not _omitted(item))
+        else:
+            text = _scalar(value)
+        parts.append(f"{quote(name, safe=_COOKIE_SAFE)}={quote(text, safe=_COOKIE_SAFE)}")
+    return "; ".join(parts) or None
 
 
 def auth_headers(
@@ -217,3 +287,192 @@ def serialize_body(
             )
         data.update(_jsonable(extra_body))
     return pydantic_core.to_json(data)
+
+
+# --- bodies that are not JSON ---------------------------------------------------
+
+
+def body_kind(content_type: str) -> str:
+    """``json``, ``multipart``, ``form``, ``text`` or ``binary``: how a body is encoded."""
+    base = content_type.split(";")[0].strip().lower()
+    if base == "application/json" or base.endswith(("/json", "+json")) or base == "*/*":
+        return "json"
+    if base.startswith("multipart/"):
+        return "multipart"
+    if base == "application/x-www-form-urlencoded":
+        return "form"
+    if base.startswith("text/") or base.endswith(("+xml", "/xml")):
+        return "text"
+    return "binary"
+
+
+def encode_body(
+    endpoint: Endpoint[Any],
+    body: object,
+    extra_body: Mapping[str, object] | None = None,
+) -> tuple[bytes | None, str | None]:
+    """The request body as bytes and its ``Content-Type`` (``(None, None)`` without a body).
+
+    JSON bodies go through :func:`serialize_body`. A ``multipart/form-data`` body is a mapping of
+    fields: a file is ``bytes``, a binary file object, or a ``(filename, data[, content_type])``
+    tuple (a list of them repeats the field); other values become text parts (objects as JSON).
+    A form (``application/x-www-form-urlencoded``) body is a mapping too; lists repeat the key and
+    objects are sent as JSON text. ``text/*`` bodies are ``str`` (sent as UTF-8), anything else
+    ``bytes`` (a ``str`` is sent as UTF-8, a file object is read).
+    """
+    kind = body_kind(endpoint.content_type)
+    if kind == "json":
+        content = serialize_body(endpoint, body, extra_body)
+        return content, None if content is None else "application/json"
+    if _omitted(body) and not extra_body:
+        return None, None
+    if kind in ("multipart", "form"):
+        fields = _fields(endpoint, body, extra_body)
+        if kind == "multipart":
+            return encode_multipart(fields)
+        return encode_form(fields), "application/x-www-form-urlencoded"
+    if extra_body:
+        raise RequestValidationError(
+            f"extra_body needs a JSON or form body; {endpoint.operation_id} sends {endpoint.content_type}"
+        )
+    content_type = endpoint.content_type
+    if "*" in content_type:
+        content_type = "text/plain" if kind == "text" else "application/octet-stream"
+    if isinstance(body, str):
+        if kind == "text" and "charset" not in content_type:
+            content_type += "; charset=utf-8"
+        return body.encode("utf-8"), content_type
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body), content_type
+    read = getattr(body, "read", None)
+    if callable(read):
+        data = read()
+        return (data.encode("utf-8") if isinstance(data, str) else bytes(data)), content_type
+    raise RequestValidationError(
+        f"Invalid request body for {endpoint.operation_id}: expected bytes or str, got "
+        f"{type(body).__name__}"
+    )
+
+
+def _fields(
+    endpoint: Endpoint[Any], body: object, extra_body: Mapping[str, object] | None
+) -> dict[str, object]:
+    if isinstance(body, BaseModel):
+        fields: dict[str, object] = dict(body.model_dump(by_alias=True, exclude_unset=True))
+    elif isinstance(body, Mapping):
+        fields = {str(k): v for k, v in body.items() if not isinstance(v, NotGiven)}
+    elif _omitted(body):
+        fields = {}
+    else:
+        raise RequestValidationError(
+            f"Invalid request body for {endpoint.operation_id}: expected a mapping of fields, got "
+            f"{type(body).__name__}"
+        )
+    adapter = endpoint.body_adapter
+    if adapter is not None:
+        try:
+            value = adapter.validate_python(fields)
+        except ValidationError as exc:
+            raise format_validation_error(
+                exc, what=f"request body for {endpoint.operation_id}"
+            ) from None
+        fields = adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True)
+    fields.update(extra_body or {})
+    return fields
+
+
+def _is_file(value: object) -> bool:
+    if isinstance(value, (bytes, bytearray, memoryview)) or callable(getattr(value, "read", None)):
+        return True
+    return (
+        isinstance(value, tuple)
+        and len(value) in (2, 3)
+        and isinstance(value[0], str)
+        and (
+            isinstance(value[1], (bytes, bytearray, memoryview))
+            or callable(getattr(value[1], "read", None))
+        )
+    )
+
+
+def _file_parts(value: object, name: str) -> tuple[str, bytes, str]:
+    filename, data, content_type = name, value, "application/octet-stream"
+    if isinstance(value, tuple):
+        filename, data = str(value[0]), value[1]
+        if len(value) == 3:
+            content_type = str(value[2])
+    read = getattr(data, "read", None)
+    if callable(read):
+        data = read()
+    if isinstance(data, str):
+        return filename, data.encode("utf-8"), content_type
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return filename, bytes(data), content_type
+    raise RequestValidationError(f"file field `{name}`: expected bytes, got {type(data).__name__}")
+
+
+def _part_text(value: object) -> tuple[str, str | None]:
+    if isinstance(value, str):
+        return value, None
+    if isinstance(value, (Mapping, BaseModel, list, tuple)):
+        return _json_text(value), "application/json"
+    return _scalar(value), None
+
+
+def _disposition_value(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def encode_multipart(
+    fields: Mapping[str, object], boundary: str | None = None
+) -> tuple[bytes, str]:
+    """``multipart/form-data`` bytes and the content type naming the boundary."""
+    import os
+
+    boundary = boundary if boundary is not None else os.urandom(16).hex()
+    out = bytearray()
+    for name, value in fields.items():
+        if _omitted(value):
+            continue
+        items: list[object] = [value]
+        if isinstance(value, list) or (isinstance(value, tuple) and not _is_file(value)):
+            items = list(value)  # a list of files or of scalars repeats the field
+            if not any(_is_file(i) for i in items) and any(
+                isinstance(i, (Mapping, BaseModel)) for i in items
+            ):
+                items = [value]  # a list of objects is one JSON part
+        for item in items:
+            if _omitted(item):
+                continue
+            out += f"--{boundary}\r\n".encode()
+            disposition = f'form-data; name="{_disposition_value(name)}"'
+            if _is_file(item):
+                filename, payload, content_type = _file_parts(item, name)
+                disposition += f'; filename="{_disposition_value(filename)}"'
+                out += f"Content-Disposition: {disposition}\r\n".encode()
+                out += f"Content-Type: {content_type}\r\n\r\n".encode()
+                out += payload
+            else:
+                text, text_type = _part_text(item)
+                out += f"Content-Disposition: {disposition}\r\n".encode()
+                if text_type:
+                    out += f"Content-Type: {text_type}\r\n".encode()
+                out += b"\r\n" + text.encode("utf-8")
+            out += b"\r\n"
+    out += f"--{boundary}--\r\n".encode()
+    return bytes(out), f"multipart/form-data; boundary={boundary}"
+
+
+def encode_form(fields: Mapping[str, object]) -> bytes:
+    """``application/x-www-form-urlencoded`` bytes: lists repeat the key, objects are JSON text."""
+    from urllib.parse import urlencode
+
+    pairs: list[tuple[str, str]] = []
+    for name, value in fields.items():
+        if _omitted(value):
+            continue
+        if isinstance(value, (list, tuple, set, frozenset)):
+            pairs.extend((name, _part_text(item)[0]) for item in value if not _omitted(item))
+        else:
+            pairs.append((name, _part_text(value)[0]))
+    return urlencode(pairs).encode("ascii")

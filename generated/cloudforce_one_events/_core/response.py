@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeGuard, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar, cast
 
 import httpx
 import pydantic_core
@@ -18,6 +18,9 @@ from .errors import (
     status_error_class,
     validation_problems,
 )
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 __all__ = [
     "RawResponse",
@@ -192,6 +195,9 @@ class RawResponse(Generic[T]):
         return cast(T, self._parsed)
 
     def _parse(self) -> T | None:
+        fmt = self._endpoint.format_of(self.status_code)
+        if fmt != "json":  # a text, binary or empty success body: no JSON, no envelope
+            return self._read_as(fmt)
         adapter = self._endpoint.response_adapter
         if adapter is None:
             if self._endpoint.unwrap_envelope:
@@ -199,6 +205,10 @@ class RawResponse(Generic[T]):
                 if is_envelope(body) and body.get("success") is False:
                     raise make_status_error(self.http_response, body, envelope=True)
             return None
+        if self._body is _MISSING:
+            fast = self._parse_json_bytes(adapter)
+            if fast is not _MISSING:
+                return cast(T, fast)
         value = self.result_json()
         try:
             return adapter.validate_python(value)
@@ -211,6 +221,39 @@ class RawResponse(Generic[T]):
                 f"body does not match the response type of {self._endpoint.operation_id}: {shown}",
                 problems,
             ) from None
+
+    def _parse_json_bytes(self, adapter: TypeAdapter[T]) -> object:
+        """The common case in one pass: pydantic-core validates the raw bytes straight into the
+        response type (no intermediate dicts). Anything unusual (an envelope with
+        ``success: false`` or a missing ``result``, invalid JSON, a body that does not validate,
+        unicode escapes that could spell ``success``) returns ``_MISSING`` and takes the general
+        path, which decides and words errors exactly as before.
+        """
+        content = self.content
+        endpoint = self._endpoint
+        if endpoint.unwrap_envelope:
+            if b"\\u" in content:  # an escaped key could spell "success": let the general path look
+                return _MISSING
+            if b'"success"' in content:  # perhaps an envelope: validate it whole, result and all
+                envelope = endpoint.envelope_adapter
+                if envelope is None:
+                    return _MISSING
+                try:
+                    return envelope.validate_json(content)["result"]
+                except Exception:  # ValidationError and anything else: the general path decides
+                    return _MISSING
+        try:
+            return adapter.validate_json(content)
+        except Exception:
+            return _MISSING
+
+    def _read_as(self, fmt: str) -> T | None:
+        """``text`` -> str (decoded with the response's charset), ``bytes`` -> the raw content,
+        ``empty`` -> None."""
+        if fmt == "empty":
+            return None
+        value: object = self.text if fmt == "text" else self.content
+        return cast(T, value)
 
     def _invalid(
         self, problem: str, problems: list[str] | None = None

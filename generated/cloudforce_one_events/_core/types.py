@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Literal, TypedDict, Union
+from typing import IO, Any, Final, Literal, TypedDict, Union
 
 import httpx
 from typing_extensions import TypeAlias, final
 
-__all__ = ["NOT_GIVEN", "NotGiven", "RequestOptions", "Timeout"]
+__all__ = ["NOT_GIVEN", "FileInput", "NotGiven", "RequestOptions", "Timeout"]
 
 
 @final
@@ -46,6 +46,12 @@ NOT_GIVEN: Final = NotGiven()
 
 Timeout: TypeAlias = Union[float, httpx.Timeout, None]
 """Seconds (float), a full :class:`httpx.Timeout`, or ``None`` for no timeout."""
+
+
+FileContent: TypeAlias = Union[bytes, IO[bytes]]
+FileInput: TypeAlias = Union[FileContent, tuple[str, FileContent], tuple[str, FileContent, str]]
+"""A file of a ``multipart/form-data`` body: its bytes (or a binary file object, read when the
+request is built), optionally with a file name and a content type: ``(name, data, type)``."""
 
 
 class RequestOptions(TypedDict, total=False):

@@ -63,8 +63,8 @@ if TYPE_CHECKING:
     from .event_update_fields import EventUpdateFields as EventUpdateFields
     from .event_update_request import EventUpdateRequest as EventUpdateRequest
     from .external_reference import ExternalReference as ExternalReference
-    from .graph_ql_request import GraphQlRequest as GraphQlRequest
-    from .graph_ql_result import GraphQlResult as GraphQlResult
+    from .graph_ql_request import GraphQLRequest as GraphQLRequest
+    from .graph_ql_result import GraphQLResult as GraphQLResult
     from .indicator import Indicator as Indicator
     from .insert_failure import InsertFailure as InsertFailure
     from .move_deletion_failure import MoveDeletionFailure as MoveDeletionFailure
@@ -139,8 +139,8 @@ _MODULE_OF = {
     "EventUpdateFields": "event_update_fields",
     "EventUpdateRequest": "event_update_request",
     "ExternalReference": "external_reference",
-    "GraphQlRequest": "graph_ql_request",
-    "GraphQlResult": "graph_ql_result",
+    "GraphQLRequest": "graph_ql_request",
+    "GraphQLResult": "graph_ql_result",
     "Indicator": "indicator",
     "InsertFailure": "insert_failure",
     "MoveDeletionFailure": "move_deletion_failure",

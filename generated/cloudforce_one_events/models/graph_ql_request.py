@@ -8,11 +8,11 @@ from pydantic import Field
 from ._base import RequestModel
 
 __all__ = [
-    "GraphQlRequest",
+    "GraphQLRequest",
 ]
 
 
-class GraphQlRequest(RequestModel):
+class GraphQLRequest(RequestModel):
     """A GraphQL request document with optional variables."""
 
     operation_name: str | None = Field(default=None, alias="operationName")

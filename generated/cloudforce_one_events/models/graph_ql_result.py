@@ -7,11 +7,11 @@ from typing import Any
 from ._base import APIModel
 
 __all__ = [
-    "GraphQlResult",
+    "GraphQLResult",
 ]
 
 
-class GraphQlResult(APIModel):
+class GraphQLResult(APIModel):
     """A GraphQL response."""
 
     data: dict[str, Any] | None = None

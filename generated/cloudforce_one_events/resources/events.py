@@ -10,6 +10,9 @@ from typing import Any, Literal
 
 from typing_extensions import Unpack, deprecated
 
+from collections.abc import AsyncIterable, Callable, Iterable
+
+from .._core.bulk import BulkError, BulkProgress, BulkReport, run_bulk, run_bulk_async
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
 from .._core.endpoint import Endpoint
 from .._core.pagination import AsyncPageIterator, PageIterator, PaginationSpec
@@ -496,6 +499,65 @@ class EventsResource(SyncResource):
                 "datasetId": dataset_id,
                 "includeCreatedEvents": include_created_events,
             },
+            options=options,
+        )
+
+    def bulk_create_all(
+        self,
+        data: Iterable[EventCreateItem | Mapping[str, Any]],
+        *,
+        dataset_id: str,
+        include_created_events: bool = False,
+        account_id: str | None = None,
+        chunk_size: int = 500,
+        max_chunk_size: int = 1000,
+        stop_on_error: bool = False,
+        on_progress: Callable[[BulkProgress], object] | None = None,
+        on_error: Callable[[BulkError], object] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BulkReport:
+        """Stream any number of items through ``bulk_create`` in chunks; report on every item.
+
+        ``data``: any iterable (a list, a generator, ...) of
+        ``EventCreateItem`` or dicts (wire or snake_case keys), read lazily: memory stays
+        bounded by ``chunk_size`` items, whatever the input size.
+        Each item is validated first; an invalid one is reported with its input index and never
+        sent. Valid items go out ``chunk_size`` per request (default 500); the server
+        accepts at most ``max_chunk_size`` per request (default 1000).
+
+        Retries follow the client's policy: 429 answers and failures to connect are retried. A
+        chunk whose fate is unknown (5xx, timeout after sending) is not sent again unless
+        ``retry_unsafe=True``: its items are reported failed with ``maybe_created=True``, so no
+        event is created twice. Later chunks still go, unless ``stop_on_error``: then no input is
+        read after the first error (items already read are still sent) and ``stopped`` is set.
+
+        The other keywords are those of ``bulk_create``, sent with every chunk.
+        ``on_progress`` gets a ``BulkProgress`` after each chunk, ``on_error`` each ``BulkError``.
+
+        Returns:
+            A ``BulkReport``. Every input index read is either created or in ``errors`` (global
+            index, ``kind``: validation / server / transport, message). Without
+            ``include_created_events`` the server names no created event: an index counts as
+            created when its chunk was accepted and the server reported no error for it.
+        """
+        return run_bulk(
+            self._client,
+            _BULK_CREATE,
+            data,
+            items_field="data",
+            item_type=EventCreateItem,
+            path={
+                "account_id": account_id,
+            },
+            body={
+                "datasetId": dataset_id,
+                "includeCreatedEvents": include_created_events or NOT_GIVEN,
+            },
+            chunk_size=chunk_size,
+            max_chunk_size=max_chunk_size,
+            stop_on_error=stop_on_error,
+            on_progress=on_progress,
+            on_error=on_error,
             options=options,
         )
 
@@ -1274,6 +1336,71 @@ class AsyncEventsResource(AsyncResource):
                 "datasetId": dataset_id,
                 "includeCreatedEvents": include_created_events,
             },
+            options=options,
+        )
+
+    async def bulk_create_all(
+        self,
+        data: (
+            Iterable[EventCreateItem | Mapping[str, Any]]
+            | AsyncIterable[EventCreateItem | Mapping[str, Any]]
+        ),
+        *,
+        dataset_id: str,
+        include_created_events: bool = False,
+        account_id: str | None = None,
+        chunk_size: int = 500,
+        max_chunk_size: int = 1000,
+        max_concurrency: int = 4,
+        stop_on_error: bool = False,
+        on_progress: Callable[[BulkProgress], object] | None = None,
+        on_error: Callable[[BulkError], object] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> BulkReport:
+        """Stream any number of items through ``bulk_create`` in chunks; report on every item.
+
+        ``data``: any iterable or async iterable (a list, a generator, ...) of
+        ``EventCreateItem`` or dicts (wire or snake_case keys), read lazily: memory stays
+        bounded by ``chunk_size`` x (``max_concurrency`` + 1) items, whatever the input size.
+        Each item is validated first; an invalid one is reported with its input index and never
+        sent. Valid items go out ``chunk_size`` per request (default 500); the server
+        accepts at most ``max_chunk_size`` per request (default 1000).
+        Up to ``max_concurrency`` requests are in flight at once.
+
+        Retries follow the client's policy: 429 answers and failures to connect are retried. A
+        chunk whose fate is unknown (5xx, timeout after sending) is not sent again unless
+        ``retry_unsafe=True``: its items are reported failed with ``maybe_created=True``, so no
+        event is created twice. Later chunks still go, unless ``stop_on_error``: then no input is
+        read after the first error (items already read are still sent) and ``stopped`` is set.
+
+        The other keywords are those of ``bulk_create``, sent with every chunk.
+        ``on_progress`` gets a ``BulkProgress`` after each chunk, ``on_error`` each ``BulkError``.
+
+        Returns:
+            A ``BulkReport``. Every input index read is either created or in ``errors`` (global
+            index, ``kind``: validation / server / transport, message). Without
+            ``include_created_events`` the server names no created event: an index counts as
+            created when its chunk was accepted and the server reported no error for it.
+        """
+        return await run_bulk_async(
+            self._client,
+            _BULK_CREATE,
+            data,
+            items_field="data",
+            item_type=EventCreateItem,
+            path={
+                "account_id": account_id,
+            },
+            body={
+                "datasetId": dataset_id,
+                "includeCreatedEvents": include_created_events or NOT_GIVEN,
+            },
+            chunk_size=chunk_size,
+            max_chunk_size=max_chunk_size,
+            max_concurrency=max_concurrency,
+            stop_on_error=stop_on_error,
+            on_progress=on_progress,
+            on_error=on_error,
             options=options,
         )
 

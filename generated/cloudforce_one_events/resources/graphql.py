@@ -12,17 +12,17 @@ from typing_extensions import Unpack
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
 from .._core.endpoint import Endpoint
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models.graph_ql_request import GraphQlRequest
-from ..models.graph_ql_result import GraphQlResult
+from ..models.graph_ql_request import GraphQLRequest
+from ..models.graph_ql_result import GraphQLResult
 
 __all__ = ["GraphqlResource", "AsyncGraphqlResource"]
 
-_EXECUTE = Endpoint[GraphQlResult](
+_EXECUTE = Endpoint[GraphQLResult](
     operation_id="post_EventGraphQLV2",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/v2/events/graphql",
-    response_type=GraphQlResult,
-    body_type=GraphQlRequest,
+    response_type=GraphQLResult,
+    body_type=GraphQLRequest,
     success_codes=frozenset([200]),
 )
 
@@ -38,7 +38,7 @@ class GraphqlResource(SyncResource):
         variables: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> GraphQlResult:
+    ) -> GraphQLResult:
         """Run a GraphQL aggregation
 
         Accepts a GraphQL query and answers with aggregated event figures; a single query can group
@@ -93,7 +93,7 @@ class AsyncGraphqlResource(AsyncResource):
         variables: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> GraphQlResult:
+    ) -> GraphQLResult:
         """Run a GraphQL aggregation
 
         Accepts a GraphQL query and answers with aggregated event figures; a single query can group

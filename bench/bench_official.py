@@ -1,0 +1,67 @@
+"""5. The official SDK (``cloudflare`` from PyPI) vs ours, on the same ``httpx.MockTransport``.
+
+The same calls as benches 1, 2 and 4 through ``cloudflare.Cloudflare(http_client=...)``'s
+``cloudforce_one.threat_events.bulk_create``; the ratio column is official / ours.
+Goals: ours >= 3x faster per call, >= 20x on bulk, faster to import.
+When the package is not installed the script says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bench import bench_import
+from bench._clients import OFFICIAL_MISSING, official_available, official_client, ours_client
+from bench._harness import ACCOUNT, DATASET, Table, bulk_result, compare, dumps, emit, event_items, fixed_transport, parser, versions
+
+
+def _bulk(size: int, rounds: int, quick: bool) -> Table:
+    transport = fixed_transport(202, dumps(bulk_result(size)))
+    ours, official = ours_client(transport), official_client(transport)
+    items = event_items(size, snake=True)  # the official SDK takes Python names; ours takes either
+
+    def ours_call() -> object:
+        return ours.events.bulk_create(data=items, dataset_id=DATASET, include_created_events=True)
+
+    def official_call() -> object:
+        return official.cloudforce_one.threat_events.bulk_create(
+            account_id=ACCOUNT, data=items, dataset_id=DATASET, include_created_events=True
+        )
+
+    a, b = ours_call(), official_call()
+    assert a.created_events_count == b.created_events_count == size
+    rows = compare([("ours", ours_call), ("official cloudflare SDK", official_call)], rounds=rounds, budget=0.01 if quick else 0.3)
+    goal = ">= 20x" if size >= 100 else ">= 3x"
+    return Table(
+        f"5. official SDK vs ours: bulk_create, {size:,} event{'s' if size != 1 else ''} (per call)",
+        rows,
+        target=f"official/ours {goal}",
+        ratio_label="official/ours",
+    )
+
+
+def run(*, size: int = 1000, rounds: int = 7, quick: bool = False) -> list[Table]:
+    tables = [_bulk(1, rounds, quick), _bulk(size, rounds, quick)]
+    start = bench_import.run(rounds=rounds, quick=quick, official=True)
+    rows = {r.name: r for r in start.rows}
+    ours = rows["ours: import + Client() + .events"]
+    official = rows["official: import + Cloudflare() + .threat_events"]
+    tables.append(Table("5. official SDK vs ours: start-up in a fresh process", [ours, official], target="official/ours > 1 (ours faster to import)", ratio_label="official/ours"))
+    for table in tables:
+        table.notes.append(f"({versions('cloudflare', 'httpx', 'pydantic')})")
+    return tables
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser(__doc__.splitlines()[0])
+    p.add_argument("--size", type=int, default=1000, help="events per bulk call")
+    args = p.parse_args(argv)
+    if not official_available():
+        print(f"### 5. official SDK vs ours\n\n{OFFICIAL_MISSING}\n")
+        return 0
+    emit(run(size=10 if args.quick else args.size, rounds=args.rounds, quick=args.quick), args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
