@@ -34,8 +34,10 @@ typecheck: $(STAMP)
 test: $(STAMP) node_modules/.package-lock.json check typecheck
 	$(BIN)/python -m pytest
 
+# bench/README.md: tables of ratios (contender, median, ratio); BENCH_ARGS=--quick for a smoke run
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache

@@ -118,7 +118,6 @@ def compare(
     budget: float = 0.05,
 ) -> list[Row]:
     """Per-call medians of ``contenders``, run in alternating rounds."""
-    rounds = max(rounds, MIN_ROUNDS)
     numbers = [calibrate(fn, budget) for _, fn in contenders]
     samples: list[list[float]] = [[] for _ in contenders]
     for _ in range(rounds):
@@ -144,7 +143,6 @@ def compare_processes(
     env: dict[str, str] | None = None,
 ) -> list[Row]:
     """Medians of fresh processes, alternating; one discarded warm-up each (page cache, .pyc)."""
-    rounds = max(rounds, MIN_ROUNDS)
     for _, argv in contenders:
         run_process(argv, env=env)
     samples: list[list[float]] = [[] for _ in contenders]
@@ -260,6 +258,11 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--rounds", type=int, default=MIN_ROUNDS, help=f"rounds per contender (min {MIN_ROUNDS})")
     p.add_argument("--json", type=Path, default=None, help="also write the table(s) as JSON here")
     return p
+
+
+def rounds_of(args: argparse.Namespace) -> int:
+    """``--rounds`` (at least MIN_ROUNDS), or 2 with ``--quick`` (a smoke run measures nothing)."""
+    return 2 if args.quick else max(MIN_ROUNDS, args.rounds)
 
 
 def machine() -> str:

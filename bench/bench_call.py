@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from bench._clients import BULK_PATH, ours_client, raw_client
-from bench._harness import DATASET, Table, bulk_result, compare, dumps, emit, event_item, fixed_transport, parser
+from bench._harness import rounds_of, DATASET, Table, bulk_result, compare, dumps, emit, event_item, fixed_transport, parser
 
 
 def run(*, rounds: int = 7, quick: bool = False) -> Table:
@@ -32,7 +32,7 @@ def run(*, rounds: int = 7, quick: bool = False) -> Table:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser(__doc__.splitlines()[0]).parse_args(argv)
-    emit([run(rounds=args.rounds, quick=args.quick)], args.json)
+    emit([run(rounds=rounds_of(args), quick=args.quick)], args.json)
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from bench._harness import Row, Table, compare_processes, emit, parser
+from bench._harness import rounds_of, Row, Table, compare_processes, emit, parser
 
 BASELINE = "import httpx, pydantic"
 OURS = (
@@ -33,7 +33,7 @@ def run(*, rounds: int = 7, quick: bool = False, official: bool = False) -> Tabl
 
 def main(argv: list[str] | None = None) -> int:
     args = parser(__doc__.splitlines()[0]).parse_args(argv)
-    emit([run(rounds=args.rounds, quick=args.quick)], args.json)
+    emit([run(rounds=rounds_of(args), quick=args.quick)], args.json)
     return 0
 
 

@@ -13,7 +13,7 @@ import json
 import sys
 
 from bench._clients import LIST_PATH, ours_client, raw_client
-from bench._harness import DATASET, Table, compare, dumps, emit, event_record, fixed_transport, parser
+from bench._harness import rounds_of, DATASET, Table, compare, dumps, emit, event_record, fixed_transport, parser
 
 
 def run(*, size: int = 1000, rounds: int = 7, quick: bool = False) -> Table:
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--size", type=int, default=1000, help="events per page")
     args = p.parse_args(argv)
-    emit([run(size=10 if args.quick else args.size, rounds=args.rounds, quick=args.quick)], args.json)
+    emit([run(size=10 if args.quick else args.size, rounds=rounds_of(args), quick=args.quick)], args.json)
     return 0
 
 

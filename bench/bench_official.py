@@ -12,7 +12,7 @@ import sys
 
 from bench import bench_import
 from bench._clients import OFFICIAL_MISSING, official_available, official_client, ours_client
-from bench._harness import ACCOUNT, DATASET, Table, bulk_result, compare, dumps, emit, event_items, fixed_transport, parser, versions
+from bench._harness import rounds_of, ACCOUNT, DATASET, Table, bulk_result, compare, dumps, emit, event_items, fixed_transport, parser, versions
 
 
 def _bulk(size: int, rounds: int, quick: bool) -> Table:
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     if not official_available():
         print(f"### 5. official SDK vs ours\n\n{OFFICIAL_MISSING}\n")
         return 0
-    emit(run(size=10 if args.quick else args.size, rounds=args.rounds, quick=args.quick), args.json)
+    emit(run(size=10 if args.quick else args.size, rounds=rounds_of(args), quick=args.quick), args.json)
     return 0
 
 

@@ -145,6 +145,9 @@ def read_source(path: Path, display: str) -> SourceFile:
     return SourceFile(path, display, data, lines)
 
 
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
 def _compose_yaml(text: str) -> tuple[JSON, dict[str, int]]:
     loader = _SpecYamlLoader(text)
     try:
@@ -156,6 +159,11 @@ def _compose_yaml(text: str) -> tuple[JSON, dict[str, int]]:
             lines.setdefault(pointer, n.start_mark.line + 1)
             if id(n) in built:  # an alias: share the object, never expand it again
                 return built[id(n)]
+            if isinstance(n, (yaml.MappingNode, yaml.SequenceNode)) and n.tag not in _PLAIN_TAGS:
+                # the safe constructor would never run it, but a tag means something else was meant
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"tag {n.tag!r} is not allowed (plain YAML only)", n.start_mark
+                )
             if isinstance(n, yaml.MappingNode):
                 loader.flatten_mapping(n)
                 out: dict[str, JSON] = {}
@@ -501,6 +509,12 @@ def validate_openapi(document: JSON, sources: SourceMap) -> str:
             sources.locate(""), "an OpenAPI document must be a mapping at the top level"
         )
     version = document.get("openapi")
+    if version is None and "swagger" in document:
+        raise GenerationError.at(
+            sources.locate("/swagger"),
+            f"a Swagger {document.get('swagger')} document; only OpenAPI 3.0.x and 3.1.x are supported "
+            "(convert it first, e.g. with swagger2openapi)",
+        )
     if not isinstance(version, str) or not re.match(r"^3\.[01]\.\d+", version):
         found = "missing" if version is None else repr(version)
         raise GenerationError.at(
@@ -515,6 +529,8 @@ def validate_openapi(document: JSON, sources: SourceMap) -> str:
         for error in exc.errors():
             pointer = _pydantic_loc_to_pointer(document, tuple(error["loc"]))
             message = error["msg"]
+            if error.get("type") == "missing" and error["loc"]:
+                message = f"required field {str(error['loc'][-1])!r} is missing"
             text = f"{pointer}|{message}"
             if text in seen:
                 continue

@@ -125,8 +125,10 @@ class OperationBuilder:
         unwrap = True
         if return_type is not None and return_type.kind == "model":
             draft = self.schemas.drafts[return_type.name or ""]
-            wires = {f.wire_name for f in draft.fields if f.required}
-            if {envelope.success, envelope.result} <= wires:
+            # a declared body with envelope keys of its own (WrappedSuccess, or a result
+            # with `success` and `errors`) is what the runtime would mistake for the envelope
+            wires = {f.wire_name for f in draft.fields}
+            if envelope.success in wires and wires & {envelope.result, envelope.errors, envelope.messages}:
                 unwrap = False
         pagination = self._pagination(raw, params, return_type)
         bulk = self._bulk(raw, body, params)

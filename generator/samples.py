@@ -7,8 +7,13 @@ against the spec, so that Prism (which validates requests) accepts it:
 * otherwise the first enum member (``literal``), a fixed value per ``format`` (uuid, date-time,
   date, email, uri), a number inside the bounds, a string of an allowed length;
 * nested models become dicts keyed by wire names, built recursively from the model's fields
-  (read-only fields are never sent); lists get as many items as ``min_items`` asks (at least
-  one); unions use their first member; nullable types still get a non-null value.
+  (read-only fields are never sent) -- or model instances (:class:`Instance`, printed as
+  ``Model.model_validate({...})``) for parameters whose annotation takes no plain mapping;
+  lists get as many items as ``min_items`` asks (at least one, at most ``max_items``); unions
+  use their first member; nullable types still get a non-null value.
+
+A type no valid value can be found for (contradictory bounds, an unmatched pattern) stops the
+generation with an error that points at the schema.
 
 :func:`plan_tests` turns that into what the ``templates/tests`` templates print: per operation,
 the keyword arguments (as Python source) of a call with only the required parameters and of a
@@ -23,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from generator.diagnostics import GenerationError, Location
 from generator.escape import py_literal
 from generator.ir import Api, Model, Operation, Param, Resource, TypeRef
 
@@ -64,6 +70,10 @@ class Instance:
 
 class SampleError(ValueError):
     """No valid sample can be made for a type (e.g. contradictory bounds)."""
+
+    def __init__(self, message: str, pointer: str = "") -> None:
+        super().__init__(message)
+        self.pointer = pointer
 
 
 class Samples:
@@ -118,11 +128,11 @@ class Samples:
             return None
         if kind in ("model", "alias"):
             return self._named(t, full, stack, inst)
-        raise SampleError(f"no sample for type kind {kind!r}")
+        raise SampleError(f"no sample for type kind {kind!r}", t.pointer)
 
     def _first(self, values: tuple[Any, ...], t: TypeRef) -> Any:
         if not values:
-            raise SampleError(f"empty enum at {t.pointer or '?'}")
+            raise SampleError("empty enum", t.pointer)
         for value in values:
             if value is not None:
                 return value
@@ -138,14 +148,16 @@ class Samples:
             low = c.min_length or 0
             high = c.max_length if c.max_length is not None else max(low, len(FIXED_STRING))
             if low > high:
-                raise SampleError(f"minLength {low} > maxLength {high} at {t.pointer or '?'}")
+                raise SampleError(f"minLength {low} > maxLength {high}", t.pointer)
             size = min(max(len(FIXED_STRING), low), high)
             candidates.append((FIXED_STRING * (size // len(FIXED_STRING) + 1))[:size])
         candidates += ["a", "1", "A-1", FIXED_UUID, FIXED_DATETIME]
+        if c.pattern is not None:
+            candidates += [x for x in (_from_pattern(c.pattern, c.min_length or 0),) if x is not None]
         for candidate in candidates:
             if self.conforms(candidate, t):
                 return candidate
-        raise SampleError(f"no sample string satisfies the constraints at {t.pointer or '?'}")
+        raise SampleError("no sample string satisfies the constraints (format, length, pattern)", t.pointer)
 
     def _number(self, t: TypeRef, *, integer: bool) -> int | float:
         c = t.constraints
@@ -163,7 +175,7 @@ class Samples:
         if high is not None and value > high:
             value = math.floor(high) if integer else high
         if low is not None and high is not None and low > high:
-            raise SampleError(f"minimum {low} > maximum {high} at {t.pointer or '?'}")
+            raise SampleError(f"minimum {low} > maximum {high}", t.pointer)
         if integer or float(value).is_integer():
             return int(value)
         return value
@@ -181,7 +193,7 @@ class Samples:
     def _named(self, t: TypeRef, full: bool, stack: tuple[str, ...], inst: bool) -> Any:
         model = self.models.get(t.name or "")
         if model is None:
-            raise SampleError(f"unknown model {t.name!r}")
+            raise SampleError(f"unknown model {t.name!r}", t.pointer)
         if model.kind == "alias":
             if model.alias_type is None:
                 return FIXED_STRING
@@ -303,12 +315,12 @@ class Samples:
 
     def _safe_path_value(self, p: Param) -> str | int:
         if p.type.kind == "int":
-            return self._number(p.type, integer=True)
+            return int(self._number(p.type, integer=True))
         stem = re.sub(r"[^a-z0-9]+", "-", re.sub(r"_?(id|uuid)$", "", p.py_name.lower())).strip("-") or "id"
         for candidate in (f"{stem}-1", FIXED_UUID, "1"):
             if self.conforms(candidate, p.type) and _SAFE_SEGMENT.match(candidate):
                 return candidate
-        raise SampleError(f"no URL-safe sample for path parameter {p.wire_name!r}")
+        raise SampleError(f"no URL-safe sample for path parameter {p.wire_name!r}", p.type.pointer)
 
     def required_kwargs(self, op: Operation) -> dict[str, Any]:
         """Keyword arguments of a call with only the required parameters (client fills account_id)."""
@@ -318,6 +330,70 @@ class Samples:
         """Keyword arguments of a call with every parameter, optional and nested fields included
         (except those the client fills, such as account_id)."""
         return {p.py_name: self.param_value(p, full=True) for p in op.params if not p.default_from_client}
+
+
+def _from_pattern(pattern: str, min_length: int = 0) -> str | None:
+    """A short string matching ``pattern`` (first branch, fewest repetitions, first character of
+    each class), padded by repeating the last repeatable item up to ``min_length``; None when
+    the pattern uses something this does not handle."""
+    import re._parser as sre  # type: ignore[import-not-found]
+
+    def first_of(items: list[tuple[Any, Any]]) -> str | None:
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL":
+                return chr(arg)
+            if name == "RANGE":
+                return chr(arg[0])
+            if name == "CATEGORY":
+                return {"CATEGORY_DIGIT": "1", "CATEGORY_WORD": "a", "CATEGORY_SPACE": " "}.get(str(arg))
+        return None
+
+    def build(items: Any, pad: int) -> str | None:
+        out = ""
+        for op, arg in items:
+            name = str(op)
+            if name == "LITERAL":
+                out += chr(arg)
+            elif name == "ANY":
+                out += "a"
+            elif name == "IN":
+                if arg and str(arg[0][0]) == "NEGATE":
+                    return None
+                char = first_of(arg)
+                if char is None:
+                    return None
+                out += char
+            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                low, high, sub = arg
+                part = build(sub, 0)
+                if part is None:
+                    return None
+                count = low
+                while pad > len(out) + len(part) * count and (high is sre.MAXREPEAT or count < high) and part:
+                    count += 1
+                out += part * count
+            elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
+                part = build(arg[-1], 0)
+                if part is None:
+                    return None
+                out += part
+            elif name == "BRANCH":
+                part = build(arg[1][0], 0)
+                if part is None:
+                    return None
+                out += part
+            elif name == "AT":
+                continue
+            else:
+                return None
+        return out
+
+    try:
+        parsed = sre.parse(pattern)
+    except (re.error, RecursionError):
+        return None
+    return build(list(parsed), min_length)
 
 
 def sample_value(api: Api, t: TypeRef, *, full: bool = False) -> Any:
@@ -386,7 +462,7 @@ class OpCase:
     name: str  # unique within the test module: the method name without a trailing "_"
     required: str  # keyword arguments (source) of the required-only call
     every: str  # keyword arguments (source) of the call with every parameter
-    required_dict: str  # the required-only keyword arguments as a dict literal
+    required_items: str  # the required-only keyword arguments as dict items ('"a": 1, "b": 2')
     explicit: str  # keyword arguments (source) passing what the client would fill (account_id)
     explicit_segments: tuple[str, ...]  # how those values appear as path segments
     path_params: tuple[tuple[str, str], ...]  # (Python, wire) names of every path parameter
@@ -416,6 +492,8 @@ class RoutingTrap:
     static: OpCase
     templated: OpCase
     evidence: str
+    shape: tuple[str, ...]  # wire keys the static operation's result object must have
+    not_shape: tuple[str, ...]  # up to 5 keys the templated one's would have instead (not all present)
 
 
 @dataclass(frozen=True)
@@ -482,6 +560,14 @@ def result_check(op: Operation, api: Api) -> ResultCheck:
 
 
 def plan_tests(api: Api) -> ContractPlan:
+    """Everything the contract-test templates print, for every operation of ``api``."""
+    try:
+        return _plan(api)
+    except SampleError as exc:
+        raise GenerationError.at(Location(api.spec_name, exc.pointer), f"cannot make a sample value for the contract tests: {exc}") from None
+
+
+def _plan(api: Api) -> ContractPlan:
     samples = Samples(api)
     resources: list[ResourceTests] = []
     by_id: dict[str, OpCase] = {}
@@ -497,7 +583,7 @@ def plan_tests(api: Api) -> ContractPlan:
                 name=op.py_name.rstrip("_"),
                 required=kwargs_source(required),
                 every=kwargs_source(every),
-                required_dict=dict_source(required),
+                required_items=dict_source(required)[1:-1],
                 explicit=kwargs_source(explicit),
                 explicit_segments=tuple(str(v) for k, v in explicit.items() if any(p.py_name == k and p.location == "path" for p in op.params)),
                 path_params=tuple((p.py_name, p.wire_name) for p in op.path_params),
@@ -532,7 +618,7 @@ def plan_tests(api: Api) -> ContractPlan:
             )
         )
     traps = tuple(
-        RoutingTrap(by_id[a.operation_id], by_id[b.operation_id], _trap_evidence(samples, api, a, b))
+        RoutingTrap(by_id[a.operation_id], by_id[b.operation_id], _trap_evidence(samples, api, a, b), *_shapes(api, a, b))
         for a, b in routing_traps(api)
     )
     legacy_schemes = {name for name, _ in api.security.api_key_headers}
@@ -595,6 +681,20 @@ def _trap_evidence(samples: Samples, api: Api, static: Operation, templated: Ope
     if missing:
         return f"the call lacks `{missing[0]}`, which {templated.operation_id} requires, so Prism would reject it"
     return ""
+
+
+def _shapes(api: Api, static: Operation, templated: Operation) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Required wire keys of the result object of ``static``, and those of ``templated``'s that
+    ``static``'s lacks (empty when the results are not objects or cannot be told apart)."""
+    models = {m.name: m for m in api.models}
+
+    def required(op: Operation) -> tuple[str, ...]:
+        check = result_check(op, api)
+        model = models.get(check.model or "")
+        return tuple(f.wire_name for f in model.fields if f.required) if model is not None else ()
+
+    mine, theirs = required(static), required(templated)
+    return mine, tuple(k for k in theirs if k not in mine)[:5]
 
 
 def _error_for(op: Operation) -> tuple[str, int]:

@@ -9,6 +9,7 @@ Generated from cloudforce-one-events.yaml (Cloudforce One Threat Events API, ver
 """
 
 from ._client import AsyncClient, Client
+from ._core.bulk import BulkError, BulkInputError, BulkProgress, BulkReport, CreatedEvent
 from ._core.errors import (
     APIConnectionError,
     APIEnvelopeError,
@@ -43,10 +44,15 @@ __all__ = [
     "AsyncClient",
     "AuthenticationError",
     "BadRequestError",
+    "BulkError",
+    "BulkInputError",
+    "BulkProgress",
+    "BulkReport",
     "Client",
     "CloudforceOneError",
     "ConfigurationError",
     "ConflictError",
+    "CreatedEvent",
     "InternalServerError",
     "NOT_GIVEN",
     "NotFoundError",

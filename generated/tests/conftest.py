@@ -201,8 +201,26 @@ def wait_until_up(servers: list[Prism], deadline: float) -> list[Prism]:
 
 @dataclass(frozen=True)
 class PrismServers:
-    static: str
-    dynamic: str
+    static_server: Prism
+    dynamic_server: Prism
+
+    @property
+    def static(self) -> str:
+        return self.static_server.url
+
+    @property
+    def dynamic(self) -> str:
+        return self.dynamic_server.url
+
+    def check_running(self) -> None:
+        """Fail with Prism's log when a server died during the session (explains connection errors)."""
+        for server in (self.static_server, self.dynamic_server):
+            code = server.proc.poll()
+            if code is not None:
+                pytest.fail(
+                    f"Prism ({server.name}, {server.url}) exited with status {code}:\n{server.log_tail()}",
+                    pytrace=False,
+                )
 
 
 def _forward_signal(previous: Any) -> Callable[[int, FrameType | None], None]:
@@ -245,7 +263,7 @@ def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrismServers]:
             if attempt == 2 or not any("EADDRINUSE" in s.log_tail() for s in exited):
                 tails = "\n".join(f"--- {s.name} ---\n{s.log_tail()}" for s in exited)
                 pytest.fail(f"Prism exited during startup:\n{tails}\n{INSTALL_HINT}", pytrace=False)
-        yield PrismServers(static=servers["static"].url, dynamic=servers["dynamic"].url)
+        yield PrismServers(servers["static"], servers["dynamic"])
     finally:
         for server in servers.values():
             stop(server.proc)
@@ -288,6 +306,7 @@ def client(prism: PrismServers, violations: Violations) -> Iterator[Client]:
             max_retries=0,
             http_client=http,
         )
+    prism.check_running()
     violations.assert_none()
 
 
@@ -303,6 +322,7 @@ async def async_client(prism: PrismServers, violations: Violations) -> AsyncIter
             max_retries=0,
             http_client=http,
         )
+    prism.check_running()
     violations.assert_none()
 
 
@@ -317,6 +337,7 @@ def dynamic_client(prism: PrismServers, violations: Violations) -> Iterator[Clie
             max_retries=0,
             http_client=http,
         )
+    prism.check_running()
     violations.assert_none()
 
 
@@ -339,6 +360,8 @@ def make_client(prism: PrismServers, violations: Violations) -> Iterator[Callabl
     yield make
     for http in opened:
         http.close()
+    prism.check_running()
+    violations.assert_none()
 
 
 class Unreachable:

@@ -99,7 +99,7 @@ async def test_list_raw_async(async_client: AsyncClient) -> None:
 @pytest.mark.parametrize(("param", "wire"), [["account_id", "account_id"]])
 def test_list_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_DatasetList: GET /accounts/{account_id}/cloudforce-one/events/dataset: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{}, param: ""}
+    kwargs: dict[str, Any] = {param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.datasets.list(**kwargs)
 
@@ -111,7 +111,7 @@ async def test_list_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """get_DatasetList: GET /accounts/{account_id}/cloudforce-one/events/dataset: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{}, param: ""}
+    kwargs: dict[str, Any] = {param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.datasets.list(**kwargs)
 
@@ -189,7 +189,7 @@ async def test_create_raw_async(async_client: AsyncClient) -> None:
 @pytest.mark.parametrize(("param", "wire"), [["account_id", "account_id"]])
 def test_create_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_DatasetCreate: POST /accounts/{account_id}/cloudforce-one/events/dataset/create: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"is_public": False, "name": "Phishing campaigns 2024"}, param: ""}
+    kwargs: dict[str, Any] = {"is_public": False, "name": "Phishing campaigns 2024", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.datasets.create(**kwargs)
 
@@ -201,7 +201,7 @@ async def test_create_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """post_DatasetCreate: POST /accounts/{account_id}/cloudforce-one/events/dataset/create: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"is_public": False, "name": "Phishing campaigns 2024"}, param: ""}
+    kwargs: dict[str, Any] = {"is_public": False, "name": "Phishing campaigns 2024", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.datasets.create(**kwargs)
 
@@ -279,7 +279,7 @@ async def test_get_raw_async(async_client: AsyncClient) -> None:
 )
 def test_get_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_DatasetRead: GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e"}, param: ""}
+    kwargs: dict[str, Any] = {"dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.datasets.get(**kwargs)
 
@@ -293,7 +293,7 @@ async def test_get_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """get_DatasetRead: GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e"}, param: ""}
+    kwargs: dict[str, Any] = {"dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.datasets.get(**kwargs)
 
@@ -398,11 +398,9 @@ async def test_update_raw_async(async_client: AsyncClient) -> None:
 def test_update_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_DatasetUpdate: POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "is_public": False,
-            "name": "Phishing campaigns 2024",
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "is_public": False,
+        "name": "Phishing campaigns 2024",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -419,11 +417,9 @@ async def test_update_empty_path_param_async(
 ) -> None:
     """post_DatasetUpdate: POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "is_public": False,
-            "name": "Phishing campaigns 2024",
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "is_public": False,
+        "name": "Phishing campaigns 2024",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -505,7 +501,7 @@ async def test_delete_raw_async(async_client: AsyncClient) -> None:
 )
 def test_delete_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """delete_DatasetDelete: DELETE /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e"}, param: ""}
+    kwargs: dict[str, Any] = {"dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.datasets.delete(**kwargs)
 
@@ -519,7 +515,7 @@ async def test_delete_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """delete_DatasetDelete: DELETE /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e"}, param: ""}
+    kwargs: dict[str, Any] = {"dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.datasets.delete(**kwargs)
 
@@ -624,11 +620,9 @@ async def test_edit_raw_async(async_client: AsyncClient) -> None:
 def test_edit_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """patch_DatasetUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "is_public": False,
-            "name": "Phishing campaigns 2024",
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "is_public": False,
+        "name": "Phishing campaigns 2024",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -645,11 +639,9 @@ async def test_edit_empty_path_param_async(
 ) -> None:
     """patch_DatasetUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "is_public": False,
-            "name": "Phishing campaigns 2024",
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "is_public": False,
+        "name": "Phishing campaigns 2024",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):

@@ -201,7 +201,7 @@ async def test_list_raw_async(async_client: AsyncClient) -> None:
 @pytest.mark.parametrize(("param", "wire"), [["account_id", "account_id"]])
 def test_list_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_EventListGet: GET /accounts/{account_id}/cloudforce-one/events: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{}, param: ""}
+    kwargs: dict[str, Any] = {param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.events.list(**kwargs)
 
@@ -213,7 +213,7 @@ async def test_list_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """get_EventListGet: GET /accounts/{account_id}/cloudforce-one/events: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{}, param: ""}
+    kwargs: dict[str, Any] = {param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.events.list(**kwargs)
 
@@ -313,7 +313,7 @@ async def test_aggregate_raw_async(async_client: AsyncClient) -> None:
 @pytest.mark.parametrize(("param", "wire"), [["account_id", "account_id"]])
 def test_aggregate_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_EventAggregate: GET /accounts/{account_id}/cloudforce-one/events/aggregate: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"aggregate_by": "attacker,targetIndustry"}, param: ""}
+    kwargs: dict[str, Any] = {"aggregate_by": "attacker,targetIndustry", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.events.aggregate(**kwargs)
 
@@ -325,7 +325,7 @@ async def test_aggregate_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """get_EventAggregate: GET /accounts/{account_id}/cloudforce-one/events/aggregate: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"aggregate_by": "attacker,targetIndustry"}, param: ""}
+    kwargs: dict[str, Any] = {"aggregate_by": "attacker,targetIndustry", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.events.aggregate(**kwargs)
 
@@ -488,13 +488,11 @@ async def test_create_raw_async(async_client: AsyncClient) -> None:
 def test_create_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventCreate: POST /accounts/{account_id}/cloudforce-one/events/create: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "category": "Domain Resolution",
-            "date": "2022-04-01T00:00:00Z",
-            "event": "An attacker registered the domain domain.com",
-            "raw": {"data": {"foo": "bar"}},
-            "tlp": "amber",
-        },
+        "category": "Domain Resolution",
+        "date": "2022-04-01T00:00:00Z",
+        "event": "An attacker registered the domain domain.com",
+        "raw": {"data": {"foo": "bar"}},
+        "tlp": "amber",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -509,13 +507,11 @@ async def test_create_empty_path_param_async(
 ) -> None:
     """post_EventCreate: POST /accounts/{account_id}/cloudforce-one/events/create: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "category": "Domain Resolution",
-            "date": "2022-04-01T00:00:00Z",
-            "event": "An attacker registered the domain domain.com",
-            "raw": {"data": {"foo": "bar"}},
-            "tlp": "amber",
-        },
+        "category": "Domain Resolution",
+        "date": "2022-04-01T00:00:00Z",
+        "event": "An attacker registered the domain domain.com",
+        "raw": {"data": {"foo": "bar"}},
+        "tlp": "amber",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -724,18 +720,16 @@ async def test_bulk_create_raw_async(async_client: AsyncClient) -> None:
 def test_bulk_create_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventCreateBulk: POST /accounts/{account_id}/cloudforce-one/events/create/bulk: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "data": [
-                {
-                    "category": "Domain Resolution",
-                    "date": "2022-04-01T00:00:00Z",
-                    "event": "An attacker registered the domain domain.com",
-                    "raw": {"data": {"foo": "bar"}},
-                    "tlp": "amber",
-                }
-            ],
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-        },
+        "data": [
+            {
+                "category": "Domain Resolution",
+                "date": "2022-04-01T00:00:00Z",
+                "event": "An attacker registered the domain domain.com",
+                "raw": {"data": {"foo": "bar"}},
+                "tlp": "amber",
+            }
+        ],
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -750,18 +744,16 @@ async def test_bulk_create_empty_path_param_async(
 ) -> None:
     """post_EventCreateBulk: POST /accounts/{account_id}/cloudforce-one/events/create/bulk: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "data": [
-                {
-                    "category": "Domain Resolution",
-                    "date": "2022-04-01T00:00:00Z",
-                    "event": "An attacker registered the domain domain.com",
-                    "raw": {"data": {"foo": "bar"}},
-                    "tlp": "amber",
-                }
-            ],
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-        },
+        "data": [
+            {
+                "category": "Domain Resolution",
+                "date": "2022-04-01T00:00:00Z",
+                "event": "An attacker registered the domain domain.com",
+                "raw": {"data": {"foo": "bar"}},
+                "tlp": "amber",
+            }
+        ],
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -976,18 +968,16 @@ def test_bulk_create_relationships_empty_path_param(
 ) -> None:
     """post_DOSEventCreateBulkWithRelationships: POST /accounts/{account_id}/cloudforce-one/events/create/bulk/relationships: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "data": [
-                {
-                    "category": "Domain Resolution",
-                    "date": "2022-04-01T00:00:00Z",
-                    "event": "An attacker registered the domain domain.com",
-                    "raw": {"data": {"foo": "bar"}},
-                    "tlp": "amber",
-                }
-            ],
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-        },
+        "data": [
+            {
+                "category": "Domain Resolution",
+                "date": "2022-04-01T00:00:00Z",
+                "event": "An attacker registered the domain domain.com",
+                "raw": {"data": {"foo": "bar"}},
+                "tlp": "amber",
+            }
+        ],
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         param: "",
     }
     with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match=re.escape(wire)):
@@ -1002,18 +992,16 @@ async def test_bulk_create_relationships_empty_path_param_async(
 ) -> None:
     """post_DOSEventCreateBulkWithRelationships: POST /accounts/{account_id}/cloudforce-one/events/create/bulk/relationships: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "data": [
-                {
-                    "category": "Domain Resolution",
-                    "date": "2022-04-01T00:00:00Z",
-                    "event": "An attacker registered the domain domain.com",
-                    "raw": {"data": {"foo": "bar"}},
-                    "tlp": "amber",
-                }
-            ],
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-        },
+        "data": [
+            {
+                "category": "Domain Resolution",
+                "date": "2022-04-01T00:00:00Z",
+                "event": "An attacker registered the domain domain.com",
+                "raw": {"data": {"foo": "bar"}},
+                "tlp": "amber",
+            }
+        ],
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         param: "",
     }
     with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match=re.escape(wire)):
@@ -1113,10 +1101,8 @@ async def test_get_raw_async(async_client: AsyncClient) -> None:
 def test_get_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_EventRead: GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/events/{event_id}: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -1134,10 +1120,8 @@ async def test_get_empty_path_param_async(
 ) -> None:
     """get_EventRead: GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/events/{event_id}: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -1248,11 +1232,9 @@ async def test_move_raw_async(async_client: AsyncClient) -> None:
 def test_move_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventMoveToNewDS: POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/move: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "dest_dataset_id": "0b5e8a1c-2d3f-4e5a-8b6c-7d8e9f0a1b2c",
-            "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "dest_dataset_id": "0b5e8a1c-2d3f-4e5a-8b6c-7d8e9f0a1b2c",
+        "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -1269,11 +1251,9 @@ async def test_move_empty_path_param_async(
 ) -> None:
     """post_EventMoveToNewDS: POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/move: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "dest_dataset_id": "0b5e8a1c-2d3f-4e5a-8b6c-7d8e9f0a1b2c",
-            "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "dest_dataset_id": "0b5e8a1c-2d3f-4e5a-8b6c-7d8e9f0a1b2c",
+        "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -1384,11 +1364,9 @@ async def test_copy_raw_async(async_client: AsyncClient) -> None:
 def test_copy_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventCopyToNewDS: POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/copy: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "dest_dataset_id": "0b5e8a1c-2d3f-4e5a-8b6c-7d8e9f0a1b2c",
-            "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "dest_dataset_id": "0b5e8a1c-2d3f-4e5a-8b6c-7d8e9f0a1b2c",
+        "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -1405,11 +1383,9 @@ async def test_copy_empty_path_param_async(
 ) -> None:
     """post_EventCopyToNewDS: POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/copy: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "dest_dataset_id": "0b5e8a1c-2d3f-4e5a-8b6c-7d8e9f0a1b2c",
-            "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "dest_dataset_id": "0b5e8a1c-2d3f-4e5a-8b6c-7d8e9f0a1b2c",
+        "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -1508,10 +1484,8 @@ async def test_delete_raw_async(async_client: AsyncClient) -> None:
 def test_delete_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """delete_EventDelete: DELETE /accounts/{account_id}/cloudforce-one/events/{dataset_id}/delete: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -1528,10 +1502,8 @@ async def test_delete_empty_path_param_async(
 ) -> None:
     """delete_EventDelete: DELETE /accounts/{account_id}/cloudforce-one/events/{dataset_id}/delete: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -1620,7 +1592,8 @@ async def test_revert_raw_async(async_client: AsyncClient) -> None:
 def test_revert_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventDoRevert: POST /accounts/{account_id}/cloudforce-one/events/{dataset_id}/revert-do: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{"dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e", "minutes_ago": 30},
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "minutes_ago": 30,
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -1637,7 +1610,8 @@ async def test_revert_empty_path_param_async(
 ) -> None:
     """post_EventDoRevert: POST /accounts/{account_id}/cloudforce-one/events/{dataset_id}/revert-do: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{"dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e", "minutes_ago": 30},
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "minutes_ago": 30,
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -1731,7 +1705,7 @@ async def test_get_legacy_raw_async(async_client: AsyncClient) -> None:
 )
 def test_get_legacy_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_EventReadDeprecated: GET /accounts/{account_id}/cloudforce-one/events/{event_id}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"}, param: ""}
+    kwargs: dict[str, Any] = {"event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d", param: ""}
     with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.events.get_legacy(**kwargs)
 
@@ -1745,7 +1719,7 @@ async def test_get_legacy_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """get_EventReadDeprecated: GET /accounts/{account_id}/cloudforce-one/events/{event_id}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"}, param: ""}
+    kwargs: dict[str, Any] = {"event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d", param: ""}
     with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.events.get_legacy(**kwargs)
 
@@ -1894,10 +1868,8 @@ async def test_update_raw_async(async_client: AsyncClient) -> None:
 def test_update_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventUpdate: POST /accounts/{account_id}/cloudforce-one/events/{event_id}: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -1914,10 +1886,8 @@ async def test_update_empty_path_param_async(
 ) -> None:
     """post_EventUpdate: POST /accounts/{account_id}/cloudforce-one/events/{event_id}: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -2068,10 +2038,8 @@ async def test_edit_raw_async(async_client: AsyncClient) -> None:
 def test_edit_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """patch_EventUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/{event_id}: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -2088,10 +2056,8 @@ async def test_edit_empty_path_param_async(
 ) -> None:
     """patch_EventUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/{event_id}: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -2248,11 +2214,9 @@ async def test_bulk_update_raw_async(async_client: AsyncClient) -> None:
 def test_bulk_update_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """patch_EventUpdateBulk: PATCH /accounts/{account_id}/cloudforce-one/events/update/bulk: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
-            "updates": {},
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
+        "updates": {},
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -2267,11 +2231,9 @@ async def test_bulk_update_empty_path_param_async(
 ) -> None:
     """patch_EventUpdateBulk: PATCH /accounts/{account_id}/cloudforce-one/events/update/bulk: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
-            "updates": {},
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "event_ids": ["4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d"],
+        "updates": {},
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):

@@ -104,7 +104,8 @@ async def test_delete_raw_async(async_client: AsyncClient) -> None:
 def test_delete_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """delete_EventTagDelete: DELETE /accounts/{account_id}/cloudforce-one/events/event_tag/{event_id}: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{"event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d", "tags": ["APT28"]},
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "tags": ["APT28"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -121,7 +122,8 @@ async def test_delete_empty_path_param_async(
 ) -> None:
     """delete_EventTagDelete: DELETE /accounts/{account_id}/cloudforce-one/events/event_tag/{event_id}: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{"event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d", "tags": ["APT28"]},
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "tags": ["APT28"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -214,7 +216,8 @@ async def test_create_raw_async(async_client: AsyncClient) -> None:
 def test_create_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventTagCreate: POST /accounts/{account_id}/cloudforce-one/events/event_tag/{event_id}/create: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{"event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d", "tags": ["APT28"]},
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "tags": ["APT28"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -231,7 +234,8 @@ async def test_create_empty_path_param_async(
 ) -> None:
     """post_EventTagCreate: POST /accounts/{account_id}/cloudforce-one/events/event_tag/{event_id}/create: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{"event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d", "tags": ["APT28"]},
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "tags": ["APT28"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):

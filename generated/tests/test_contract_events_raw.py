@@ -111,10 +111,8 @@ async def test_get_for_event_raw_async(async_client: AsyncClient) -> None:
 def test_get_for_event_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_EventRawReadDS: GET /accounts/{account_id}/cloudforce-one/events/raw/{dataset_id}/{event_id}: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -132,10 +130,8 @@ async def test_get_for_event_empty_path_param_async(
 ) -> None:
     """get_EventRawReadDS: GET /accounts/{account_id}/cloudforce-one/events/raw/{dataset_id}/{event_id}: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-        },
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -235,10 +231,8 @@ async def test_get_raw_async(async_client: AsyncClient) -> None:
 def test_get_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_EventRawRead: GET /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -256,10 +250,8 @@ async def test_get_empty_path_param_async(
 ) -> None:
     """get_EventRawRead: GET /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -371,10 +363,8 @@ async def test_update_raw_async(async_client: AsyncClient) -> None:
 def test_update_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventRawUpdate: POST /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -392,10 +382,8 @@ async def test_update_empty_path_param_async(
 ) -> None:
     """post_EventRawUpdate: POST /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -507,10 +495,8 @@ async def test_edit_raw_async(async_client: AsyncClient) -> None:
 def test_edit_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """patch_EventRawUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -528,10 +514,8 @@ async def test_edit_empty_path_param_async(
 ) -> None:
     """patch_EventRawUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "raw_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):

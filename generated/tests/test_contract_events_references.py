@@ -110,10 +110,8 @@ async def test_delete_raw_async(async_client: AsyncClient) -> None:
 def test_delete_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """delete_EventReferenceDelete: DELETE /accounts/{account_id}/cloudforce-one/events/relate/{event_id}: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "events": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "events": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -130,10 +128,8 @@ async def test_delete_empty_path_param_async(
 ) -> None:
     """delete_EventReferenceDelete: DELETE /accounts/{account_id}/cloudforce-one/events/relate/{event_id}: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "events": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "events": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -232,10 +228,8 @@ async def test_create_raw_async(async_client: AsyncClient) -> None:
 def test_create_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventReferenceCreate: POST /accounts/{account_id}/cloudforce-one/events/relate/{event_id}/create: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "events": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "events": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -252,10 +246,8 @@ async def test_create_empty_path_param_async(
 ) -> None:
     """post_EventReferenceCreate: POST /accounts/{account_id}/cloudforce-one/events/relate/{event_id}/create: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "events": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
-        },
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "events": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):

@@ -124,12 +124,10 @@ async def test_create_raw_async(async_client: AsyncClient) -> None:
 def test_create_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_CreateEventRelationship: POST /accounts/{account_id}/cloudforce-one/events/relationships/create: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "child_ids": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "parent_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "relationship_type": "related_to",
-        },
+        "child_ids": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "parent_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "relationship_type": "related_to",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -144,12 +142,10 @@ async def test_create_empty_path_param_async(
 ) -> None:
     """post_CreateEventRelationship: POST /accounts/{account_id}/cloudforce-one/events/relationships/create: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "child_ids": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
-            "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
-            "parent_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
-            "relationship_type": "related_to",
-        },
+        "child_ids": ["0d2c9a7e-1f3b-4c5d-8e6f-7a8b9c0d1e2f"],
+        "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
+        "parent_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "relationship_type": "related_to",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -290,7 +286,8 @@ async def test_list_raw_async(async_client: AsyncClient) -> None:
 def test_list_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_EventRelationships: GET /accounts/{account_id}/cloudforce-one/events/{event_id}/relationships: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{"event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d", "dataset_id": "string"},
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "dataset_id": "string",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -307,7 +304,8 @@ async def test_list_empty_path_param_async(
 ) -> None:
     """get_EventRelationships: GET /accounts/{account_id}/cloudforce-one/events/{event_id}/relationships: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{"event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d", "dataset_id": "string"},
+        "event_id": "4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+        "dataset_id": "string",
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):

@@ -93,7 +93,7 @@ async def test_execute_raw_async(async_client: AsyncClient) -> None:
 @pytest.mark.parametrize(("param", "wire"), [["account_id", "account_id"]])
 def test_execute_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventGraphQLV2: POST /accounts/{account_id}/cloudforce-one/v2/events/graphql: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"query": "query EventCounts { __typename }"}, param: ""}
+    kwargs: dict[str, Any] = {"query": "query EventCounts { __typename }", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.graphql.execute(**kwargs)
 
@@ -105,6 +105,6 @@ async def test_execute_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """post_EventGraphQLV2: POST /accounts/{account_id}/cloudforce-one/v2/events/graphql: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"query": "query EventCounts { __typename }"}, param: ""}
+    kwargs: dict[str, Any] = {"query": "query EventCounts { __typename }", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.graphql.execute(**kwargs)

@@ -7,7 +7,7 @@ passing calls elsewhere would prove nothing.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 
@@ -61,7 +61,7 @@ def test_prism_requires_credentials(client: Client, violations: list[str]) -> No
 
 
 @pytest.mark.operation("get_DatasetList", "auth")
-def test_legacy_credentials_accepted(make_client: Any) -> None:
+def test_legacy_credentials_accepted(make_client: Callable[..., Client]) -> None:
     """The legacy ``api_email`` + ``api_key`` pair satisfies the spec's alternative security."""
     client = make_client(api_email="analyst@example.com", api_key="test-key")
     result = client.datasets.list()

@@ -99,7 +99,7 @@ async def test_list_raw_async(async_client: AsyncClient) -> None:
 @pytest.mark.parametrize(("param", "wire"), [["account_id", "account_id"]])
 def test_list_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_EventQueryList: GET /accounts/{account_id}/cloudforce-one/events/queries: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{}, param: ""}
+    kwargs: dict[str, Any] = {param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.queries.list(**kwargs)
 
@@ -111,7 +111,7 @@ async def test_list_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """get_EventQueryList: GET /accounts/{account_id}/cloudforce-one/events/queries: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{}, param: ""}
+    kwargs: dict[str, Any] = {param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.queries.list(**kwargs)
 
@@ -234,13 +234,11 @@ async def test_create_raw_async(async_client: AsyncClient) -> None:
 def test_create_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventQueryCreate: POST /accounts/{account_id}/cloudforce-one/events/queries/create: an empty path parameter raises ValueError and sends nothing."""
     kwargs: dict[str, Any] = {
-        **{
-            "alert_enabled": False,
-            "alert_rollup_enabled": False,
-            "name": "Amber domain events",
-            "query_json": '[{"field":"tlp","op":"equals","value":"amber"}]',
-            "rule_enabled": False,
-        },
+        "alert_enabled": False,
+        "alert_rollup_enabled": False,
+        "name": "Amber domain events",
+        "query_json": '[{"field":"tlp","op":"equals","value":"amber"}]',
+        "rule_enabled": False,
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -255,13 +253,11 @@ async def test_create_empty_path_param_async(
 ) -> None:
     """post_EventQueryCreate: POST /accounts/{account_id}/cloudforce-one/events/queries/create: an empty path parameter raises ValueError and sends nothing (async)."""
     kwargs: dict[str, Any] = {
-        **{
-            "alert_enabled": False,
-            "alert_rollup_enabled": False,
-            "name": "Amber domain events",
-            "query_json": '[{"field":"tlp","op":"equals","value":"amber"}]',
-            "rule_enabled": False,
-        },
+        "alert_enabled": False,
+        "alert_rollup_enabled": False,
+        "name": "Amber domain events",
+        "query_json": '[{"field":"tlp","op":"equals","value":"amber"}]',
+        "rule_enabled": False,
         param: "",
     }
     with pytest.raises(ValueError, match=re.escape(wire)):
@@ -337,7 +333,7 @@ async def test_get_raw_async(async_client: AsyncClient) -> None:
 )
 def test_get_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_EventQueryRead: GET /accounts/{account_id}/cloudforce-one/events/queries/{query_id}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"query_id": 42}, param: ""}
+    kwargs: dict[str, Any] = {"query_id": 42, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.queries.get(**kwargs)
 
@@ -351,7 +347,7 @@ async def test_get_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """get_EventQueryRead: GET /accounts/{account_id}/cloudforce-one/events/queries/{query_id}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"query_id": 42}, param: ""}
+    kwargs: dict[str, Any] = {"query_id": 42, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.queries.get(**kwargs)
 
@@ -457,7 +453,7 @@ async def test_update_raw_async(async_client: AsyncClient) -> None:
 )
 def test_update_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventQueryUpdate: POST /accounts/{account_id}/cloudforce-one/events/queries/{query_id}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"query_id": 42}, param: ""}
+    kwargs: dict[str, Any] = {"query_id": 42, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.queries.update(**kwargs)
 
@@ -471,7 +467,7 @@ async def test_update_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """post_EventQueryUpdate: POST /accounts/{account_id}/cloudforce-one/events/queries/{query_id}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"query_id": 42}, param: ""}
+    kwargs: dict[str, Any] = {"query_id": 42, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.queries.update(**kwargs)
 
@@ -537,7 +533,7 @@ async def test_delete_raw_async(async_client: AsyncClient) -> None:
 )
 def test_delete_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """delete_EventQueryDelete: DELETE /accounts/{account_id}/cloudforce-one/events/queries/{query_id}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"query_id": 42}, param: ""}
+    kwargs: dict[str, Any] = {"query_id": 42, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.queries.delete(**kwargs)
 
@@ -551,7 +547,7 @@ async def test_delete_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """delete_EventQueryDelete: DELETE /accounts/{account_id}/cloudforce-one/events/queries/{query_id}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"query_id": 42}, param: ""}
+    kwargs: dict[str, Any] = {"query_id": 42, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.queries.delete(**kwargs)
 
@@ -657,7 +653,7 @@ async def test_edit_raw_async(async_client: AsyncClient) -> None:
 )
 def test_edit_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """patch_EventQueryUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/queries/{query_id}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"query_id": 42}, param: ""}
+    kwargs: dict[str, Any] = {"query_id": 42, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.queries.edit(**kwargs)
 
@@ -671,6 +667,6 @@ async def test_edit_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """patch_EventQueryUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/queries/{query_id}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"query_id": 42}, param: ""}
+    kwargs: dict[str, Any] = {"query_id": 42, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.queries.edit(**kwargs)

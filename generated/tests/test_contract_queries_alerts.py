@@ -101,7 +101,7 @@ async def test_list_raw_async(async_client: AsyncClient) -> None:
 @pytest.mark.parametrize(("param", "wire"), [["account_id", "account_id"]])
 def test_list_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_EventQueryAlertList: GET /accounts/{account_id}/cloudforce-one/events/queries/alerts: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{}, param: ""}
+    kwargs: dict[str, Any] = {param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.queries.alerts.list(**kwargs)
 
@@ -113,7 +113,7 @@ async def test_list_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """get_EventQueryAlertList: GET /accounts/{account_id}/cloudforce-one/events/queries/alerts: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{}, param: ""}
+    kwargs: dict[str, Any] = {param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.queries.alerts.list(**kwargs)
 
@@ -193,7 +193,7 @@ async def test_create_raw_async(async_client: AsyncClient) -> None:
 @pytest.mark.parametrize(("param", "wire"), [["account_id", "account_id"]])
 def test_create_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventQueryAlertCreate: POST /accounts/{account_id}/cloudforce-one/events/queries/alerts/create: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"query_id": 42}, param: ""}
+    kwargs: dict[str, Any] = {"query_id": 42, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.queries.alerts.create(**kwargs)
 
@@ -205,7 +205,7 @@ async def test_create_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """post_EventQueryAlertCreate: POST /accounts/{account_id}/cloudforce-one/events/queries/alerts/create: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"query_id": 42}, param: ""}
+    kwargs: dict[str, Any] = {"query_id": 42, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.queries.alerts.create(**kwargs)
 
@@ -279,7 +279,7 @@ async def test_get_raw_async(async_client: AsyncClient) -> None:
 )
 def test_get_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_EventQueryAlertRead: GET /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"alert_id": 7}, param: ""}
+    kwargs: dict[str, Any] = {"alert_id": 7, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.queries.alerts.get(**kwargs)
 
@@ -293,7 +293,7 @@ async def test_get_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """get_EventQueryAlertRead: GET /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"alert_id": 7}, param: ""}
+    kwargs: dict[str, Any] = {"alert_id": 7, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.queries.alerts.get(**kwargs)
 
@@ -375,7 +375,7 @@ async def test_update_raw_async(async_client: AsyncClient) -> None:
 )
 def test_update_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_EventQueryAlertUpdate: POST /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"alert_id": 7}, param: ""}
+    kwargs: dict[str, Any] = {"alert_id": 7, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.queries.alerts.update(**kwargs)
 
@@ -389,7 +389,7 @@ async def test_update_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """post_EventQueryAlertUpdate: POST /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"alert_id": 7}, param: ""}
+    kwargs: dict[str, Any] = {"alert_id": 7, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.queries.alerts.update(**kwargs)
 
@@ -455,7 +455,7 @@ async def test_delete_raw_async(async_client: AsyncClient) -> None:
 )
 def test_delete_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """delete_EventQueryAlertDelete: DELETE /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"alert_id": 7}, param: ""}
+    kwargs: dict[str, Any] = {"alert_id": 7, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.queries.alerts.delete(**kwargs)
 
@@ -469,7 +469,7 @@ async def test_delete_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """delete_EventQueryAlertDelete: DELETE /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"alert_id": 7}, param: ""}
+    kwargs: dict[str, Any] = {"alert_id": 7, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.queries.alerts.delete(**kwargs)
 
@@ -551,7 +551,7 @@ async def test_edit_raw_async(async_client: AsyncClient) -> None:
 )
 def test_edit_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """patch_EventQueryAlertUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"alert_id": 7}, param: ""}
+    kwargs: dict[str, Any] = {"alert_id": 7, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.queries.alerts.edit(**kwargs)
 
@@ -565,6 +565,6 @@ async def test_edit_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """patch_EventQueryAlertUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"alert_id": 7}, param: ""}
+    kwargs: dict[str, Any] = {"alert_id": 7, param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.queries.alerts.edit(**kwargs)

@@ -2,9 +2,9 @@
 """Routing traps: a fixed path segment and a path parameter at the same depth, same method.
 
 A router that let the parameter win would send the first call to the other operation. Each test
-calls the operation with the fixed segment and checks that its own result type comes back, then
-calls the templated operation and checks its type too. Each docstring says what would expose a
-wrong route.
+calls the operation with the fixed segment and checks that the body has the shape of its own
+result (and not of the other operation's) and parses into its type, then calls the templated
+operation and checks its type too. Each docstring says what would expose a wrong route.
 """
 
 from __future__ import annotations
@@ -29,11 +29,24 @@ def test_datasets_list_is_not_events_get_legacy(client: Client) -> None:
 
     Evidence of a wrong route: get_EventReadDeprecated returns Event, not DatasetListItem.
     """
-    result = client.datasets.list()
+    raw = client.datasets.with_raw_response.list()
+    body = raw.result_json()
+    assert isinstance(body, list) and body
+    body = body[0]
+    missing = [
+        key
+        for key in ["isAnalytics", "isPublic", "name", "uuid", "indicatorWriteMode"]
+        if key not in body
+    ]
+    assert not missing, f"not the shape of DatasetListItem, lacks {missing}"
+    assert not all(
+        key in body
+        for key in ["attacker", "attackerCountry", "attackerCountryAlpha3", "category", "datasetId"]
+    ), "the shape of Event"
+    result = raw.parse()
     assert isinstance(result, list)
     assert result, "Prism's example list is empty: nothing was parsed"
     assert all(isinstance(item, DatasetListItem) for item in result)
-    assert not any(isinstance(item, Event) for item in result)
     with pytest.warns(DeprecationWarning):
         other = client.events.get_legacy(event_id="4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d")
     assert isinstance(other, Event)
@@ -45,7 +58,11 @@ def test_datasets_create_is_not_datasets_update(client: Client) -> None:
 
     Nothing observable tells the two apart (same request and result types); this only checks that the call succeeds.
     """
-    result = client.datasets.create(is_public=False, name="Phishing campaigns 2024")
+    raw = client.datasets.with_raw_response.create(is_public=False, name="Phishing campaigns 2024")
+    body = raw.result_json()
+    missing = [key for key in ["isAnalytics", "isPublic", "name", "uuid"] if key not in body]
+    assert not missing, f"not the shape of Dataset, lacks {missing}"
+    result = raw.parse()
     assert isinstance(result, Dataset)
     other = client.datasets.update(
         dataset_id="9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
@@ -61,9 +78,16 @@ def test_events_aggregate_is_not_events_get_legacy(client: Client) -> None:
 
     Evidence of a wrong route: get_EventReadDeprecated returns Event, not AggregateResult.
     """
-    result = client.events.aggregate(aggregate_by="attacker,targetIndustry")
+    raw = client.events.with_raw_response.aggregate(aggregate_by="attacker,targetIndustry")
+    body = raw.result_json()
+    missing = [key for key in ["aggregateBy", "aggregations", "total"] if key not in body]
+    assert not missing, f"not the shape of AggregateResult, lacks {missing}"
+    assert not all(
+        key in body
+        for key in ["attacker", "attackerCountry", "attackerCountryAlpha3", "category", "datasetId"]
+    ), "the shape of Event"
+    result = raw.parse()
     assert isinstance(result, AggregateResult)
-    assert not isinstance(result, Event)
     with pytest.warns(DeprecationWarning):
         other = client.events.get_legacy(event_id="4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d")
     assert isinstance(other, Event)
@@ -75,13 +99,49 @@ def test_events_create_is_not_events_update(client: Client) -> None:
 
     Evidence of a wrong route: the call lacks `datasetId`, which post_EventUpdate requires, so Prism would reject it.
     """
-    result = client.events.create(
+    raw = client.events.with_raw_response.create(
         category="Domain Resolution",
         date="2022-04-01T00:00:00Z",
         event="An attacker registered the domain domain.com",
         raw={"data": {"foo": "bar"}},
         tlp="amber",
     )
+    body = raw.result_json()
+    missing = [
+        key
+        for key in [
+            "attacker",
+            "attackerCountry",
+            "attackerCountryAlpha3",
+            "category",
+            "datasetId",
+            "date",
+            "event",
+            "hasChildren",
+            "indicator",
+            "indicatorType",
+            "indicatorTypeId",
+            "killChain",
+            "mitreAttack",
+            "mitreCapec",
+            "numReferenced",
+            "numReferences",
+            "rawId",
+            "referenced",
+            "referencedIds",
+            "references",
+            "referencesIds",
+            "tags",
+            "targetCountry",
+            "targetCountryAlpha3",
+            "targetIndustry",
+            "tlp",
+            "uuid",
+        ]
+        if key not in body
+    ]
+    assert not missing, f"not the shape of Event, lacks {missing}"
+    result = raw.parse()
     assert isinstance(result, Event)
     other = client.events.update(
         event_id="4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
@@ -96,11 +156,35 @@ def test_queries_list_is_not_events_get_legacy(client: Client) -> None:
 
     Evidence of a wrong route: get_EventReadDeprecated returns Event, not SavedQuery.
     """
-    result = client.queries.list()
+    raw = client.queries.with_raw_response.list()
+    body = raw.result_json()
+    assert isinstance(body, list) and body
+    body = body[0]
+    missing = [
+        key
+        for key in [
+            "account_id",
+            "alert_enabled",
+            "alert_rollup_enabled",
+            "created_at",
+            "id",
+            "name",
+            "query_json",
+            "rule_enabled",
+            "updated_at",
+            "user_email",
+        ]
+        if key not in body
+    ]
+    assert not missing, f"not the shape of SavedQuery, lacks {missing}"
+    assert not all(
+        key in body
+        for key in ["attacker", "attackerCountry", "attackerCountryAlpha3", "category", "datasetId"]
+    ), "the shape of Event"
+    result = raw.parse()
     assert isinstance(result, list)
     assert result, "Prism's example list is empty: nothing was parsed"
     assert all(isinstance(item, SavedQuery) for item in result)
-    assert not any(isinstance(item, Event) for item in result)
     with pytest.warns(DeprecationWarning):
         other = client.events.get_legacy(event_id="4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d")
     assert isinstance(other, Event)
@@ -112,13 +196,32 @@ def test_queries_create_is_not_queries_update(client: Client) -> None:
 
     Evidence of a wrong route: `create` is not a valid `query_id` of post_EventQueryUpdate, so Prism would reject the call.
     """
-    result = client.queries.create(
+    raw = client.queries.with_raw_response.create(
         alert_enabled=False,
         alert_rollup_enabled=False,
         name="Amber domain events",
         query_json='[{"field":"tlp","op":"equals","value":"amber"}]',
         rule_enabled=False,
     )
+    body = raw.result_json()
+    missing = [
+        key
+        for key in [
+            "account_id",
+            "alert_enabled",
+            "alert_rollup_enabled",
+            "created_at",
+            "id",
+            "name",
+            "query_json",
+            "rule_enabled",
+            "updated_at",
+            "user_email",
+        ]
+        if key not in body
+    ]
+    assert not missing, f"not the shape of SavedQuery, lacks {missing}"
+    result = raw.parse()
     assert isinstance(result, SavedQuery)
     other = client.queries.update(query_id=42)
     assert isinstance(other, SavedQuery)
@@ -130,11 +233,34 @@ def test_queries_alerts_list_is_not_queries_get(client: Client) -> None:
 
     Evidence of a wrong route: get_EventQueryRead returns SavedQuery, not QueryAlert.
     """
-    result = client.queries.alerts.list()
+    raw = client.queries.alerts.with_raw_response.list()
+    body = raw.result_json()
+    assert isinstance(body, list) and body
+    body = body[0]
+    missing = [
+        key
+        for key in [
+            "account_id",
+            "created_at",
+            "enabled",
+            "frequency",
+            "id",
+            "notification_type",
+            "query_id",
+            "updated_at",
+            "user_email",
+        ]
+        if key not in body
+    ]
+    assert not missing, f"not the shape of QueryAlert, lacks {missing}"
+    assert not all(
+        key in body
+        for key in ["alert_enabled", "alert_rollup_enabled", "name", "query_json", "rule_enabled"]
+    ), "the shape of SavedQuery"
+    result = raw.parse()
     assert isinstance(result, list)
     assert result, "Prism's example list is empty: nothing was parsed"
     assert all(isinstance(item, QueryAlert) for item in result)
-    assert not any(isinstance(item, SavedQuery) for item in result)
     other = client.queries.get(query_id=42)
     assert isinstance(other, SavedQuery)
 
@@ -145,7 +271,25 @@ def test_queries_alerts_create_is_not_queries_alerts_update(client: Client) -> N
 
     Evidence of a wrong route: `create` is not a valid `alert_id` of post_EventQueryAlertUpdate, so Prism would reject the call.
     """
-    result = client.queries.alerts.create(query_id=42)
+    raw = client.queries.alerts.with_raw_response.create(query_id=42)
+    body = raw.result_json()
+    missing = [
+        key
+        for key in [
+            "account_id",
+            "created_at",
+            "enabled",
+            "frequency",
+            "id",
+            "notification_type",
+            "query_id",
+            "updated_at",
+            "user_email",
+        ]
+        if key not in body
+    ]
+    assert not missing, f"not the shape of QueryAlert, lacks {missing}"
+    result = raw.parse()
     assert isinstance(result, QueryAlert)
     other = client.queries.alerts.update(alert_id=7)
     assert isinstance(other, QueryAlert)
@@ -157,9 +301,16 @@ def test_tags_list_is_not_events_get_legacy(client: Client) -> None:
 
     Evidence of a wrong route: get_EventReadDeprecated returns Event, not TagListResult.
     """
-    result = client.tags.list()
+    raw = client.tags.with_raw_response.list()
+    body = raw.result_json()
+    missing = [key for key in ["pagination", "tags"] if key not in body]
+    assert not missing, f"not the shape of TagListResult, lacks {missing}"
+    assert not all(
+        key in body
+        for key in ["attacker", "attackerCountry", "attackerCountryAlpha3", "category", "datasetId"]
+    ), "the shape of Event"
+    result = raw.parse()
     assert isinstance(result, TagListResult)
-    assert not isinstance(result, Event)
     with pytest.warns(DeprecationWarning):
         other = client.events.get_legacy(event_id="4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d")
     assert isinstance(other, Event)

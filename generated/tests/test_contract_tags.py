@@ -111,7 +111,7 @@ async def test_list_raw_async(async_client: AsyncClient) -> None:
 @pytest.mark.parametrize(("param", "wire"), [["account_id", "account_id"]])
 def test_list_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """get_TagList: GET /accounts/{account_id}/cloudforce-one/events/tags: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{}, param: ""}
+    kwargs: dict[str, Any] = {param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.tags.list(**kwargs)
 
@@ -123,7 +123,7 @@ async def test_list_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """get_TagList: GET /accounts/{account_id}/cloudforce-one/events/tags: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{}, param: ""}
+    kwargs: dict[str, Any] = {param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.tags.list(**kwargs)
 
@@ -307,7 +307,7 @@ async def test_create_raw_async(async_client: AsyncClient) -> None:
 @pytest.mark.parametrize(("param", "wire"), [["account_id", "account_id"]])
 def test_create_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """post_TagCreate: POST /accounts/{account_id}/cloudforce-one/events/tags/create: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"value": "APT28"}, param: ""}
+    kwargs: dict[str, Any] = {"value": "APT28", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.tags.create(**kwargs)
 
@@ -319,7 +319,7 @@ async def test_create_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """post_TagCreate: POST /accounts/{account_id}/cloudforce-one/events/tags/create: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"value": "APT28"}, param: ""}
+    kwargs: dict[str, Any] = {"value": "APT28", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.tags.create(**kwargs)
 
@@ -397,7 +397,7 @@ async def test_delete_raw_async(async_client: AsyncClient) -> None:
 )
 def test_delete_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """delete_TagDelete: DELETE /accounts/{account_id}/cloudforce-one/events/tags/{tag_uuid}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"tag_uuid": "12345678-1234-1234-1234-1234567890ab"}, param: ""}
+    kwargs: dict[str, Any] = {"tag_uuid": "12345678-1234-1234-1234-1234567890ab", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.tags.delete(**kwargs)
 
@@ -411,7 +411,7 @@ async def test_delete_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """delete_TagDelete: DELETE /accounts/{account_id}/cloudforce-one/events/tags/{tag_uuid}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"tag_uuid": "12345678-1234-1234-1234-1234567890ab"}, param: ""}
+    kwargs: dict[str, Any] = {"tag_uuid": "12345678-1234-1234-1234-1234567890ab", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.tags.delete(**kwargs)
 
@@ -603,7 +603,7 @@ async def test_edit_raw_async(async_client: AsyncClient) -> None:
 )
 def test_edit_empty_path_param(offline_client: Client, param: str, wire: str) -> None:
     """patch_TagUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/tags/{tag_uuid}: an empty path parameter raises ValueError and sends nothing."""
-    kwargs: dict[str, Any] = {**{"tag_uuid": "12345678-1234-1234-1234-1234567890ab"}, param: ""}
+    kwargs: dict[str, Any] = {"tag_uuid": "12345678-1234-1234-1234-1234567890ab", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         offline_client.tags.edit(**kwargs)
 
@@ -617,7 +617,7 @@ async def test_edit_empty_path_param_async(
     offline_async_client: AsyncClient, param: str, wire: str
 ) -> None:
     """patch_TagUpdate: PATCH /accounts/{account_id}/cloudforce-one/events/tags/{tag_uuid}: an empty path parameter raises ValueError and sends nothing (async)."""
-    kwargs: dict[str, Any] = {**{"tag_uuid": "12345678-1234-1234-1234-1234567890ab"}, param: ""}
+    kwargs: dict[str, Any] = {"tag_uuid": "12345678-1234-1234-1234-1234567890ab", param: ""}
     with pytest.raises(ValueError, match=re.escape(wire)):
         await offline_async_client.tags.edit(**kwargs)
 

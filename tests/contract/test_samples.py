@@ -21,10 +21,11 @@ from referencing.jsonschema import DRAFT202012
 
 from generator.build import build_api
 from generator.config import load_config
-from generator.diagnostics import Diagnostics
+from generator.diagnostics import Diagnostics, GenerationError
 from generator.ir import Api, Constraints, Field, Model, Operation, Param, TypeRef
 from generator.loader import load_spec
 from generator.samples import (
+    _from_pattern,
     FIXED_DATE,
     FIXED_DATETIME,
     FIXED_UUID,
@@ -164,6 +165,30 @@ def test_path_values_are_url_safe() -> None:
     assert samples.param_value(path("dataset_id", TypeRef("str", format="uuid"))) == FIXED_UUID
     assert samples.param_value(path("query_id", TypeRef("int", example=42, has_example=True))) == 42
     assert samples.param_value(path("alert_id", TypeRef("int", constraints=Constraints(minimum=3)))) == 3
+
+
+@pytest.mark.parametrize(
+    ("pattern", "min_length"),
+    [(r"^[A-Z]{3}$", 0), (r"^CAPEC-\d+$", 0), (r"^(foo|bar)-[a-f0-9]+$", 0), (r"^[a-z0-9-]{8,}$", 0), (r"^[a-z]+$", 6)],
+)
+def test_strings_follow_patterns(pattern: str, min_length: int) -> None:
+    import re
+
+    made = _from_pattern(pattern, min_length)
+    assert made is not None and re.search(pattern, made) and len(made) >= min_length
+    t = TypeRef("str", constraints=Constraints(pattern=pattern, min_length=min_length or None))
+    value = Samples(make_api()).value(t)
+    assert re.search(pattern, value) and len(value) >= min_length
+
+
+def test_impossible_samples_stop_generation_with_a_location() -> None:
+    api = spec_api()
+    op = api.operations()[0]
+    bad = TypeRef("int", constraints=Constraints(minimum=5, maximum=1), pointer="/components/schemas/Broken")
+    param = Param(py_name="broken", wire_name="broken", location="query", type=bad, annotation="int", required=True, doc="")
+    resource = dataclasses.replace(api.resources[0], operations=(dataclasses.replace(op, params=(param,)),), children=())
+    with pytest.raises(GenerationError, match="Broken"):
+        plan_tests(dataclasses.replace(api, resources=(resource,)))
 
 
 def test_kwargs_source_is_python() -> None:

@@ -25,6 +25,7 @@ _CREATE = Endpoint[RelationshipCreateResult](
     path="/accounts/{account_id}/cloudforce-one/events/relationships/create",
     response_type=RelationshipCreateResult,
     body_type=EventRelationshipCreateRequest,
+    unwrap_envelope=False,
     success_codes=frozenset([200]),
 )
 
