@@ -34,7 +34,9 @@ def discover() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    p.add_argument("names", nargs="*", help=f"which scripts (default: all of {', '.join(discover())})")
+    p.add_argument(
+        "names", nargs="*", help=f"which scripts (default: all of {', '.join(discover())})"
+    )
     p.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
     p.add_argument("--json", type=Path, default=None, help="directory for per-script JSON tables")
     args = p.parse_args(argv)
@@ -51,16 +53,23 @@ def main(argv: list[str] | None = None) -> int:
     failures = 0
     for name in names:
         module = importlib.import_module(f"bench.bench_{name}")
+        # ours all take --quick and --json (bench._harness.parser); others' scripts may not
+        source = "--quick --json" if name in ORDER else inspect.getsource(module)
         script_argv: list[str] = []
         if args.quick:
+            if "--quick" not in source:
+                print(f"<!-- bench_{name}: no --quick option; not run in a quick run -->\n")
+                continue
             script_argv.append("--quick")
-        if args.json is not None:
+        if args.json is not None and "--json" in source:
             args.json.mkdir(parents=True, exist_ok=True)
             script_argv += ["--json", str(args.json / f"{name}.json")]
         started = time.perf_counter()
         try:
             params = inspect.signature(module.main).parameters
             code = module.main(script_argv) if params else module.main()
+        except SystemExit as exc:  # argparse of a script
+            code = exc.code if isinstance(exc.code, int) else 1
         except Exception as exc:  # noqa: BLE001 - report and go on with the others
             print(f"bench_{name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             code = 1

@@ -10,7 +10,9 @@ from bench._harness import ACCOUNT, BASE_URL, TOKEN
 
 BULK_PATH = f"/accounts/{ACCOUNT}/cloudforce-one/events/create/bulk"
 LIST_PATH = f"/accounts/{ACCOUNT}/cloudforce-one/events"
-OFFICIAL_MISSING = "official SDK not installed (pip install cloudflare, or the bench/dev extra): skipped"
+OFFICIAL_MISSING = (
+    "official SDK not installed (pip install cloudflare, or the bench/dev extra): skipped"
+)
 
 
 def raw_client(transport: httpx.BaseTransport) -> httpx.Client:
@@ -25,7 +27,13 @@ def raw_client(transport: httpx.BaseTransport) -> httpx.Client:
 def ours_client(transport: httpx.BaseTransport) -> Any:
     from cloudforce_one_events import Client
 
-    return Client(api_token=TOKEN, account_id=ACCOUNT, base_url=BASE_URL, max_retries=0, http_client=httpx.Client(transport=transport))
+    return Client(
+        api_token=TOKEN,
+        account_id=ACCOUNT,
+        base_url=BASE_URL,
+        max_retries=0,
+        http_client=httpx.Client(transport=transport),
+    )
 
 
 def official_available() -> bool:
@@ -39,4 +47,9 @@ def official_available() -> bool:
 def official_client(transport: httpx.BaseTransport) -> Any:
     import cloudflare
 
-    return cloudflare.Cloudflare(api_token=TOKEN, base_url=BASE_URL, max_retries=0, http_client=httpx.Client(transport=transport))
+    return cloudflare.Cloudflare(
+        api_token=TOKEN,
+        base_url=BASE_URL,
+        max_retries=0,
+        http_client=httpx.Client(transport=transport),
+    )

@@ -64,7 +64,9 @@ class Table:
         width = max(len("contender"), *(len(r.name) for r in self.rows))
         rw = max(6, len(self.ratio_label))
         lines = [f"### {self.title}", ""]
-        lines.append(f"| {'contender'.ljust(width)} | {'median':>10} | {self.ratio_label:>{rw}} | rounds | note")
+        lines.append(
+            f"| {'contender'.ljust(width)} | {'median':>10} | {self.ratio_label:>{rw}} | rounds | note"
+        )
         lines.append(f"|{'-' * (width + 2)}|{'-' * 11}:|{'-' * (rw + 1)}:|-------:|-----")
         for row in self.rows:
             ratio = row.median / base if base else float("nan")
@@ -126,13 +128,17 @@ def compare(
     return [Row(name, s) for (name, _), s in zip(contenders, samples)]
 
 
-def run_process(argv: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> float:
+def run_process(
+    argv: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> float:
     """Wall seconds of one fresh process (which must succeed)."""
     start = time.perf_counter()
     done = subprocess.run(list(argv), env=env, cwd=cwd, capture_output=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr.decode(errors='replace')}")
+        raise RuntimeError(
+            f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr.decode(errors='replace')}"
+        )
     return elapsed
 
 
@@ -173,7 +179,12 @@ def event_item(i: int, *, snake: bool = False) -> dict[str, Any]:
         "targetIndustry": "Finance",
     }
     if snake:
-        names = {"attackerCountry": "attacker_country", "indicatorType": "indicator_type", "targetCountry": "target_country", "targetIndustry": "target_industry"}
+        names = {
+            "attackerCountry": "attacker_country",
+            "indicatorType": "indicator_type",
+            "targetCountry": "target_country",
+            "targetIndustry": "target_industry",
+        }
         item = {names.get(k, k): v for k, v in item.items()}
     return item
 
@@ -255,7 +266,9 @@ def dumps(value: object) -> bytes:
 def parser(description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--quick", action="store_true", help="tiny sizes and short rounds (smoke test)")
-    p.add_argument("--rounds", type=int, default=MIN_ROUNDS, help=f"rounds per contender (min {MIN_ROUNDS})")
+    p.add_argument(
+        "--rounds", type=int, default=MIN_ROUNDS, help=f"rounds per contender (min {MIN_ROUNDS})"
+    )
     p.add_argument("--json", type=Path, default=None, help="also write the table(s) as JSON here")
     return p
 
@@ -294,7 +307,10 @@ def emit(tables: Sequence[Table], json_path: Path | None) -> None:
                 "title": t.title,
                 "target": t.target,
                 "notes": t.notes,
-                "rows": [{"name": r.name, "median": r.median, "samples": r.samples, "note": r.note} for r in t.rows],
+                "rows": [
+                    {"name": r.name, "median": r.median, "samples": r.samples, "note": r.note}
+                    for r in t.rows
+                ],
             }
             for t in tables
         ]

@@ -12,7 +12,18 @@ from __future__ import annotations
 import sys
 
 from bench._clients import BULK_PATH, ours_client, raw_client
-from bench._harness import rounds_of, DATASET, Table, bulk_result, compare, dumps, emit, event_items, fixed_transport, parser
+from bench._harness import (
+    DATASET,
+    Table,
+    bulk_result,
+    compare,
+    dumps,
+    emit,
+    event_items,
+    fixed_transport,
+    parser,
+    rounds_of,
+)
 
 
 def run(*, size: int = 1000, rounds: int = 7, quick: bool = False) -> Table:
@@ -24,7 +35,9 @@ def run(*, size: int = 1000, rounds: int = 7, quick: bool = False) -> Table:
     models = [EventCreateItem.model_validate(item) for item in items]
 
     def by_hand() -> object:
-        response = raw.post(BULK_PATH, json={"data": items, "datasetId": DATASET, "includeCreatedEvents": True})
+        response = raw.post(
+            BULK_PATH, json={"data": items, "datasetId": DATASET, "includeCreatedEvents": True}
+        )
         response.raise_for_status()
         return response.json()
 
@@ -52,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--size", type=int, default=1000, help="events per call")
     args = p.parse_args(argv)
-    emit([run(size=10 if args.quick else args.size, rounds=rounds_of(args), quick=args.quick)], args.json)
+    emit(
+        [run(size=10 if args.quick else args.size, rounds=rounds_of(args), quick=args.quick)],
+        args.json,
+    )
     return 0
 
 

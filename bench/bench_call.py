@@ -10,7 +10,18 @@ from __future__ import annotations
 import sys
 
 from bench._clients import BULK_PATH, ours_client, raw_client
-from bench._harness import rounds_of, DATASET, Table, bulk_result, compare, dumps, emit, event_item, fixed_transport, parser
+from bench._harness import (
+    DATASET,
+    Table,
+    bulk_result,
+    compare,
+    dumps,
+    emit,
+    event_item,
+    fixed_transport,
+    parser,
+    rounds_of,
+)
 
 
 def run(*, rounds: int = 7, quick: bool = False) -> Table:
@@ -26,7 +37,11 @@ def run(*, rounds: int = 7, quick: bool = False) -> Table:
     def client() -> object:
         return ours.events.bulk_create(data=[item], dataset_id=DATASET)
 
-    rows = compare([("raw httpx (json=, .json())", by_hand), ("ours: events.bulk_create", client)], rounds=rounds, budget=0.01 if quick else 0.2)
+    rows = compare(
+        [("raw httpx (json=, .json())", by_hand), ("ours: events.bulk_create", client)],
+        rounds=rounds,
+        budget=0.01 if quick else 0.2,
+    )
     return Table("1. one bulk_create, 1 event (per call)", rows, target="ours <= 1.25x raw")
 
 

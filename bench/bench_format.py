@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bench._harness import ROOT, Row, Table, emit, fmt_time, parser
+from bench._harness import ROOT, Row, Table, emit, parser
 
 SPEC = ROOT / "spec" / "cloudforce-one-events.yaml"
 CONFIG = ROOT / "spec" / "codegen.toml"
@@ -35,7 +35,15 @@ def rendered_sources(spec: Path, config: Path | None, out: Path) -> list[tuple[s
     return captured
 
 
-def _measure(label: str, sources: list[tuple[str, str]], changed: list[tuple[str, str]], rounds: int, root: Path, *, quick: bool) -> Table:
+def _measure(
+    label: str,
+    sources: list[tuple[str, str]],
+    changed: list[tuple[str, str]],
+    rounds: int,
+    root: Path,
+    *,
+    quick: bool,
+) -> Table:
     from generator import formatting
     from generator.formatting import FormatOptions, available_cpus, format_sources
 
@@ -60,14 +68,36 @@ def _measure(label: str, sources: list[tuple[str, str]], changed: list[tuple[str
             shutil.rmtree(scratch, ignore_errors=True)
 
     contenders: list[tuple[str, Callable[[], object], str]] = [
-        ("black, 1 process, no cache (before)", lambda: format_sources(sources, FormatOptions(cache_dir=None, jobs=1)), ""),
-        (f"black, {cpus} worker processes, no cache", lambda: format_sources(sources, FormatOptions(cache_dir=None, jobs=cpus)), "parallel above " + f"{formatting.PARALLEL_MIN_BYTES // 1000} KB"),
-        ("black, cache warm (nothing changed)", lambda: format_sources(sources, FormatOptions(cache_dir=warm)), ""),
+        (
+            "black, 1 process, no cache (before)",
+            lambda: format_sources(sources, FormatOptions(cache_dir=None, jobs=1)),
+            "",
+        ),
+        (
+            f"black, {cpus} worker processes, no cache",
+            lambda: format_sources(sources, FormatOptions(cache_dir=None, jobs=cpus)),
+            "parallel above " + f"{formatting.PARALLEL_MIN_BYTES // 1000} KB",
+        ),
+        (
+            "black, cache warm (nothing changed)",
+            lambda: format_sources(sources, FormatOptions(cache_dir=warm)),
+            "",
+        ),
         ("black, cache warm, one operation changed", changed_run, ""),
-        ("black, input already in black's style, 1 process", lambda: format_sources(already, FormatOptions(cache_dir=None, jobs=1)), "what black-style templates would save"),
+        (
+            "black, input already in black's style, 1 process",
+            lambda: format_sources(already, FormatOptions(cache_dir=None, jobs=1)),
+            "what black-style templates would save",
+        ),
     ]
     if ruff:
-        contenders.append(("ruff format, no cache", lambda: format_sources(sources, FormatOptions(formatter="ruff", cache_dir=None)), "black-compatible, not identical"))
+        contenders.append(
+            (
+                "ruff format, no cache",
+                lambda: format_sources(sources, FormatOptions(formatter="ruff", cache_dir=None)),
+                "black-compatible, not identical",
+            )
+        )
     samples: list[list[float]] = [[] for _ in contenders]
     notes: list[str] = [""] * len(contenders)
     import time
@@ -78,7 +108,9 @@ def _measure(label: str, sources: list[tuple[str, str]], changed: list[tuple[str
             fn()
             samples[i].append(time.perf_counter() - start)
             stats = formatting.LAST_STATS
-            notes[i] = f"{stats.formatted} of {stats.files} files formatted" + (f", {stats.workers} workers" if stats.workers else "")
+            notes[i] = f"{stats.formatted} of {stats.files} files formatted" + (
+                f", {stats.workers} workers" if stats.workers else ""
+            )
     rows = []
     for (name, _, extra), s, note in zip(contenders, samples, notes):
         row = Row(name, s, unit="run")
@@ -86,7 +118,9 @@ def _measure(label: str, sources: list[tuple[str, str]], changed: list[tuple[str
         rows.append(row)
     table = Table(f"formatting {label}: {len(sources)} files, {size / 1000:.0f} KB", rows)
     base = rows[0].median
-    table.notes.append(f"black alone: {size / 1000 / base:.0f} KB/s on one core; ruff's output differs from black's in {_ruff_diff(sources, already) if ruff else '?'} of {len(sources)} files")
+    table.notes.append(
+        f"black alone: {size / 1000 / base:.0f} KB/s on one core; ruff's output differs from black's in {_ruff_diff(sources, already) if ruff else '?'} of {len(sources)} files"
+    )
     if not ruff:
         table.notes.append("ruff not installed (the ruff extra): no ruff row")
     return table
@@ -145,7 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--synthetic", type=int, default=300, help="operations of the synthetic spec")
     args = p.parse_args(argv)
-    emit(run(rounds=1 if args.quick else args.rounds, quick=args.quick, synthetic=args.synthetic), args.json)
+    emit(
+        run(rounds=1 if args.quick else args.rounds, quick=args.quick, synthetic=args.synthetic),
+        args.json,
+    )
     return 0
 
 

@@ -58,14 +58,22 @@ class Scenario:
         return Row(self.name, secs, unit="process", note=note)
 
 
-def run_generator(args: Sequence[str], *, cache: Path | None, env_extra: dict[str, str] | None = None) -> GenRun:
+def run_generator(
+    args: Sequence[str], *, cache: Path | None, env_extra: dict[str, str] | None = None
+) -> GenRun:
     """One generator process; wall seconds from here, peak RSS from wait4."""
     env = dict(os.environ)
     env["CF1_CODEGEN_CACHE_DIR"] = str(cache) if cache is not None else "off"
     env.update(env_extra or {})
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "bench._gen_driver", *args], stdout=out, stderr=err, env=env, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bench._gen_driver", *args],
+            stdout=out,
+            stderr=err,
+            env=env,
+            cwd=ROOT,
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -73,9 +81,22 @@ def run_generator(args: Sequence[str], *, cache: Path | None, env_extra: dict[st
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if proc.returncode != 0:
-        raise RuntimeError(f"generator failed ({proc.returncode}): {' '.join(args)}\n{stderr}\n{stdout}")
-    stats = json.loads([line for line in stdout.splitlines() if line.startswith("CF1-BENCH ")][-1][len("CF1-BENCH ") :])
-    return GenRun(seconds, usage.ru_maxrss / 1024, stats["format_seconds"], stats["formatted"], stats["cached"], stats["workers"])
+        raise RuntimeError(
+            f"generator failed ({proc.returncode}): {' '.join(args)}\n{stderr}\n{stdout}"
+        )
+    stats = json.loads(
+        [line for line in stdout.splitlines() if line.startswith("CF1-BENCH ")][-1][
+            len("CF1-BENCH ") :
+        ]
+    )
+    return GenRun(
+        seconds,
+        usage.ru_maxrss / 1024,
+        stats["format_seconds"],
+        stats["formatted"],
+        stats["cached"],
+        stats["workers"],
+    )
 
 
 def one_operation_change(text: str, n: int) -> str:
@@ -109,24 +130,43 @@ def our_spec(rounds: int, root: Path) -> Table:
     # prime the cache and the output the warm scenarios start from (timed as a cold run)
     first_cold = run_generator([*common, "--out", str(warm_out)], cache=warm_cache)
     shutil.copytree(warm_out, change_out)
-    scenarios = [Scenario("cold: empty cache, new output"), Scenario("unchanged: warm cache"), Scenario("one operation changed: warm cache"), Scenario("cold, --formatter ruff")]
+    scenarios = [
+        Scenario("cold: empty cache, new output"),
+        Scenario("unchanged: warm cache"),
+        Scenario("one operation changed: warm cache"),
+        Scenario("cold, --formatter ruff"),
+    ]
     scenarios[0].samples.append(first_cold)
     for r in range(rounds):
         if r:
             cold_cache, cold_out = _fresh(root, "cache"), root / f"cold-out-{r}"
-            scenarios[0].samples.append(run_generator([*common, "--out", str(cold_out)], cache=cold_cache))
+            scenarios[0].samples.append(
+                run_generator([*common, "--out", str(cold_out)], cache=cold_cache)
+            )
             shutil.rmtree(cold_cache, ignore_errors=True)
             shutil.rmtree(cold_out, ignore_errors=True)
         spec.write_text(original, encoding="utf-8")
-        scenarios[1].samples.append(run_generator([*common, "--out", str(warm_out)], cache=warm_cache))
+        scenarios[1].samples.append(
+            run_generator([*common, "--out", str(warm_out)], cache=warm_cache)
+        )
         spec.write_text(one_operation_change(original, r), encoding="utf-8")
-        scenarios[2].samples.append(run_generator([*common, "--out", str(change_out)], cache=warm_cache))
+        scenarios[2].samples.append(
+            run_generator([*common, "--out", str(change_out)], cache=warm_cache)
+        )
         spec.write_text(original, encoding="utf-8")
         ruff_cache, ruff_out = _fresh(root, "cache"), root / f"ruff-out-{r}"
-        scenarios[3].samples.append(run_generator([*common, "--out", str(ruff_out), "--formatter", "ruff"], cache=ruff_cache))
+        scenarios[3].samples.append(
+            run_generator(
+                [*common, "--out", str(ruff_out), "--formatter", "ruff"], cache=ruff_cache
+            )
+        )
         shutil.rmtree(ruff_cache, ignore_errors=True)
         shutil.rmtree(ruff_out, ignore_errors=True)
-    table = Table("6a. generation of our spec (fresh process each run)", [s.row() for s in scenarios], target="< 3 s cold, < 1 s when little changed")
+    table = Table(
+        "6a. generation of our spec (fresh process each run)",
+        [s.row() for s in scenarios],
+        target="< 3 s cold, < 1 s when little changed",
+    )
     return table
 
 
@@ -149,7 +189,9 @@ def ruff_available() -> bool:
     return True
 
 
-def synthetic(sizes: Sequence[int], rounds: int, root: Path, *, black_cold_max: int, quick: bool = False) -> list[Table]:
+def synthetic(
+    sizes: Sequence[int], rounds: int, root: Path, *, black_cold_max: int, quick: bool = False
+) -> list[Table]:
     """Cold black (the first run also primes the cache), warm (cache from that run), cold ruff.
 
     ``quick`` (smoke test): ruff instead of black for the cold run that primes, no third mode.
@@ -167,51 +209,92 @@ def synthetic(sizes: Sequence[int], rounds: int, root: Path, *, black_cold_max: 
             results[m][n] = Scenario(f"{n:,} operations, {m}")
         for r in range(rounds):
             if r == 0:  # the first cold run leaves the cache and output the warm runs reuse
-                results[modes[0]][n].samples.append(run_generator([*main_args, "--out", str(warm_out)], cache=warm_cache))
+                results[modes[0]][n].samples.append(
+                    run_generator([*main_args, "--out", str(warm_out)], cache=warm_cache)
+                )
             elif n <= black_cold_max:
                 cache, out = _fresh(root, "cache"), root / f"out-{n}-{r}"
-                results[modes[0]][n].samples.append(run_generator([*main_args, "--out", str(out)], cache=cache))
+                results[modes[0]][n].samples.append(
+                    run_generator([*main_args, "--out", str(out)], cache=cache)
+                )
                 shutil.rmtree(cache, ignore_errors=True)
                 shutil.rmtree(out, ignore_errors=True)
-            results["warm cache"][n].samples.append(run_generator([*main_args, "--out", str(warm_out)], cache=warm_cache))
+            results["warm cache"][n].samples.append(
+                run_generator([*main_args, "--out", str(warm_out)], cache=warm_cache)
+            )
             if len(modes) > 2:  # cold ruff next to cold black
                 cache, out = _fresh(root, "cache"), root / f"ruff-{n}-{r}"
-                results["cold, ruff"][n].samples.append(run_generator([*common, "--out", str(out), "--formatter", "ruff"], cache=cache))
+                results["cold, ruff"][n].samples.append(
+                    run_generator([*common, "--out", str(out), "--formatter", "ruff"], cache=cache)
+                )
                 shutil.rmtree(cache, ignore_errors=True)
                 shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(warm_out, ignore_errors=True)
         shutil.rmtree(warm_cache, ignore_errors=True)
     rows = [results[m][n].row() for n in sizes for m in modes]
-    table = Table("6b. generation of synthetic specs (fresh process each run)", rows, target="growth exponent about 1")
+    table = Table(
+        "6b. generation of synthetic specs (fresh process each run)",
+        rows,
+        target="growth exponent about 1",
+    )
     table.ratio_label = "vs first"
     if len(sizes) >= 2:
         for m in modes:
-            points = [(float(n), statistics.median(s.seconds for s in results[m][n].samples)) for n in sizes]
-            table.notes.append(f"- growth exponent, {m}: b = {fit_exponent(points):.2f} (seconds ~ operations^b over {', '.join(f'{n:,}' for n in sizes)})")
+            points = [
+                (float(n), statistics.median(s.seconds for s in results[m][n].samples))
+                for n in sizes
+            ]
+            table.notes.append(
+                f"- growth exponent, {m}: b = {fit_exponent(points):.2f} (seconds ~ operations^b over {', '.join(f'{n:,}' for n in sizes)})"
+            )
     if not ruff:
         table.notes.append("- ruff not installed (the ruff extra): no ruff runs")
     if any(len(results[modes[0]][n].samples) < rounds for n in sizes):
-        table.notes.append(f"- cold black runs above {black_cold_max:,} operations: 1 round (minutes per run)")
+        table.notes.append(
+            f"- cold black runs above {black_cold_max:,} operations: 1 round (minutes per run)"
+        )
     return [table]
 
 
 def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.splitlines()[0])
-    p.add_argument("--sizes", default="100,1000,5000", help="operations of the synthetic specs, comma-separated")
-    p.add_argument("--synthetic-rounds", type=int, default=None, help="rounds per synthetic size (default: --rounds)")
-    p.add_argument("--black-cold-max", type=int, default=1000, help="above this many operations, one cold black run only")
+    p.add_argument(
+        "--sizes",
+        default="100,1000,5000",
+        help="operations of the synthetic specs, comma-separated",
+    )
+    p.add_argument(
+        "--synthetic-rounds",
+        type=int,
+        default=3,
+        help="rounds per synthetic size (default 3: the big sizes take minutes per round)",
+    )
+    p.add_argument(
+        "--black-cold-max",
+        type=int,
+        default=100,
+        help="above this many operations, one cold black run only (90 s at 1,000 here)",
+    )
     p.add_argument("--skip-ours", action="store_true")
     args = p.parse_args(argv)
-    rounds = 1 if args.quick else args.rounds
+    rounds = 1 if args.quick else max(7, args.rounds)
     sizes = [5, 10] if args.quick else [int(s) for s in args.sizes.split(",") if s]
     tables: list[Table] = []
     with tempfile.TemporaryDirectory(prefix="cf1-bench-gen-") as tmp:
         root = Path(tmp)
-        if args.quick:  # our spec's cold runs take seconds each: only check the change still applies
+        if args.quick:  # our spec's cold runs take seconds: only check the change still applies
             one_operation_change(SPEC.read_text(encoding="utf-8"), 0)
         elif not args.skip_ours:
             tables.append(our_spec(rounds, root))
-        tables.extend(synthetic(sizes, args.synthetic_rounds or rounds, root, black_cold_max=args.black_cold_max, quick=args.quick))
+        tables.extend(
+            synthetic(
+                sizes,
+                1 if args.quick else args.synthetic_rounds,
+                root,
+                black_cold_max=args.black_cold_max,
+                quick=args.quick,
+            )
+        )
     emit(tables, args.json)
     return 0
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import sys
 
-from bench._harness import rounds_of, Row, Table, compare_processes, emit, parser
+from bench._harness import Row, Table, compare_processes, emit, parser, rounds_of
 
 BASELINE = "import httpx, pydantic"
-OURS = (
-    "import cloudforce_one_events as m; c = m.Client(api_token='t', account_id='a'); c.events"
+OURS = "import cloudforce_one_events as m; c = m.Client(api_token='t', account_id='a'); c.events"
+OFFICIAL = (
+    "import cloudflare; c = cloudflare.Cloudflare(api_token='t'); c.cloudforce_one.threat_events"
 )
-OFFICIAL = "import cloudflare; c = cloudflare.Cloudflare(api_token='t'); c.cloudforce_one.threat_events"
 
 
 def run(*, rounds: int = 7, quick: bool = False, official: bool = False) -> Table:
@@ -25,10 +25,14 @@ def run(*, rounds: int = 7, quick: bool = False, official: bool = False) -> Tabl
         ("ours: import + Client() + .events", [py, "-c", OURS]),
     ]
     if official:
-        contenders.append(("official: import + Cloudflare() + .threat_events", [py, "-c", OFFICIAL]))
+        contenders.append(
+            ("official: import + Cloudflare() + .threat_events", [py, "-c", OFFICIAL])
+        )
     contenders.append(("python -c pass (interpreter alone)", [py, "-c", "pass"]))
     rows: list[Row] = compare_processes(contenders, rounds=rounds)
-    return Table("4. start-up in a fresh process", rows, target="ours <= 1.3x `import httpx, pydantic`")
+    return Table(
+        "4. start-up in a fresh process", rows, target="ours <= 1.3x `import httpx, pydantic`"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,13 +13,34 @@ import json
 import sys
 
 from bench._clients import LIST_PATH, ours_client, raw_client
-from bench._harness import rounds_of, DATASET, Table, compare, dumps, emit, event_record, fixed_transport, parser
+from bench._harness import (
+    DATASET,
+    Table,
+    compare,
+    dumps,
+    emit,
+    event_record,
+    fixed_transport,
+    parser,
+    rounds_of,
+)
 
 
 def run(*, size: int = 1000, rounds: int = 7, quick: bool = False) -> Table:
     page = [event_record(i) for i in range(size)]
     bare = fixed_transport(200, dumps(page))
-    wrapped = fixed_transport(200, dumps({"success": True, "errors": [], "messages": [], "result": page, "result_info": {"page": 1, "per_page": size, "count": size}}))
+    wrapped = fixed_transport(
+        200,
+        dumps(
+            {
+                "success": True,
+                "errors": [],
+                "messages": [],
+                "result": page,
+                "result_info": {"page": 1, "per_page": size, "count": size},
+            }
+        ),
+    )
     raw = raw_client(bare)
     ours, ours_env, ours_general = ours_client(bare), ours_client(wrapped), ours_client(bare)
 
@@ -56,14 +77,21 @@ def run(*, size: int = 1000, rounds: int = 7, quick: bool = False) -> Table:
         rounds=rounds,
         budget=0.01 if quick else 0.3,
     )
-    return Table(f"3. list: a page of {size:,} events into models (per call)", rows, target="ours <= 2x raw, with full validation")
+    return Table(
+        f"3. list: a page of {size:,} events into models (per call)",
+        rows,
+        target="ours <= 2x raw, with full validation",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--size", type=int, default=1000, help="events per page")
     args = p.parse_args(argv)
-    emit([run(size=10 if args.quick else args.size, rounds=rounds_of(args), quick=args.quick)], args.json)
+    emit(
+        [run(size=10 if args.quick else args.size, rounds=rounds_of(args), quick=args.quick)],
+        args.json,
+    )
     return 0
 
 

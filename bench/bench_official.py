@@ -11,8 +11,26 @@ from __future__ import annotations
 import sys
 
 from bench import bench_import
-from bench._clients import OFFICIAL_MISSING, official_available, official_client, ours_client
-from bench._harness import rounds_of, ACCOUNT, DATASET, Table, bulk_result, compare, dumps, emit, event_items, fixed_transport, parser, versions
+from bench._clients import (
+    OFFICIAL_MISSING,
+    official_available,
+    official_client,
+    ours_client,
+)
+from bench._harness import (
+    ACCOUNT,
+    DATASET,
+    Table,
+    bulk_result,
+    compare,
+    dumps,
+    emit,
+    event_items,
+    fixed_transport,
+    parser,
+    rounds_of,
+    versions,
+)
 
 
 def _bulk(size: int, rounds: int, quick: bool) -> Table:
@@ -30,7 +48,11 @@ def _bulk(size: int, rounds: int, quick: bool) -> Table:
 
     a, b = ours_call(), official_call()
     assert a.created_events_count == b.created_events_count == size
-    rows = compare([("ours", ours_call), ("official cloudflare SDK", official_call)], rounds=rounds, budget=0.01 if quick else 0.3)
+    rows = compare(
+        [("ours", ours_call), ("official cloudflare SDK", official_call)],
+        rounds=rounds,
+        budget=0.01 if quick else 0.3,
+    )
     goal = ">= 20x" if size >= 100 else ">= 3x"
     return Table(
         f"5. official SDK vs ours: bulk_create, {size:,} event{'s' if size != 1 else ''} (per call)",
@@ -46,7 +68,14 @@ def run(*, size: int = 1000, rounds: int = 7, quick: bool = False) -> list[Table
     rows = {r.name: r for r in start.rows}
     ours = rows["ours: import + Client() + .events"]
     official = rows["official: import + Cloudflare() + .threat_events"]
-    tables.append(Table("5. official SDK vs ours: start-up in a fresh process", [ours, official], target="official/ours > 1 (ours faster to import)", ratio_label="official/ours"))
+    tables.append(
+        Table(
+            "5. official SDK vs ours: start-up in a fresh process",
+            [ours, official],
+            target="official/ours > 1 (ours faster to import)",
+            ratio_label="official/ours",
+        )
+    )
     for table in tables:
         table.notes.append(f"({versions('cloudflare', 'httpx', 'pydantic')})")
     return tables
@@ -59,7 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     if not official_available():
         print(f"### 5. official SDK vs ours\n\n{OFFICIAL_MISSING}\n")
         return 0
-    emit(run(size=10 if args.quick else args.size, rounds=rounds_of(args), quick=args.quick), args.json)
+    emit(
+        run(size=10 if args.quick else args.size, rounds=rounds_of(args), quick=args.quick),
+        args.json,
+    )
     return 0
 
 

@@ -22,7 +22,20 @@ from pathlib import Path
 from typing import Any
 
 OPS_PER_RESOURCE = 5
-_NOUNS = ["widget", "gadget", "sensor", "report", "ticket", "feed", "rule", "zone", "probe", "asset", "alert", "case"]
+_NOUNS = [
+    "widget",
+    "gadget",
+    "sensor",
+    "report",
+    "ticket",
+    "feed",
+    "rule",
+    "zone",
+    "probe",
+    "asset",
+    "alert",
+    "case",
+]
 _FIELD_KINDS: list[tuple[str, dict[str, Any]]] = [
     ("name", {"type": "string", "minLength": 1, "maxLength": 200}),
     ("description", {"type": ["string", "null"]}),
@@ -46,15 +59,24 @@ def _names(k: int) -> dict[str, str]:
 def _schemas(k: int) -> dict[str, Any]:
     n = _names(k)
     t = n["Title"]
-    fields = {name: dict(schema, description=f"The {n['noun']}'s {name}.") for name, schema in _FIELD_KINDS}
-    extra = {f"extra{k}Field": {"type": "string", "description": f"A field only {n['plural']} have."}}
+    fields = {
+        name: dict(schema, description=f"The {n['noun']}'s {name}.")
+        for name, schema in _FIELD_KINDS
+    }
+    extra = {
+        f"extra{k}Field": {"type": "string", "description": f"A field only {n['plural']} have."}
+    }
     return {
         t: {
             "type": "object",
             "description": f"A {n['noun']} as returned by the API.",
             "required": ["id", "name", "status", "createdAt"],
             "properties": {
-                "id": {"type": "string", "format": "uuid", "description": f"UUID of the {n['noun']}."},
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "description": f"UUID of the {n['noun']}.",
+                },
                 **fields,
                 **extra,
                 "status": {"$ref": f"#/components/schemas/{t}Status"},
@@ -67,7 +89,10 @@ def _schemas(k: int) -> dict[str, Any]:
             "required": ["name"],
             "additionalProperties": False,
             "properties": {
-                **{name: fields[name] for name in ("name", "description", "priority", "labels", "attributes")},
+                **{
+                    name: fields[name]
+                    for name in ("name", "description", "priority", "labels", "attributes")
+                },
                 "status": {"$ref": f"#/components/schemas/{t}Status"},
                 "owner": {"$ref": f"#/components/schemas/{t}Owner"},
             },
@@ -76,7 +101,10 @@ def _schemas(k: int) -> dict[str, Any]:
             "type": "object",
             "description": f"Fields of a {n['noun']} to change; absent fields are kept.",
             "additionalProperties": False,
-            "properties": {name: fields[name] for name in ("name", "description", "priority", "enabled", "labels")},
+            "properties": {
+                name: fields[name]
+                for name in ("name", "description", "priority", "enabled", "labels")
+            },
         },
         f"{t}Status": {
             "type": "string",
@@ -101,50 +129,135 @@ def _operations(k: int, count: int) -> dict[str, Any]:
     t, noun, plural, tag = n["Title"], n["noun"], n["plural"], n["tag"]
     ref = {"$ref": f"#/components/schemas/{t}"}
     account = {"$ref": "#/components/parameters/AccountId"}
-    item_id = {"name": f"{noun}_id", "in": "path", "required": True, "description": f"UUID of the {noun}.", "schema": {"type": "string"}}
-    ok = lambda schema, what: {"description": what, "content": {"application/json": {"schema": schema}}}  # noqa: E731
+    item_id = {
+        "name": f"{noun}_id",
+        "in": "path",
+        "required": True,
+        "description": f"UUID of the {noun}.",
+        "schema": {"type": "string"},
+    }
+    ok = lambda schema, what: {
+        "description": what,
+        "content": {"application/json": {"schema": schema}},
+    }  # noqa: E731
     collection = f"/accounts/{{account_id}}/{plural}"
     single = f"{collection}/{{{noun}_id}}"
     ops: list[tuple[str, str, dict[str, Any]]] = [
-        (collection, "get", {
-            "operationId": f"list{t}s",
-            "summary": f"List {plural}",
-            "description": f"Returns one page of {plural}, filtered and sorted.",
-            "parameters": [
-                account,
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}, "description": "One-based page number."},
-                {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}, "description": "Items per page."},
-                {"name": "status", "in": "query", "schema": {"type": "array", "items": {"$ref": f"#/components/schemas/{t}Status"}}, "description": "Only these states."},
-                {"name": "search", "in": "query", "schema": {"type": "string"}, "description": "Free-text filter."},
-            ],
-            "responses": {"200": ok({"type": "array", "items": ref}, f"A page of {plural}."), "400": {"$ref": "#/components/responses/BadRequest"}},
-        }),
-        (collection, "post", {
-            "operationId": f"create{t}",
-            "summary": f"Create a {noun}",
-            "parameters": [account, {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}, "description": "Makes retries safe."}],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{t}Create"}}}},
-            "responses": {"201": ok(ref, f"The new {noun}."), "400": {"$ref": "#/components/responses/BadRequest"}},
-        }),
-        (single, "get", {
-            "operationId": f"get{t}",
-            "summary": f"Read a {noun}",
-            "parameters": [account, item_id],
-            "responses": {"200": ok(ref, f"The {noun}."), "404": {"$ref": "#/components/responses/NotFound"}},
-        }),
-        (single, "patch", {
-            "operationId": f"update{t}",
-            "summary": f"Change a {noun}",
-            "parameters": [account, item_id],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{t}Update"}}}},
-            "responses": {"200": ok(ref, f"The changed {noun}."), "404": {"$ref": "#/components/responses/NotFound"}},
-        }),
-        (single, "delete", {
-            "operationId": f"delete{t}",
-            "summary": f"Delete a {noun}",
-            "parameters": [account, item_id],
-            "responses": {"204": {"description": "Deleted."}, "404": {"$ref": "#/components/responses/NotFound"}},
-        }),
+        (
+            collection,
+            "get",
+            {
+                "operationId": f"list{t}s",
+                "summary": f"List {plural}",
+                "description": f"Returns one page of {plural}, filtered and sorted.",
+                "parameters": [
+                    account,
+                    {
+                        "name": "page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1},
+                        "description": "One-based page number.",
+                    },
+                    {
+                        "name": "pageSize",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+                        "description": "Items per page.",
+                    },
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {
+                            "type": "array",
+                            "items": {"$ref": f"#/components/schemas/{t}Status"},
+                        },
+                        "description": "Only these states.",
+                    },
+                    {
+                        "name": "search",
+                        "in": "query",
+                        "schema": {"type": "string"},
+                        "description": "Free-text filter.",
+                    },
+                ],
+                "responses": {
+                    "200": ok({"type": "array", "items": ref}, f"A page of {plural}."),
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                },
+            },
+        ),
+        (
+            collection,
+            "post",
+            {
+                "operationId": f"create{t}",
+                "summary": f"Create a {noun}",
+                "parameters": [
+                    account,
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "schema": {"type": "string"},
+                        "description": "Makes retries safe.",
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{t}Create"}}
+                    },
+                },
+                "responses": {
+                    "201": ok(ref, f"The new {noun}."),
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                },
+            },
+        ),
+        (
+            single,
+            "get",
+            {
+                "operationId": f"get{t}",
+                "summary": f"Read a {noun}",
+                "parameters": [account, item_id],
+                "responses": {
+                    "200": ok(ref, f"The {noun}."),
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                },
+            },
+        ),
+        (
+            single,
+            "patch",
+            {
+                "operationId": f"update{t}",
+                "summary": f"Change a {noun}",
+                "parameters": [account, item_id],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{t}Update"}}
+                    },
+                },
+                "responses": {
+                    "200": ok(ref, f"The changed {noun}."),
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                },
+            },
+        ),
+        (
+            single,
+            "delete",
+            {
+                "operationId": f"delete{t}",
+                "summary": f"Delete a {noun}",
+                "parameters": [account, item_id],
+                "responses": {
+                    "204": {"description": "Deleted."},
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                },
+            },
+        ),
     ]
     paths: dict[str, Any] = {}
     for path, method, op in ops[:count]:
@@ -174,10 +287,17 @@ def build(n: int) -> dict[str, Any]:
         schemas.update(_schemas(k))
         names = _names(k)
         tags.append({"name": names["tag"], "description": f"Everything about {names['plural']}."})
-    error = {"description": "The request failed.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    error = {
+        "description": "The request failed.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
     return {
         "openapi": "3.1.0",
-        "info": {"title": f"Synthetic API ({n} operations)", "version": "1.0.0", "description": "Generated by bench/synthetic_spec.py."},
+        "info": {
+            "title": f"Synthetic API ({n} operations)",
+            "version": "1.0.0",
+            "description": "Generated by bench/synthetic_spec.py.",
+        },
         "servers": [{"url": "https://api.example.test/v1"}],
         "security": [{"api_token": []}],
         "tags": tags,
@@ -185,7 +305,13 @@ def build(n: int) -> dict[str, Any]:
         "components": {
             "securitySchemes": {"api_token": {"type": "http", "scheme": "bearer"}},
             "parameters": {
-                "AccountId": {"name": "account_id", "in": "path", "required": True, "description": "Identifier of the account.", "schema": {"type": "string", "maxLength": 32}},
+                "AccountId": {
+                    "name": "account_id",
+                    "in": "path",
+                    "required": True,
+                    "description": "Identifier of the account.",
+                    "schema": {"type": "string", "maxLength": 32},
+                },
             },
             "responses": {"BadRequest": error, "NotFound": error},
             "schemas": schemas,
@@ -211,7 +337,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("operations", type=int, help="number of operations")
     p.add_argument("--format", choices=("yaml", "json"), default="yaml")
-    p.add_argument("-o", "--output", type=Path, default=None, help="file to write (default: stdout)")
+    p.add_argument(
+        "-o", "--output", type=Path, default=None, help="file to write (default: stdout)"
+    )
     args = p.parse_args(argv)
     if args.output is not None:
         write(args.operations, args.output, args.format)

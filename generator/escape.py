@@ -53,3 +53,11 @@ def one_line(text: str, limit: int = 200) -> str:
     if len(flat) > limit:
         flat = flat[: limit - 3].rstrip() + "..."
     return flat
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes, except that characters beyond the BMP stay literal
+    (TOML has no surrogate-pair escapes) and DEL, which TOML forbids raw, is escaped."""
+    import json
+
+    return json.dumps(str(text), ensure_ascii=False).replace("\x7f", "\\u007f")

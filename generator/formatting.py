@@ -41,7 +41,7 @@ LINE_LENGTH = 100
 TARGET_VERSION = "py310"
 CACHE_ENV = "CF1_CODEGEN_CACHE_DIR"
 JOBS_ENV = "CF1_CODEGEN_FORMAT_JOBS"
-PARALLEL_MIN_BYTES = 256_000
+PARALLEL_MIN_BYTES = 100_000
 """Below this many bytes to format, worker start-up costs more than it saves."""
 _PLACEHOLDER = "# cf1-codegen: header"
 _CACHE_FORMAT = "v1"
@@ -357,7 +357,7 @@ def format_sources(items: Sequence[tuple[str, str]], options: FormatOptions | No
     keys: list[str] = []
     todo: list[tuple[int, str, str]] = []
     bodies: list[str] = []
-    for path, source in items:
+    for _path, source in items:
         header, body = _split_header(source)
         headers.append(header)
         bodies.append(body)

@@ -18,7 +18,7 @@ import unicodedata
 
 _WORD_BOUNDARY = re.compile(
     r"""
-    [A-Z]+(?=[A-Z][a-z0-9])   # an acronym before a capitalised word: "HTTPServer" -> HTTP
+    [A-Z]+(?=[A-Z][a-z])      # an acronym before a capitalised word: "HTTPServer" -> HTTP
     | [A-Z]?[a-z]+[0-9]*      # a capitalised or lower-case word, digits attached
     | [A-Z]+[0-9]*            # an acronym
     | [0-9]+                  # a number

@@ -16,10 +16,11 @@ from typing import Any
 import jinja2
 
 from generator.diagnostics import GenerationError, Location
-from generator.escape import docstring, one_line, py_literal
+from generator.escape import docstring, one_line, py_literal, toml_string
 from generator.formatting import LINE_LENGTH as LINE_LENGTH
 from generator.formatting import FormatOptions, format_sources
 from generator.ir import Api
+from generator.samples import PRISM_VERSION, Samples, kwargs_source, plan_tests
 
 _PACKAGED = Path(__file__).resolve().parent / "templates"
 DEFAULT_TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "templates"
@@ -47,6 +48,7 @@ def make_environment(overlay: Path | None = None, base: Path = DEFAULT_TEMPLATES
     env.filters["pylit"] = py_literal
     env.filters["doc"] = docstring
     env.filters["one_line"] = one_line
+    env.filters["toml"] = toml_string
     return env
 
 
@@ -81,7 +83,7 @@ class Renderer:
         pkg = api.package
         files: list[tuple[str, str, dict[str, Any]]] = [
             ("package/pyproject.toml.jinja", "pyproject.toml", {}),
-            ("package/README.md.jinja", "README.md", {}),
+            ("package/README.md.jinja", "README.md", {"examples": readme_examples(api)}),
             ("package/api.md.jinja", "api.md", {}),
             ("package/py.typed.jinja", f"{pkg}/py.typed", {}),
             ("package/__init__.py.jinja", f"{pkg}/__init__.py", {}),
@@ -101,8 +103,6 @@ class Renderer:
         for name in sorted(self.env.list_templates()):
             if name.startswith("runtime/") and name.endswith(".py") and name.count("/") == 1:
                 files.append((name, f"{pkg}/_core/{name.split('/', 1)[1]}", {"verbatim": True}))
-        from generator.samples import PRISM_VERSION, plan_tests  # the contract tests (generated/tests/)
-
         tests = {"plan": plan_tests(api), "prism_version": PRISM_VERSION}
         files.append(("tests/conftest.py.jinja", "tests/conftest.py", tests))
         for suite in tests["plan"].resources:
@@ -137,6 +137,18 @@ class Renderer:
         out = [RenderedFile(path, text.encode("utf-8")) for path, text in texts]
         out.sort(key=lambda f: f.path)
         return out
+
+
+def readme_examples(api: Api) -> dict[str, str]:
+    """One call per resource for the README: the first non-deprecated operation, required arguments only."""
+    samples = Samples(api)
+    examples = {}
+    for resource in api.all_resources():
+        ops = [op for op in resource.operations if not op.deprecated] or list(resource.operations)
+        if ops:
+            op = ops[0]
+            examples[".".join(resource.path)] = f"{op.py_name}({kwargs_source(samples.required_kwargs(op))})"
+    return examples
 
 
 def format_python(source: str, path: str, options: FormatOptions | None = None) -> str:

@@ -194,6 +194,8 @@ class Samples:
         model = self.models.get(t.name or "")
         if model is None:
             raise SampleError(f"unknown model {t.name!r}", t.pointer)
+        if len(stack) > 4 * MAX_DEPTH:  # required fields that recurse forever: no finite sample
+            raise SampleError(f"{model.name} has no finite instance (it requires itself)", t.pointer)
         if model.kind == "alias":
             if model.alias_type is None:
                 return FIXED_STRING

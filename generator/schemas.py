@@ -153,6 +153,9 @@ class SchemaBuilder:
         draft = ModelDraft(name, "alias", pointer, owner, _doc(schema) or _allof_doc(schema, self.deref))
         self.drafts[name] = draft  # registered before recursing: recursive aliases resolve
         draft.alias_type = self.type_of(schema, pointer, name, owner, inline_object_ok=False)
+        if self._only_itself(name, draft.alias_type):
+            self.warn(pointer, "schema is only a reference to itself; typed as Any")
+            draft.alias_type = TypeRef("any", pointer=pointer)
         draft.done = True
         return self._ref_to(draft)
 
@@ -487,6 +490,20 @@ class SchemaBuilder:
         draft = ModelDraft(name, "alias", pointer, owner, _doc(schema), alias_type=union, done=True)
         self.drafts[name] = draft
         return _with(self._ref_to(draft), nullable=nullable)
+
+    def _only_itself(self, name: str, t: TypeRef) -> bool:
+        """``t`` reaches alias ``name`` through nothing but aliases (``A: {allOf: [$ref: A]}``):
+        a type with no values of its own."""
+        seen: set[str] = set()
+        while t.kind == "alias" and t.name and t.name not in seen:
+            if t.name == name:
+                return True
+            seen.add(t.name)
+            draft = self.drafts.get(t.name)
+            if draft is None or draft.alias_type is None:
+                return False
+            t = draft.alias_type
+        return False
 
     def _model_of(self, t: TypeRef) -> ModelDraft | None:
         """The object model a member type stands for (through aliases), when there is one."""

@@ -207,17 +207,16 @@ _COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
 
 
 def encode_cookies(cookies: Mapping[str, object] | None) -> str | None:
-    """Cookie parameters as one ``Cookie`` header value: ``a=1; b=x%20y`` (lists comma-joined,
-    values percent-encoded where a cookie cannot carry them), or None when there are none."""
+    """Cookie parameters as one ``Cookie`` header value: ``a=1; b=x%20y; c=1,2`` (a list is
+    comma-joined, OpenAPI's ``form`` style; each value is percent-encoded where a cookie cannot
+    carry it), or None when there are none."""
     parts: list[str] = []
     for name, value in (cookies or {}).items():
         if _omitted(value):
             continue
-        if isinstance(value, (list, tuple, set, frozenset)):
-            text = ",".join(_scalar(item) for item in value if not _omitted(item))
-        else:
-            text = _scalar(value)
-        parts.append(f"{quote(name, safe=_COOKIE_SAFE)}={quote(text, safe=_COOKIE_SAFE)}")
+        items = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        text = ",".join(quote(_scalar(i), safe=_COOKIE_SAFE) for i in items if not _omitted(i))
+        parts.append(f"{quote(name, safe=_COOKIE_SAFE)}={text}")
     return "; ".join(parts) or None
 
 
@@ -248,6 +247,20 @@ def format_validation_error(exc: ValidationError, *, what: str) -> RequestValida
     return RequestValidationError("\n  ".join(lines), problems)
 
 
+def _plain_data(body: object) -> bool:
+    """A cheap guess that ``body`` holds no model instances (they take the model path): looks at
+    the body, its values and the first item of its lists."""
+    if isinstance(body, BaseModel):
+        return False
+    values = body.values() if isinstance(body, Mapping) else (body,)
+    for value in values:
+        if isinstance(value, BaseModel):
+            return False
+        if isinstance(value, (list, tuple)) and value and isinstance(value[0], BaseModel):
+            return False
+    return True
+
+
 def serialize_body(
     endpoint: Endpoint[Any],
     body: object,
@@ -269,6 +282,15 @@ def serialize_body(
     if adapter is None:
         data: Any = _jsonable(body)
     else:
+        if not extra_body and _plain_data(body):
+            wire = endpoint.body_wire_adapter
+            if wire is not None:
+                try:
+                    return wire.dump_json(
+                        wire.validate_python(body), by_alias=True, exclude_unset=True
+                    )
+                except Exception:  # invalid: the model path below finds it again and words it
+                    pass
         try:
             value = adapter.validate_python(body)
         except ValidationError as exc:

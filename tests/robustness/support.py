@@ -105,7 +105,8 @@ class _LegacyMany:
         self._many.reject(why)
 
 
-def _patch_hypothesis_jsonschema() -> None:
+def patch_hypothesis_jsonschema() -> None:
+    """Give hypothesis-jsonschema the ``many`` it expects (call before drawing; idempotent)."""
     import types
 
     from hypothesis.internal.conjecture import utils as cu
@@ -117,8 +118,6 @@ def _patch_hypothesis_jsonschema() -> None:
     shim.many = _LegacyMany
     _from_schema.cu = shim  # type: ignore[attr-defined]
 
-
-_patch_hypothesis_jsonschema()
 
 
 def canonical_datetime(value: datetime) -> str:
@@ -168,7 +167,8 @@ class JsonSchemaMaker:
     def for_pointer(self, pointer: str) -> Any:
         return self._convert(resolve_pointer(self.doc, pointer), pointer, {})
 
-    def _convert(self, schema: Any, pointer: str, seen: dict[str, int]) -> Any:
+    def _convert(self, schema: Any, pointer: str, seen: dict[str, int], member: bool = False) -> Any:
+        """``member``: an allOf member (never closed on its own: the other members add keys)."""
         if isinstance(schema, bool):
             return schema
         if not isinstance(schema, dict):
@@ -177,7 +177,7 @@ class JsonSchemaMaker:
             target = schema["$ref"][1:]
             if seen.get(target, 0) >= self.depth:
                 return False
-            inner = self._convert(resolve_pointer(self.doc, target), target, {**seen, target: seen.get(target, 0) + 1})
+            inner = self._convert(resolve_pointer(self.doc, target), target, {**seen, target: seen.get(target, 0) + 1}, member)
             siblings = {k: v for k, v in schema.items() if k not in ("$ref", "description", "summary", "nullable")}
             if siblings:
                 inner = {"allOf": [inner, self._convert(siblings, pointer, seen)]}
@@ -192,7 +192,7 @@ class JsonSchemaMaker:
             elif key in ("items", "additionalProperties", "not", "propertyNames", "contains", "if", "then", "else"):
                 out[key] = self._convert(value, sub, seen) if isinstance(value, (dict, bool)) else value
             elif key in ("allOf", "anyOf", "oneOf"):
-                out[key] = [self._convert(v, join_pointer(sub, i), seen) for i, v in enumerate(value)]
+                out[key] = [self._convert(v, join_pointer(sub, i), seen, key == "allOf") for i, v in enumerate(value)]
             elif key == "prefixItems":
                 out["items"] = [self._convert(v, join_pointer(sub, i), seen) for i, v in enumerate(value)]
                 if "items" in schema:
@@ -211,7 +211,8 @@ class JsonSchemaMaker:
         if fmt in ("date-time", "date") and "string" in _types(schema):
             out["format"] = fmt  # drawn from custom_formats(); other formats stay plain strings
         self._discriminate(schema, out, pointer)
-        self._close(out, pointer)
+        if not member:
+            self._close(out, pointer)
         if self.is_30 and schema.get("nullable"):
             out = {"anyOf": [out, {"type": "null"}]}
         if "items" in out and "prefixItems" in schema and "additionalItems" not in out:

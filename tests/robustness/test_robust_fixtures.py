@@ -25,10 +25,13 @@ from tests.robustness.support import (
     custom_formats,
     import_every_module,
     model_of,
+    patch_hypothesis_jsonschema,
     run_mypy,
 )
 
 Snapshot = Callable[[str, str], None]
+# the canonical date-time/date strategies replace hypothesis-jsonschema's own (on purpose)
+pytestmark = pytest.mark.filterwarnings("ignore:Overriding standard format")
 
 
 @pytest.mark.parametrize("name", VALID)
@@ -120,6 +123,7 @@ def test_instances_round_trip_through_the_models(name: str, pointer: str, genera
     models = importlib.import_module(f"{g.package}.models")
     adapter: TypeAdapter[Any] = TypeAdapter(getattr(models, model.name))
     schema = JsonSchemaMaker(g.document, g.result.api).for_pointer(pointer)
+    patch_hypothesis_jsonschema()
 
     @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(from_schema(schema, custom_formats=custom_formats()))
