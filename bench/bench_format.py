@@ -133,7 +133,7 @@ def _ruff_diff(sources: list[tuple[str, str]], black_out: list[tuple[str, str]])
     return sum(1 for r, (_, b) in zip(ruffed, black_out) if r != b)
 
 
-def run(*, rounds: int = 7, quick: bool = False, synthetic: int = 300) -> list[Table]:
+def run(*, rounds: int = 7, quick: bool = False, synthetic: int = 150) -> list[Table]:
     from bench import synthetic_spec
     from bench.bench_generate import one_operation_change
     from generator import formatting
@@ -177,7 +177,7 @@ def run(*, rounds: int = 7, quick: bool = False, synthetic: int = 300) -> list[T
 
 def main(argv: list[str] | None = None) -> int:
     p = parser(__doc__.splitlines()[0])
-    p.add_argument("--synthetic", type=int, default=300, help="operations of the synthetic spec")
+    p.add_argument("--synthetic", type=int, default=150, help="operations of the synthetic spec")
     args = p.parse_args(argv)
     emit(
         run(rounds=1 if args.quick else args.rounds, quick=args.quick, synthetic=args.synthetic),

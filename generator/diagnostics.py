@@ -7,6 +7,7 @@ are raised inside a :class:`GenerationError`; warnings are collected on a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -14,6 +15,14 @@ from enum import Enum
 class Level(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """One line, whatever the spec's names contain: control characters as escapes."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
 @dataclass(frozen=True)
@@ -26,7 +35,7 @@ class Location:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.pointer or '/'}"
+        return f"{where}: {printable(self.pointer or '/')}"
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.level is Level.WARNING else ""
-        return f"{self.location}: {prefix}{self.message}"
+        return f"{self.location}: {prefix}{printable(self.message)}"
 
 
 class GenerationError(Exception):

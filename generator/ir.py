@@ -52,6 +52,14 @@ class TypeRef:
     pointer: str = ""
     # a tagged union: (discriminator value, member model name) pairs, members in ``args`` order
     tags: tuple[tuple[Any, str], ...] = ()
+    note: str = ""  # why this part is typed more loosely than the schema says (also a warning)
+
+    def notes(self) -> list[str]:
+        """Every ``note`` of this type and the types inside it."""
+        found = [self.note] if self.note else []
+        for arg in self.args:
+            found.extend(n for n in arg.notes() if n not in found)
+        return found
 
     def models(self) -> set[str]:
         """Names of every generated model or alias this type mentions."""
@@ -126,8 +134,9 @@ class Param:
 
 @dataclass(frozen=True)
 class Body:
-    """A JSON request body. ``flattened`` bodies become keyword arguments (``params``);
-    otherwise the method takes the whole body as ``param``."""
+    """A request body. ``flattened`` bodies (objects: JSON, multipart, form) become keyword
+    arguments (``params``); otherwise the method takes the whole body as one parameter (``body``,
+    or ``content`` for binary and text bodies). ``encoding`` says how the runtime sends it."""
 
     type: TypeRef
     type_expr: str  # the Python expression passed as Endpoint.body_type
@@ -198,6 +207,7 @@ class Operation:
     # extra keywords of the Endpoint constant, as (name, Python source): content_type, accept,
     # response_format, status_formats, query_styles -- only those that differ from the defaults
     endpoint_extras: tuple[tuple[str, str], ...] = ()
+    success_responses: tuple[Response, ...] = ()  # every 2xx (or default) response, in document order
 
     @property
     def cookie_params(self) -> tuple[Param, ...]:

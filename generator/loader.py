@@ -76,10 +76,36 @@ class _SpecYamlLoader(_SafeBase):  # type: ignore[valid-type,misc]
     """Safe loader that leaves timestamps as strings."""
 
 
+# YAML 1.2 core schema (what OpenAPI documents are written in), not PyYAML's YAML 1.1: `yes`,
+# `no`, `on`, `off` are strings, `12:30` is not the integer 750, `017` is 17, and timestamps
+# stay strings.
+_CORE_SCALARS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _SpecYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _CORE_SCALARS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+for _tag, _rx, _first in (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+):
+    _SpecYamlLoader.add_implicit_resolver(_tag, re.compile(_rx), list(_first))
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)
+
+
+_SpecYamlLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 @dataclass
@@ -90,8 +116,15 @@ class SourceFile:
     display: str
     data: JSON
     lines: dict[str, int] = field(default_factory=dict)
+    unmapped: str | None = None  # JSON text whose lines are mapped on the first question
 
     def line_of(self, pointer: str) -> int | None:
+        if self.unmapped is not None:
+            text, self.unmapped = self.unmapped, None
+            try:
+                _, self.lines = _compose_yaml(text)
+            except yaml.YAMLError:
+                pass
         tokens = split_pointer(pointer)
         while True:
             p = join_pointer("", *tokens)
@@ -125,12 +158,8 @@ def read_source(path: Path, display: str) -> SourceFile:
             raise GenerationError.at(
                 Location(display, "/", exc.lineno), f"invalid JSON: {exc.msg}"
             ) from None
-        source = SourceFile(path, display, data)
-        try:
-            _, source.lines = _compose_yaml(text)
-        except yaml.YAMLError:
-            pass
-        return source
+        # lines only matter for messages: a large JSON document is not parsed twice unless asked
+        return SourceFile(path, display, data, unmapped=text)
     try:
         data, lines = _compose_yaml(text)
     except yaml.MarkedYAMLError as exc:
@@ -500,6 +529,14 @@ def _pydantic_loc_to_pointer(document: JSON, loc: tuple[str | int, ...]) -> str:
     return join_pointer("", *tokens)
 
 
+def _is_boolean_schema(document: JSON, pointer: str, message: str) -> bool:
+    try:
+        value = resolve_pointer(document, pointer)
+    except KeyError:
+        return False
+    return isinstance(value, bool) and ("Schema" in message or "Reference" in message)
+
+
 def validate_openapi(document: JSON, sources: SourceMap) -> str:
     """Validate with openapi-pydantic; returns the major.minor version ("3.0" / "3.1")."""
     from openapi_pydantic import parse_obj
@@ -529,6 +566,9 @@ def validate_openapi(document: JSON, sources: SourceMap) -> str:
         for error in exc.errors():
             pointer = _pydantic_loc_to_pointer(document, tuple(error["loc"]))
             message = error["msg"]
+            if version.startswith("3.1") and _is_boolean_schema(document, pointer, message):
+                continue  # JSON Schema 2020-12 allows `true`/`false` schemas; openapi-pydantic does not
+
             if error.get("type") == "missing" and error["loc"]:
                 message = f"required field {str(error['loc'][-1])!r} is missing"
             text = f"{pointer}|{message}"
@@ -536,6 +576,8 @@ def validate_openapi(document: JSON, sources: SourceMap) -> str:
                 continue
             seen.add(text)
             problems.append((pointer, message))
+        if not problems:
+            return version[:3]
         # report the most precise places: drop a problem whose pointer encloses another's
         pointers = {p for p, _ in problems}
         problems = [(p, m) for p, m in problems if not any(o != p and o.startswith(p + "/") for o in pointers)]

@@ -175,7 +175,7 @@ def _final(draft: ModelDraft, module: str, used: set[str]) -> Model:
             kind="alias",
             name=draft.name,
             module=module,
-            doc=draft.doc,
+            doc=_with_notes(draft.doc, draft.alias_type),
             pointer=draft.pointer,
             annotation=annotation(draft.alias_type, open_enums=response),
             alias_type=draft.alias_type,
@@ -185,15 +185,21 @@ def _final(draft: ModelDraft, module: str, used: set[str]) -> Model:
     fields = []
     # a field may not share its name with a type its model's annotations use
     # (the class namespace would shadow the type): ``date: date`` -> ``date_: date``
-    used_names = {name for f in draft.fields for name in re.findall(r"[A-Za-z_]\w*", _no_strings(annotation(f.type)))}
+    texts = [annotation(f.type, open_enums=response) for f in draft.fields]  # as written below
+    if isinstance(draft.additional, TypeRef):
+        texts.append(annotation(draft.additional, open_enums=response))
+    used_names = {name for text in texts for name in re.findall(r"[A-Za-z_]\w*", _no_strings(text))} | {"None"}
     taken = {f.py_name for f in draft.fields}
     for f in draft.fields:
         py_name = f.py_name
         while py_name in used_names or (py_name != f.py_name and py_name in taken):
             py_name += "_"
         text = annotation(f.type, open_enums=response)
+        # OpenAPI: a required readOnly property is required in responses only, a required
+        # writeOnly one in requests only -- a model used both ways cannot demand either
+        required = f.required and not (f.read_only and "request" in used) and not (f.write_only and "response" in used)
         default: str | None
-        if f.required:
+        if required:
             default = None
         elif f.has_default and isinstance(f.default, (str, int, float, bool)) and f.type.kind != "model":
             default = py_literal(f.default)
@@ -207,9 +213,9 @@ def _final(draft: ModelDraft, module: str, used: set[str]) -> Model:
                 wire_name=f.wire_name,
                 type=f.type,
                 annotation=text,
-                required=f.required,
+                required=required,
                 default=default,
-                doc=f.doc,
+                doc=_with_notes(f.doc, f.type),
                 deprecated=f.deprecated,
                 read_only=f.read_only,
                 write_only=f.write_only,
@@ -237,3 +243,12 @@ def _final(draft: ModelDraft, module: str, used: set[str]) -> Model:
         deps=deps,
         recursive=draft.name in deps,
     )
+
+
+def _with_notes(doc: str, t: TypeRef) -> str:
+    """The docstring, plus why the type is looser than the schema (a member typed Any, say)."""
+    notes = t.notes()
+    if not notes:
+        return doc
+    loose = "Loosely typed: " + "; ".join(notes) + "."
+    return f"{doc}\n\n{loose}" if doc else loose

@@ -105,6 +105,7 @@ def safe_field_identifier(wire: str) -> bool:
         and not keyword.iskeyword(wire)
         and wire not in _PYDANTIC_RESERVED
         and wire not in _TYPE_NAMES
+        and wire not in ("Field", "ConfigDict", "APIModel", "RequestModel", "Annotated", "TypeAliasType")
         and not wire.startswith("model_")
         and len(wire) <= MAX_NAME
     )

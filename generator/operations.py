@@ -117,7 +117,7 @@ class OperationBuilder:
         context = class_name(owner_class + " " + py_name)
         params = self._parameters(raw, context)
         body, body_params = self._body(raw, context, {p.py_name for p in params})
-        success, errors, codes, reading = self._responses(raw, context)
+        success, errors, codes, reading, all_success = self._responses(raw, context)
         params = self._order([*params, *body_params])
         return_type = success.type if success else None
         return_ann = success.annotation if success else "None"
@@ -166,6 +166,7 @@ class OperationBuilder:
             security=tuple(tuple(sorted(req)) for req in security if isinstance(req, dict)),
             model_names=frozenset(models),
             endpoint_extras=self._endpoint_extras(body, params, reading),
+            success_responses=all_success,
         )
 
     @staticmethod
@@ -287,10 +288,14 @@ class OperationBuilder:
         if media is None:
             media = next((m for m in content if body_encoding(m) in ("multipart", "form")), None) or next(iter(content))
             encoding = body_encoding(media)
-        media_obj = content.get(media) if isinstance(content.get(media), dict) else {}
-        schema = media_obj.get("schema", {})
+        media_obj = content.get(media)
+        schema = media_obj.get("schema", {}) if isinstance(media_obj, dict) else {}
         schema_pointer = join_pointer(pointer, "content", media, "schema")
+        if media.startswith("*/*") and (self.schemas.deref(schema, schema_pointer)[0] or {}).get("format") == "binary":
+            encoding = "binary"  # "anything", declared binary
         if encoding in ("binary", "text"):
+            if "*" in media:  # a wildcard is not a content type to send
+                media = "text/plain" if encoding == "text" else "application/octet-stream"
             text = encoding == "text"
             t = TypeRef("str" if text else "bytes", pointer=schema_pointer)
             param = Param(
@@ -344,7 +349,9 @@ class OperationBuilder:
         return Body(t, "None" if form else self._runtime_expr(t), required, media, False, doc, encoding=encoding), [param]
 
     # ------------------------------------------------------------------ responses
-    def _responses(self, raw: RawOperation, context: str) -> tuple[Response | None, list[Response], tuple[int, ...], dict[str, Any]]:
+    def _responses(
+        self, raw: RawOperation, context: str
+    ) -> tuple[Response | None, list[Response], tuple[int, ...], dict[str, Any], tuple[Response, ...]]:
         """The success response (several 2xx merge into a union), the error responses, the
         success codes, and how the runtime reads each success body (Endpoint keywords)."""
         responses = raw.node.get("responses") or {}
@@ -369,10 +376,11 @@ class OperationBuilder:
             success.append(("default", default.type, default.description, fmt, media))
         codes = tuple(sorted(int(s) for s, *_ in success if s.isdigit())) or (200,)
         if not success:
-            return None, errors, codes, {}
+            return None, errors, codes, {}, ()
+        every = tuple(Response(s, d, t, annotation(t, open_enums=True) if t else "None") for s, t, d, _, _ in success)
         types = [t for _, t, *_ in success if t is not None]
         if not types:
-            return Response(success[0][0], success[0][2], None, "None"), errors, codes, {}
+            return Response(success[0][0], success[0][2], None, "None"), errors, codes, {}, every
         distinct: list[TypeRef] = []
         for t in types:
             if t not in distinct:
@@ -388,9 +396,9 @@ class OperationBuilder:
         if per_status:
             reading["status_formats"] = per_status
         medias = [m for *_, ms in success if ms for m in ms.split("\n")]
-        if any(not _JSON_MEDIA.match(m) for m in medias):
+        if any(not _JSON_MEDIA.match(m) for m in medias) or any(fmt in ("text", "bytes") for *_, fmt, _ in success):
             reading["accept"] = ", ".join(dict.fromkeys(medias))
-        return Response(success[0][0], success[0][2], t, annotation(t, open_enums=True)), errors, codes, reading
+        return Response(success[0][0], success[0][2], t, annotation(t, open_enums=True)), errors, codes, reading, every
 
     def _response_type(self, response: dict[str, Any], pointer: str, context: str, status: str) -> tuple[TypeRef | None, str, str | None]:
         """The body's type, how it is read ("json", "text", "bytes"; "empty" without a body)
@@ -410,6 +418,9 @@ class OperationBuilder:
         schema = (content.get(media) or {}).get("schema")
         if schema is None:
             return TypeRef("any", pointer=pointer), "json", media
+        resolved, _ = self.schemas.deref(schema, pointer)
+        if media.startswith("*/*") and isinstance(resolved, dict) and resolved.get("format") == "binary":
+            return TypeRef("bytes", pointer=pointer), "bytes", media  # "anything", declared binary
         suffix = "Response" if status.startswith("2") else f"Error{status}"
         return self.schemas.type_of(schema, join_pointer(pointer, "content", media, "schema"), context + suffix, context), "json", media
 

@@ -100,6 +100,11 @@ class SchemaBuilder:
         """Name an inline schema from its context; collisions get a longer contextual name."""
         return self._claim(hint, pointer, alternatives=_unique((_owner_hint(owner, hint), hint + "Inline", _owner_hint(owner, hint) + "Inline")))
 
+    def loose(self, pointer: str, message: str, t: TypeRef) -> TypeRef:
+        """``t``, a looser type than the schema's: warned about, and noted in the docstrings."""
+        self.warn(pointer, message)
+        return _with(t, note=message)
+
     def warn(self, pointer: str, message: str) -> None:
         """One warning per place and message (a schema merged into several allOfs is typed
         more than once)."""
@@ -154,8 +159,7 @@ class SchemaBuilder:
         self.drafts[name] = draft  # registered before recursing: recursive aliases resolve
         draft.alias_type = self.type_of(schema, pointer, name, owner, inline_object_ok=False)
         if self._only_itself(name, draft.alias_type):
-            self.warn(pointer, "schema is only a reference to itself; typed as Any")
-            draft.alias_type = TypeRef("any", pointer=pointer)
+            draft.alias_type = self.loose(pointer, "schema is only a reference to itself; typed as Any", TypeRef("any", pointer=pointer))
         draft.done = True
         return self._ref_to(draft)
 
@@ -185,12 +189,10 @@ class SchemaBuilder:
         if len(members) == 1 and _allof_passthrough(schema):
             member = members[0]
             if isinstance(member, dict) and "$ref" in member:
-                merged = dict(member)
-                if schema.get("nullable"):
-                    merged["nullable"] = True
-                if "null" in _types(schema):
-                    merged["nullable"] = True
-                return merged, join_pointer(pointer, "allOf", 0)
+                reference = dict(member)
+                if schema.get("nullable") or "null" in _types(schema):
+                    reference["nullable"] = True
+                return reference, join_pointer(pointer, "allOf", 0)
         merged: dict[str, Any] = {}
         for member in members:
             resolved, _ = self.deref(member, "")
@@ -209,10 +211,13 @@ class SchemaBuilder:
             self.warn(join_pointer(pointer, "patternProperties"), "patternProperties are not typed: extra keys are kept as Any")
         py_names = self._field_names(properties)
         for wire, (prop_schema, prop_pointer) in properties.items():
-            hint = class_name(draft.name + " " + wire)
+            # a property merged in from another schema (allOf) is named after that schema
+            parent = self.by_pointer.get(prop_pointer.rsplit("/properties/", 1)[0], draft.name)
+            owner = self.drafts[parent].owner if parent in self.drafts else draft.owner
+            hint = class_name(parent + " " + wire)
             if isinstance(prop_schema, dict) and _types(prop_schema) == {"array"} and "items" in prop_schema:
-                hint = item_name(draft.name, wire)
-            prop_type = self.type_of(prop_schema, prop_pointer, hint, draft.owner, array_context=(draft.name, wire))
+                hint = item_name(parent, wire)
+            prop_type = self.type_of(prop_schema, prop_pointer, hint, owner, array_context=(parent, wire))
             py = py_names[wire]
             resolved, _ = self.deref(prop_schema, prop_pointer)
             resolved = resolved if isinstance(resolved, dict) else {}
@@ -341,11 +346,9 @@ class SchemaBuilder:
         if schema is True or schema == {}:
             return TypeRef("any", pointer=pointer)
         if schema is False:
-            self.warn(pointer, "schema 'false' admits nothing; typed as Any")
-            return TypeRef("any", pointer=pointer)
+            return self.loose(pointer, "schema 'false' admits nothing; typed as Any", TypeRef("any", pointer=pointer))
         if not isinstance(schema, dict):
-            self.warn(pointer, "schema is not an object; typed as Any")
-            return TypeRef("any", pointer=pointer)
+            return self.loose(pointer, "schema is not an object; typed as Any", TypeRef("any", pointer=pointer))
         if "$ref" in schema:
             target = schema["$ref"][1:]
             base = self.type_for_ref(target) if target.startswith("/components/schemas/") and target.count("/") == 3 else self._ref_elsewhere(target, hint, owner)
@@ -403,19 +406,18 @@ class SchemaBuilder:
                 item_hint = hint
             prefix = schema.get("prefixItems")
             if prefix and not items:
-                self.warn(pointer, "tuple-typed array (prefixItems) typed as a list of Any")
-                item = TypeRef("any", pointer=pointer)
+                item = self.loose(pointer, "tuple-typed array (prefixItems) typed as a list of Any", TypeRef("any", pointer=pointer))
             else:
                 item = self.type_of(items, join_pointer(pointer, "items"), item_hint, owner)
             return TypeRef("list", args=(item,), constraints=constraints, nullable=nullable, **common)
         if kind == "object":
             additional = schema.get("additionalProperties", True)
-            if "patternProperties" in schema and additional is True:
-                self.warn(join_pointer(pointer, "patternProperties"), "patternProperties are not typed: values are Any")
             if isinstance(additional, dict) and additional:
                 value = self.type_of(additional, join_pointer(pointer, "additionalProperties"), hint + "Value", owner)
             else:
                 value = TypeRef("any", pointer=pointer)
+            if "patternProperties" in schema and additional is True:
+                value = self.loose(join_pointer(pointer, "patternProperties"), "patternProperties are not typed: values are Any", value)
             return TypeRef("dict", args=(value,), nullable=nullable, **common)
         return TypeRef("any", nullable=nullable, **common)
 
@@ -431,11 +433,9 @@ class SchemaBuilder:
         if not rest:
             return TypeRef("literal", values=literal, nullable=nullable, **common)
         if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in rest):
-            self.warn(pointer, f"{keyword} of non-scalar values typed as Any")
-            return TypeRef("any", **common)
+            return self.loose(pointer, f"{keyword} of non-scalar values typed as Any", TypeRef("any", **common))
         shown = ", ".join(repr(v) for v in rest[:3]) + (", ..." if len(rest) > 3 else "")
-        self.warn(pointer, f"{keyword} values {shown} cannot be Python Literal values; typed as float")
-        base = TypeRef("float", **common)
+        base = self.loose(pointer, f"{keyword} values {shown} cannot be Python Literal values; typed as float", TypeRef("float", **common))
         if not literal:
             return _with(base, nullable=nullable)
         return TypeRef("union", args=(TypeRef("literal", values=literal, **common), base), nullable=nullable, **common)

@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from generator.loader import load_spec
-from generator.pipeline import Result
-from tests.robustness.support import FIXTURES, forget, generate_package
-
-VALID = ("kitchen_sink_30", "kitchen_sink_31")
-
-
-@dataclass
-class Generated:
-    name: str
-    spec: Path
-    out: Path
-    package: str
-    result: Result
-    document: dict[str, Any]
+from tests.robustness.support import FIXTURES, Generated, forget, generate_package
 
 
 @pytest.fixture(scope="session")

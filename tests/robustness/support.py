@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from types import ModuleType
@@ -23,6 +24,19 @@ from generator.pipeline import Options, Result, generate
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "specs"
 MYPY = Path(sys.executable).with_name("mypy")
+VALID = ("kitchen_sink_30", "kitchen_sink_31")  # the valid fixture documents
+
+
+@dataclass
+class Generated:
+    """A fixture document generated into ``out`` as package ``package`` (see conftest)."""
+
+    name: str
+    spec: Path
+    out: Path
+    package: str
+    result: Result
+    document: dict[str, Any]
 
 
 def generate_package(spec: Path, out: Path, package: str) -> Result:

@@ -25,10 +25,11 @@ from hypothesis import strategies as st
 
 from generator.loader import join_pointer, load_spec
 from tests.conftest import CliResult
-from tests.robustness.conftest import Generated
-from tests.robustness.support import FIXTURES, compile_all, import_every_module, importable, run_mypy
+from tests.robustness.support import FIXTURES, Generated, compile_all, import_every_module, importable, run_mypy
 
 _COUNTER = itertools.count()
+# drawn documents hold 10,000-character strings: hypothesis warns that their repr is large
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 _LOCATED = re.compile(r"^\S.*?(:\d+)?: /.*: .+$")
 
 
@@ -158,6 +159,7 @@ def documents(draw: st.DrawFn, marker: Path) -> dict[str, Any]:
     return {
         "openapi": version,
         "info": {"title": draw(text), "version": draw(text), "description": draw(text)},
+        "servers": [{"url": "https://api.test/" + draw(text), "description": draw(text)}],
         "tags": [{"name": t, "description": draw(text)} for t in tags],
         "paths": paths,
         "components": {"schemas": schemas},

@@ -16,7 +16,8 @@ import httpx
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from tests.robustness.conftest import Generated
+from tests.robustness.support import Generated
+
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

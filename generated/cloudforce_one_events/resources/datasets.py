@@ -94,6 +94,10 @@ class DatasetsResource(SyncResource):
 
         Returns:
             The account's datasets.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _LIST,
@@ -127,6 +131,10 @@ class DatasetsResource(SyncResource):
 
         Returns:
             The new dataset.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _CREATE,
@@ -155,6 +163,10 @@ class DatasetsResource(SyncResource):
 
         Returns:
             The requested dataset.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _GET,
@@ -188,6 +200,10 @@ class DatasetsResource(SyncResource):
 
         Returns:
             The dataset after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _UPDATE,
@@ -217,6 +233,11 @@ class DatasetsResource(SyncResource):
 
         Returns:
             Identity of the deleted dataset.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _DELETE,
@@ -250,6 +271,10 @@ class DatasetsResource(SyncResource):
 
         Returns:
             The dataset after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _EDIT,
@@ -305,6 +330,10 @@ class AsyncDatasetsResource(AsyncResource):
 
         Returns:
             The account's datasets.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _LIST,
@@ -338,6 +367,10 @@ class AsyncDatasetsResource(AsyncResource):
 
         Returns:
             The new dataset.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _CREATE,
@@ -366,6 +399,10 @@ class AsyncDatasetsResource(AsyncResource):
 
         Returns:
             The requested dataset.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _GET,
@@ -399,6 +436,10 @@ class AsyncDatasetsResource(AsyncResource):
 
         Returns:
             The dataset after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _UPDATE,
@@ -428,6 +469,11 @@ class AsyncDatasetsResource(AsyncResource):
 
         Returns:
             Identity of the deleted dataset.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _DELETE,
@@ -461,6 +507,10 @@ class AsyncDatasetsResource(AsyncResource):
 
         Returns:
             The dataset after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _EDIT,

@@ -270,6 +270,10 @@ class EventsResource(SyncResource):
 
         Returns:
             The matching events.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _LIST,
@@ -369,6 +373,10 @@ class EventsResource(SyncResource):
 
         Returns:
             The grouped counts.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _AGGREGATE,
@@ -436,6 +444,10 @@ class EventsResource(SyncResource):
 
         Returns:
             The stored event.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _CREATE,
@@ -488,6 +500,10 @@ class EventsResource(SyncResource):
 
         Returns:
             The batch was accepted; indicator processing continues asynchronously.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _BULK_CREATE,
@@ -584,6 +600,10 @@ class EventsResource(SyncResource):
 
         Returns:
             Counts of what the batch produced.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _BULK_CREATE_RELATIONSHIPS,
@@ -618,6 +638,10 @@ class EventsResource(SyncResource):
 
         Returns:
             The requested event.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _GET,
@@ -656,6 +680,10 @@ class EventsResource(SyncResource):
 
         Returns:
             Outcome of the move.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _MOVE,
@@ -699,6 +727,10 @@ class EventsResource(SyncResource):
 
         Returns:
             Outcome of the copy.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _COPY,
@@ -737,6 +769,10 @@ class EventsResource(SyncResource):
 
         Returns:
             Number of events that were deleted.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _DELETE,
@@ -773,6 +809,10 @@ class EventsResource(SyncResource):
 
         Returns:
             Details of the scheduled rollback.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _REVERT,
@@ -803,6 +843,10 @@ class EventsResource(SyncResource):
 
         Returns:
             The requested event.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _GET_LEGACY,
@@ -860,6 +904,10 @@ class EventsResource(SyncResource):
 
         Returns:
             The event after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _UPDATE,
@@ -933,6 +981,10 @@ class EventsResource(SyncResource):
 
         Returns:
             The event after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _EDIT,
@@ -982,6 +1034,10 @@ class EventsResource(SyncResource):
 
         Returns:
             How many events were updated and which ones failed.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _BULK_UPDATE,
@@ -1107,6 +1163,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             The matching events.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _LIST,
@@ -1206,6 +1266,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             The grouped counts.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _AGGREGATE,
@@ -1273,6 +1337,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             The stored event.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _CREATE,
@@ -1325,6 +1393,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             The batch was accepted; indicator processing continues asynchronously.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _BULK_CREATE,
@@ -1427,6 +1499,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             Counts of what the batch produced.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _BULK_CREATE_RELATIONSHIPS,
@@ -1461,6 +1537,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             The requested event.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _GET,
@@ -1499,6 +1579,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             Outcome of the move.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _MOVE,
@@ -1542,6 +1626,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             Outcome of the copy.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _COPY,
@@ -1580,6 +1668,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             Number of events that were deleted.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _DELETE,
@@ -1616,6 +1708,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             Details of the scheduled rollback.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _REVERT,
@@ -1646,6 +1742,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             The requested event.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _GET_LEGACY,
@@ -1703,6 +1803,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             The event after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _UPDATE,
@@ -1776,6 +1880,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             The event after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _EDIT,
@@ -1825,6 +1933,10 @@ class AsyncEventsResource(AsyncResource):
 
         Returns:
             How many events were updated and which ones failed.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _BULK_UPDATE,

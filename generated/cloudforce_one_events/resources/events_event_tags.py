@@ -61,6 +61,10 @@ class EventsEventTagsResource(SyncResource):
 
         Returns:
             The tags were detached.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _DELETE,
@@ -95,6 +99,10 @@ class EventsEventTagsResource(SyncResource):
 
         Returns:
             The tags were attached.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _CREATE,
@@ -149,6 +157,10 @@ class AsyncEventsEventTagsResource(AsyncResource):
 
         Returns:
             The tags were detached.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _DELETE,
@@ -183,6 +195,10 @@ class AsyncEventsEventTagsResource(AsyncResource):
 
         Returns:
             The tags were attached.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _CREATE,

@@ -81,6 +81,11 @@ class EventsRawResource(SyncResource):
 
         Returns:
             The raw record of the event.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _GET_FOR_EVENT,
@@ -113,6 +118,10 @@ class EventsRawResource(SyncResource):
 
         Returns:
             The raw record.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _GET,
@@ -151,6 +160,10 @@ class EventsRawResource(SyncResource):
 
         Returns:
             The raw record after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _UPDATE,
@@ -194,6 +207,10 @@ class EventsRawResource(SyncResource):
 
         Returns:
             The raw record after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _EDIT,
@@ -252,6 +269,11 @@ class AsyncEventsRawResource(AsyncResource):
 
         Returns:
             The raw record of the event.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _GET_FOR_EVENT,
@@ -284,6 +306,10 @@ class AsyncEventsRawResource(AsyncResource):
 
         Returns:
             The raw record.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _GET,
@@ -322,6 +348,10 @@ class AsyncEventsRawResource(AsyncResource):
 
         Returns:
             The raw record after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _UPDATE,
@@ -365,6 +395,10 @@ class AsyncEventsRawResource(AsyncResource):
 
         Returns:
             The raw record after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _EDIT,

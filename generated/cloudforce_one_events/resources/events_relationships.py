@@ -68,6 +68,10 @@ class EventsRelationshipsResource(SyncResource):
 
         Returns:
             The links that were created and any per-child failures.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _CREATE,
@@ -119,6 +123,10 @@ class EventsRelationshipsResource(SyncResource):
 
         Returns:
             The related events.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _LIST,
@@ -185,6 +193,10 @@ class AsyncEventsRelationshipsResource(AsyncResource):
 
         Returns:
             The links that were created and any per-child failures.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _CREATE,
@@ -236,6 +248,10 @@ class AsyncEventsRelationshipsResource(AsyncResource):
 
         Returns:
             The related events.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _LIST,

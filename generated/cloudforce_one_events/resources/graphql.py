@@ -54,6 +54,10 @@ class GraphqlResource(SyncResource):
 
         Returns:
             The GraphQL response.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _EXECUTE,
@@ -109,6 +113,10 @@ class AsyncGraphqlResource(AsyncResource):
 
         Returns:
             The GraphQL response.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _EXECUTE,

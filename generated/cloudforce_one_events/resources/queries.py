@@ -99,6 +99,10 @@ class QueriesResource(SyncResource):
 
         Returns:
             All saved queries of the account.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``500``: The server failed while handling the request. Body: ``ErrorBody``.
         """
         return self._request(
             _LIST,
@@ -137,6 +141,10 @@ class QueriesResource(SyncResource):
 
         Returns:
             The stored query.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _CREATE,
@@ -169,6 +177,10 @@ class QueriesResource(SyncResource):
 
         Returns:
             The requested saved query.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _GET,
@@ -210,6 +222,11 @@ class QueriesResource(SyncResource):
 
         Returns:
             The saved query after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _UPDATE,
@@ -243,6 +260,10 @@ class QueriesResource(SyncResource):
 
         Returns:
             The query was removed; the response has no body.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _DELETE,
@@ -284,6 +305,11 @@ class QueriesResource(SyncResource):
 
         Returns:
             The saved query after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _EDIT,
@@ -347,6 +373,10 @@ class AsyncQueriesResource(AsyncResource):
 
         Returns:
             All saved queries of the account.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``500``: The server failed while handling the request. Body: ``ErrorBody``.
         """
         return await self._request(
             _LIST,
@@ -385,6 +415,10 @@ class AsyncQueriesResource(AsyncResource):
 
         Returns:
             The stored query.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _CREATE,
@@ -417,6 +451,10 @@ class AsyncQueriesResource(AsyncResource):
 
         Returns:
             The requested saved query.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _GET,
@@ -458,6 +496,11 @@ class AsyncQueriesResource(AsyncResource):
 
         Returns:
             The saved query after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _UPDATE,
@@ -491,6 +534,10 @@ class AsyncQueriesResource(AsyncResource):
 
         Returns:
             The query was removed; the response has no body.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _DELETE,
@@ -532,6 +579,11 @@ class AsyncQueriesResource(AsyncResource):
 
         Returns:
             The saved query after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _EDIT,

@@ -89,6 +89,10 @@ class QueriesAlertsResource(SyncResource):
 
         Returns:
             All alert subscriptions of the account.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``500``: The server failed while handling the request. Body: ``ErrorBody``.
         """
         return self._request(
             _LIST,
@@ -123,6 +127,10 @@ class QueriesAlertsResource(SyncResource):
 
         Returns:
             The new alert subscription.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _CREATE,
@@ -153,6 +161,10 @@ class QueriesAlertsResource(SyncResource):
 
         Returns:
             The requested alert subscription.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _GET,
@@ -188,6 +200,11 @@ class QueriesAlertsResource(SyncResource):
 
         Returns:
             The alert subscription after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _UPDATE,
@@ -218,6 +235,10 @@ class QueriesAlertsResource(SyncResource):
 
         Returns:
             The alert was removed; the response has no body.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _DELETE,
@@ -253,6 +274,11 @@ class QueriesAlertsResource(SyncResource):
 
         Returns:
             The alert subscription after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _EDIT,
@@ -304,6 +330,10 @@ class AsyncQueriesAlertsResource(AsyncResource):
 
         Returns:
             All alert subscriptions of the account.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``500``: The server failed while handling the request. Body: ``ErrorBody``.
         """
         return await self._request(
             _LIST,
@@ -338,6 +368,10 @@ class AsyncQueriesAlertsResource(AsyncResource):
 
         Returns:
             The new alert subscription.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _CREATE,
@@ -368,6 +402,10 @@ class AsyncQueriesAlertsResource(AsyncResource):
 
         Returns:
             The requested alert subscription.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _GET,
@@ -403,6 +441,11 @@ class AsyncQueriesAlertsResource(AsyncResource):
 
         Returns:
             The alert subscription after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _UPDATE,
@@ -433,6 +476,10 @@ class AsyncQueriesAlertsResource(AsyncResource):
 
         Returns:
             The alert was removed; the response has no body.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _DELETE,
@@ -468,6 +515,11 @@ class AsyncQueriesAlertsResource(AsyncResource):
 
         Returns:
             The alert subscription after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _EDIT,

@@ -104,6 +104,10 @@ class TagsResource(SyncResource):
 
         Returns:
             One page of tags.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return self._request(
             _LIST,
@@ -221,6 +225,11 @@ class TagsResource(SyncResource):
 
         Returns:
             The new tag.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _CREATE,
@@ -272,6 +281,11 @@ class TagsResource(SyncResource):
 
         Returns:
             Identity of the deleted tag.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _DELETE,
@@ -351,6 +365,11 @@ class TagsResource(SyncResource):
 
         Returns:
             The tag after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return self._request(
             _EDIT,
@@ -438,6 +457,10 @@ class AsyncTagsResource(AsyncResource):
 
         Returns:
             One page of tags.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
         return await self._request(
             _LIST,
@@ -555,6 +578,11 @@ class AsyncTagsResource(AsyncResource):
 
         Returns:
             The new tag.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _CREATE,
@@ -606,6 +634,11 @@ class AsyncTagsResource(AsyncResource):
 
         Returns:
             Identity of the deleted tag.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _DELETE,
@@ -685,6 +718,11 @@ class AsyncTagsResource(AsyncResource):
 
         Returns:
             The tag after the change.
+
+        Raises:
+            APIStatusError: for an error status (``.body`` holds the decoded body); documented:
+                ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
+                ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
         return await self._request(
             _EDIT,
