@@ -9,6 +9,7 @@ decisions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 TypeKind = Literal[
@@ -295,6 +296,10 @@ class Api:
 
     def operations(self) -> list[Operation]:
         return [op for r in self.all_resources() for op in r.operations]
+
+    @cached_property
+    def models_by_name(self) -> dict[str, Model]:
+        return {m.name: m for m in self.models}
 
     @property
     def model_module_of(self) -> dict[str, str]:

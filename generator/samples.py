@@ -550,7 +550,7 @@ def _model_name(annotation: str, api: Api) -> str | None:
 
 def result_check(op: Operation, api: Api) -> ResultCheck:
     t = op.response.type if op.response is not None else None
-    models = {m.name: m for m in api.models}
+    models = api.models_by_name
     if t is None or op.return_annotation == "None":
         return ResultCheck("none")
     if t.kind == "model" and t.name in models and models[t.name].kind == "object":
@@ -642,29 +642,30 @@ def _segments(path: str) -> list[str]:
 def routing_traps(api: Api) -> list[tuple[Operation, Operation]]:
     """Pairs (static, templated) of operations with the same method whose paths have the same
     depth and agree segment by segment, except that ``static`` has fixed segments where
-    ``templated`` has parameters (``GET /events/aggregate`` vs ``GET /events/{event_id}``)."""
-    ops = api.operations()
+    ``templated`` has parameters (``GET /events/aggregate`` vs ``GET /events/{event_id}``).
+
+    Each operation is indexed by its shape (method, segments with parameters blanked); the
+    templated partners of an operation are found by blanking subsets of its fixed segments,
+    so the cost grows with the number of operations, not with its square.
+    """
+    by_shape: dict[tuple[str, tuple[str | None, ...]], list[Operation]] = {}
+    shapes: list[tuple[Operation, tuple[str | None, ...]]] = []
+    for op in api.operations():
+        shape = tuple(None if _PLACEHOLDER.match(seg) else seg for seg in _segments(op.path))
+        by_shape.setdefault((op.http_method, shape), []).append(op)
+        shapes.append((op, shape))
     out: list[tuple[Operation, Operation]] = []
-    for a in ops:
-        for b in ops:
-            if a is b or a.http_method != b.http_method:
-                continue
-            sa, sb = _segments(a.path), _segments(b.path)
-            if len(sa) != len(sb):
-                continue
-            static_over_template = False
-            ok = True
-            for x, y in zip(sa, sb):
-                px, py = bool(_PLACEHOLDER.match(x)), bool(_PLACEHOLDER.match(y))
-                if (px and py) or x == y:
-                    continue
-                if not px and py:
-                    static_over_template = True
-                    continue
-                ok = False
-                break
-            if ok and static_over_template:
-                out.append((a, b))
+    for op, shape in shapes:
+        fixed = [i for i, seg in enumerate(shape) if seg is not None]
+        if len(fixed) > 12:  # 4,096 lookups; deeper paths are not worth a trap test
+            continue
+        for mask in range(1, 1 << len(fixed)):
+            blanked = list(shape)
+            for bit, position in enumerate(fixed):
+                if mask >> bit & 1:
+                    blanked[position] = None
+            for other in by_shape.get((op.http_method, tuple(blanked)), ()):
+                out.append((op, other))
     return out
 
 
@@ -688,7 +689,7 @@ def _trap_evidence(samples: Samples, api: Api, static: Operation, templated: Ope
 def _shapes(api: Api, static: Operation, templated: Operation) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Required wire keys of the result object of ``static``, and those of ``templated``'s that
     ``static``'s lacks (empty when the results are not objects or cannot be told apart)."""
-    models = {m.name: m for m in api.models}
+    models = api.models_by_name
 
     def required(op: Operation) -> tuple[str, ...]:
         check = result_check(op, api)

@@ -194,10 +194,15 @@ class SchemaBuilder:
                     reference["nullable"] = True
                 return reference, join_pointer(pointer, "allOf", 0)
         merged: dict[str, Any] = {}
-        for member in members:
-            resolved, _ = self.deref(member, "")
-            if isinstance(resolved, dict):
-                merged.update({k: v for k, v in resolved.items() if k not in ("description", "title")})
+
+        def absorb(node: dict[str, Any], seen: frozenset[int]) -> None:
+            for member in node.get("allOf") or []:
+                resolved, _ = self.deref(member, "")
+                if isinstance(resolved, dict) and id(resolved) not in seen:  # a member may refer back
+                    absorb(resolved, seen | {id(resolved)})
+                    merged.update({k: v for k, v in resolved.items() if k not in ("description", "title", "allOf")})
+
+        absorb(schema, frozenset({id(schema)}))
         merged.update(rest)
         return merged, pointer
 
@@ -207,6 +212,12 @@ class SchemaBuilder:
         for variant in ("oneOf", "anyOf"):
             if variant in schema:
                 self.warn(join_pointer(pointer, variant), f"{variant} beside properties/allOf is typed by the object's own properties only")
+        if isinstance(schema.get("discriminator"), dict) and not any(k in schema for k in ("oneOf", "anyOf")):
+            self.warn(
+                join_pointer(pointer, "discriminator"),
+                "discriminator on an object without oneOf/anyOf (allOf polymorphism): its subtypes parse as "
+                "this model, their own fields kept as extra fields",
+            )
         if "patternProperties" in schema and additional is None:
             self.warn(join_pointer(pointer, "patternProperties"), "patternProperties are not typed: extra keys are kept as Any")
         py_names = self._field_names(properties)
@@ -251,6 +262,8 @@ class SchemaBuilder:
             draft.additional = self.type_of(add_schema, add_pointer, draft.name + "Value", draft.owner)
         else:
             draft.additional = additional  # True when explicitly allowed, None when unsaid
+        if additional is None and isinstance(schema.get("discriminator"), dict):
+            draft.additional = True  # a polymorphic base: its subtypes' fields must get through
         draft.done = True
 
     def _fits(self, value: Any, t: TypeRef, depth: int = 0) -> bool:

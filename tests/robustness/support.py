@@ -133,7 +133,6 @@ def patch_hypothesis_jsonschema() -> None:
     _from_schema.cu = shim  # type: ignore[attr-defined]
 
 
-
 def canonical_datetime(value: datetime) -> str:
     """A date-time exactly as pydantic writes it back (``Z`` for UTC, microseconds when set)."""
     from pydantic import TypeAdapter
@@ -203,6 +202,8 @@ class JsonSchemaMaker:
             sub = join_pointer(pointer, key)
             if key in ("properties", "patternProperties", "$defs", "definitions"):
                 out[key] = {k: self._convert(v, join_pointer(sub, k), seen) for k, v in value.items()}
+            elif key == "items" and "prefixItems" in schema:
+                continue  # draft 7 spells it additionalItems, next to the tuple
             elif key in ("items", "additionalProperties", "not", "propertyNames", "contains", "if", "then", "else"):
                 out[key] = self._convert(value, sub, seen) if isinstance(value, (dict, bool)) else value
             elif key in ("allOf", "anyOf", "oneOf"):

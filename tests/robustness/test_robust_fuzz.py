@@ -121,7 +121,7 @@ def documents(draw: st.DrawFn, marker: Path) -> dict[str, Any]:
     schema = schema_strategy(text, names, version)
     tags = draw(st.lists(text, max_size=2, unique=True))
     paths: dict[str, Any] = {}
-    for i in range(draw(st.integers(1, 3))):
+    for i in range(draw(st.integers(0, 3))):
         segment = draw(text).replace("{", "(").replace("}", ")").replace("/", "|")
         with_id = draw(st.booleans())
         path = f"/p{i}/{segment}" + ("/{id}" if with_id else "")

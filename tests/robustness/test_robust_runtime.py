@@ -185,6 +185,9 @@ def test_tagged_unions(ks30: str) -> None:
         shape.validate_python({"kind": "hexagon", "radius": 1})
     event: TypeAdapter[Any] = TypeAdapter(models.Event)  # inline members, single-valued enums
     assert type(event.validate_python({"type": "deleted", "reason": "r"})).__name__ == "EventTypeDeleted"
+    # allOf polymorphism (discriminator on the base, no oneOf): a subtype parses as the base, nothing lost
+    order = models.Order.model_validate({"vehicle": {"vtype": "car", "wheels": 4, "seats": 5}})
+    assert order.vehicle.model_extra == {"seats": 5}
     rec = Recorder({("POST", "/v1/shapes"): httpx.Response(200, json={"kind": "circle", "radius": 2.5})})
     client = _client(ks30, rec)
     result = client.uber_tag.post_get_shape(body=models.Square(kind="Square", side=3))  # implicit mapping
