@@ -30,6 +30,7 @@ check: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict generated/cloudforce_one_events
+	$(BIN)/mypy --strict --python-version 3.10 --no-incremental generated/cloudforce_one_events
 
 test: $(STAMP) node_modules/.package-lock.json check typecheck
 	$(BIN)/python -m pytest
