@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from typing import Any
 
 from generator import __version__
@@ -67,6 +69,8 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
             if extra and not names.claim(extra)[0] == extra:
                 raise GenerationError.at(config.location("pagination" if op.pagination else "bulk"), f"method name {extra!r} is already used in {'.'.join(raw.resource_path)}")
         operations.setdefault(raw.resource_path, []).append(op)
+    for path, ops in operations.items():
+        _unshadow(ops, member_names[path], set(config.operations))
 
     roots: list[tuple[TypeRef, str]] = []
     for ops in operations.values():
@@ -138,6 +142,29 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
         security=_security(document),
         bulk=bulk,
     )
+
+
+def _unshadow(ops: list[Operation], names: NameRegistry, configured: set[str]) -> None:
+    """A method named like a type its class's annotations use (``def str(...)`` beside ``-> str``)
+    would shadow it in the class body: such a derived name takes a trailing underscore. Names the
+    config chose are left alone (mypy --strict on the generated code says if one clashes)."""
+    used: set[str] = set()
+    for op in ops:
+        texts = [p.annotation for p in op.params] + [op.return_annotation]
+        if op.pagination is not None:
+            texts.append(op.pagination.item_annotation)
+        if op.bulk is not None:
+            texts.append(op.bulk.item_annotation)
+        for text in texts:
+            used |= set(re.findall(r"[A-Za-z_]\w*", _STRINGS.sub("''", text)))
+    for index, op in enumerate(ops):
+        if op.py_name in used and op.operation_id not in configured:
+            new, _ = names.claim(op.py_name + "_", op.py_name + "_op")
+            message = op.deprecation_message.replace(f".{op.py_name}()", f".{new}()")
+            ops[index] = dataclasses.replace(op, py_name=new, deprecation_message=message)
+
+
+_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 
 # attributes of the generated Client a top-level resource may not shadow

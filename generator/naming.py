@@ -127,9 +127,13 @@ def param_name(wire: str) -> str:
     return name
 
 
+# names a resource class body itself uses (decorators): a method may not shadow them
+_CLASS_BODY_NAMES = {"cached_property", "deprecated"}
+
+
 def method_name(name: str) -> str:
     result = escape_keyword(snake(name))
-    if result in RESERVED_PARAMS or result.startswith("with_") or result in _PYDANTIC_RESERVED:
+    if result in RESERVED_PARAMS or result.startswith("with_") or result in _PYDANTIC_RESERVED or result in _CLASS_BODY_NAMES:
         result += "_"
     return result
 

@@ -158,6 +158,13 @@ class SchemaBuilder:
         draft = ModelDraft(name, "alias", pointer, owner, _doc(schema) or _allof_doc(schema, self.deref))
         self.drafts[name] = draft  # registered before recursing: recursive aliases resolve
         draft.alias_type = self.type_of(schema, pointer, name, owner, inline_object_ok=False)
+        if draft.alias_type.kind == "none":  # `X = None` is no type alias (mypy) and `X | None` fails
+            draft.alias_type = TypeRef("literal", values=(None,), pointer=pointer)
+        if draft.alias_type.kind == "union":  # `A: {oneOf: [$ref: A, ...]}` adds nothing to A: drop it
+            args = tuple(a for a in draft.alias_type.args if not self._only_itself(name, a))
+            if args and len(args) < len(draft.alias_type.args):
+                kept = _with(draft.alias_type, args=args, tags=()) if len(args) > 1 else _with(args[0], nullable=args[0].nullable or draft.alias_type.nullable)
+                draft.alias_type = kept
         if self._only_itself(name, draft.alias_type):
             draft.alias_type = self.loose(pointer, "schema is only a reference to itself; typed as Any", TypeRef("any", pointer=pointer))
         draft.done = True
@@ -391,6 +398,8 @@ class SchemaBuilder:
             return _with(self._ref_to(draft), nullable=nullable)
 
         types = sorted(_types(schema) - {"null"})
+        if _types(schema) == {"null"}:
+            return TypeRef("none", **common)
         if len(types) > 1:
             members = tuple(
                 self.type_of({**schema, "type": t}, pointer, hint, owner, inline_object_ok=inline_object_ok) for t in types

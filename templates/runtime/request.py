@@ -409,7 +409,10 @@ def _is_file(value: object) -> bool:
         isinstance(value, tuple)
         and len(value) in (2, 3)
         and isinstance(value[0], str)
-        and (isinstance(value[1], (bytes, bytearray, memoryview)) or callable(getattr(value[1], "read", None)))
+        and (
+            isinstance(value[1], (bytes, bytearray, memoryview))
+            or callable(getattr(value[1], "read", None))
+        )
     )
 
 
@@ -441,7 +444,9 @@ def _disposition_value(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def encode_multipart(fields: Mapping[str, object], boundary: str | None = None) -> tuple[bytes, str]:
+def encode_multipart(
+    fields: Mapping[str, object], boundary: str | None = None
+) -> tuple[bytes, str]:
     """``multipart/form-data`` bytes and the content type naming the boundary."""
     import os
 
@@ -453,7 +458,9 @@ def encode_multipart(fields: Mapping[str, object], boundary: str | None = None) 
         items: list[object] = [value]
         if isinstance(value, list) or (isinstance(value, tuple) and not _is_file(value)):
             items = list(value)  # a list of files or of scalars repeats the field
-            if not any(_is_file(i) for i in items) and any(isinstance(i, (Mapping, BaseModel)) for i in items):
+            if not any(_is_file(i) for i in items) and any(
+                isinstance(i, (Mapping, BaseModel)) for i in items
+            ):
                 items = [value]  # a list of objects is one JSON part
         for item in items:
             if _omitted(item):

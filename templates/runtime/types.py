@@ -48,9 +48,7 @@ Timeout: TypeAlias = Union[float, httpx.Timeout, None]
 
 
 FileContent: TypeAlias = Union[bytes, IO[bytes]]
-FileInput: TypeAlias = Union[
-    FileContent, tuple[str, FileContent], tuple[str, FileContent, str]
-]
+FileInput: TypeAlias = Union[FileContent, tuple[str, FileContent], tuple[str, FileContent, str]]
 """A file of a ``multipart/form-data`` body: its bytes (or a binary file object, read when the
 request is built), optionally with a file name and a content type: ``(name, data, type)``."""
 

@@ -176,7 +176,7 @@ def _write(doc: dict[str, Any], folder: Path, as_json: bool) -> Path:
     return path
 
 
-def _check_generation(result: CliResult, out: Path, package: str, marker: Path) -> None:
+def _check_generation(result: CliResult, out: Path, package: str, marker: Path, mypy_cache: Path | None = None) -> None:
     assert "Traceback" not in result.err
     assert not marker.exists(), "spec text was executed while generating"
     if result.code == 2:  # a clean refusal: located messages only
@@ -191,6 +191,9 @@ def _check_generation(result: CliResult, out: Path, package: str, marker: Path) 
         import_every_module(module)
         module.Client(api_token="t")
     assert not marker.exists(), "spec text was executed while importing"
+    if mypy_cache is not None:
+        typed = run_mypy(out, package, mypy_cache)
+        assert typed.returncode == 0, typed.stdout[-3000:]
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +203,10 @@ def marker(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert not path.exists()
 
 
-def test_fuzzed_documents_generate_or_fail_cleanly(tmp_path_factory: pytest.TempPathFactory, marker: Path, cli: Callable[[list[str]], CliResult]) -> None:
+def test_fuzzed_documents_generate_or_fail_cleanly(
+    tmp_path_factory: pytest.TempPathFactory, marker: Path, cli: Callable[[list[str]], CliResult], mypy_cache: Path
+) -> None:
+    """Every eighth generated package is also type-checked with ``mypy --strict``."""
     outcomes: dict[int, int] = {0: 0, 2: 0}
 
     @settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "40")), deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -208,11 +214,12 @@ def test_fuzzed_documents_generate_or_fail_cleanly(tmp_path_factory: pytest.Temp
     def run(doc: dict[str, Any], as_json: bool) -> None:
         folder = tmp_path_factory.mktemp("fuzz")
         spec = _write(doc, folder, as_json)
-        package = f"fuzzed_{next(_COUNTER)}"
+        number = next(_COUNTER)
+        package = f"fuzzed_{number}"
         out = folder / "out"
         result = cli(["generate", "--spec", str(spec), "--out", str(out), "--no-config", "--package-name", package])
         try:
-            _check_generation(result, out, package, marker)
+            _check_generation(result, out, package, marker, mypy_cache if number % 8 == 0 else None)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         outcomes[result.code] = outcomes.get(result.code, 0) + 1

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import httpx
 from typing_extensions import ParamSpec, Self
@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 P = ParamSpec("P")
 
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
@@ -73,12 +74,15 @@ def _checked(keyword: str, value: str | None) -> str | None:
     return value
 
 
-class BaseClient:
+class BaseClient(Generic[H]):
     """State and request building shared by the sync and async clients.
 
     Credentials: ``api_token`` (sent as ``Authorization: Bearer``), else the legacy
     ``api_email`` + ``api_key`` pair; each falls back to its environment variable (see
     :class:`ClientSettings`). Explicit arguments beat the environment, a token beats the pair.
+    ``http_client``: an ``httpx.Client`` (``httpx.AsyncClient`` for the async client) to send
+    through, e.g. one with a MockTransport; it is never closed by us. Without one, the client
+    creates its own on first use and closes it in ``close()``.
     """
 
     _settings: ClassVar[ClientSettings]
@@ -92,15 +96,16 @@ class BaseClient:
     def __init__(
         self,
         *,
-        api_token: str | None,
-        api_email: str | None,
-        api_key: str | None,
-        account_id: str | None,
-        base_url: str | httpx.URL | None,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int,
-        retry_unsafe: bool,
-        default_headers: Mapping[str, str] | None,
+        api_token: str | None = None,
+        api_email: str | None = None,
+        api_key: str | None = None,
+        account_id: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout = 60.0,
+        max_retries: int = 2,
+        retry_unsafe: bool = False,
+        http_client: H | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
         settings = getattr(type(self), "_settings", None)
         if not isinstance(settings, ClientSettings):
@@ -131,6 +136,23 @@ class BaseClient:
         )
         headers.update(default_headers or {})
         self._base_headers = headers
+        self._owns_http = http_client is None
+        self._http_client: H | None = http_client
+
+    def _new_http(self) -> H:
+        raise NotImplementedError
+
+    @property
+    def _http(self) -> H:
+        """The HTTP client passed in, else our own, created on first use: its TLS context costs
+        tens of milliseconds that a client configured but never used does not pay."""
+        http = self._http_client
+        if http is None:
+            with _HTTP_LOCK:
+                http = self._http_client
+                if http is None:
+                    http = self._http_client = self._new_http()
+        return http
 
     @staticmethod
     def _credentials(
@@ -254,51 +276,14 @@ class BaseClient:
         )
 
 
-class SyncAPIClient(BaseClient):
+class SyncAPIClient(BaseClient[httpx.Client]):
     """Blocking client. ``close()`` closes the HTTP client only when this object created it."""
 
-    _http_client: httpx.Client | None
+    def _new_http(self) -> httpx.Client:
+        return httpx.Client(timeout=self.timeout)
 
-    def __init__(
-        self,
-        *,
-        api_token: str | None = None,
-        api_email: str | None = None,
-        api_key: str | None = None,
-        account_id: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout = 60.0,
-        max_retries: int = 2,
-        retry_unsafe: bool = False,
-        http_client: httpx.Client | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(
-            api_token=api_token,
-            api_email=api_email,
-            api_key=api_key,
-            account_id=account_id,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_unsafe=retry_unsafe,
-            default_headers=default_headers,
-        )
-        self._owns_http = http_client is None
-        self._http_client = http_client
-        self._sleep: Callable[[float], object] = time.sleep
-
-    @property
-    def _http(self) -> httpx.Client:
-        """The HTTP client passed in, else our own, created on first use: its TLS context costs
-        tens of milliseconds that a client configured but never used does not pay."""
-        http = self._http_client
-        if http is None:
-            with _HTTP_LOCK:
-                http = self._http_client
-                if http is None:
-                    http = self._http_client = httpx.Client(timeout=self.timeout)
-        return http
+    def _sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
     def _request(
         self,
@@ -336,52 +321,16 @@ class SyncAPIClient(BaseClient):
         self.close()
 
 
-class AsyncAPIClient(BaseClient):
+class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     """Asyncio client. ``close()``/``aclose()`` close the HTTP client only when this object created it."""
 
-    _http_client: httpx.AsyncClient | None
+    def _new_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=self.timeout)
 
-    def __init__(
-        self,
-        *,
-        api_token: str | None = None,
-        api_email: str | None = None,
-        api_key: str | None = None,
-        account_id: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout = 60.0,
-        max_retries: int = 2,
-        retry_unsafe: bool = False,
-        http_client: httpx.AsyncClient | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(
-            api_token=api_token,
-            api_email=api_email,
-            api_key=api_key,
-            account_id=account_id,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_unsafe=retry_unsafe,
-            default_headers=default_headers,
-        )
-        self._owns_http = http_client is None
-        self._http_client = http_client
+    async def _sleep(self, seconds: float) -> None:
         import asyncio  # only async users pay for importing asyncio
 
-        self._sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
-
-    @property
-    def _http(self) -> httpx.AsyncClient:
-        """The HTTP client passed in, else our own, created on first use (see the sync client)."""
-        http = self._http_client
-        if http is None:
-            with _HTTP_LOCK:
-                http = self._http_client
-                if http is None:
-                    http = self._http_client = httpx.AsyncClient(timeout=self.timeout)
-        return http
+        await asyncio.sleep(seconds)
 
     async def _request(
         self,

@@ -98,7 +98,7 @@ if TYPE_CHECKING:
     from .wrapped_success import WrappedSuccess as WrappedSuccess
     from .wrapped_success import WrappedSuccessResult as WrappedSuccessResult
 
-_MODULE_OF = {
+_MODULE_OF: dict[str, str] = {
     "AggregateDateRange": "aggregate_date_range",
     "AggregateResult": "aggregate_result",
     "AggregationRow": "aggregation_row",

@@ -19,8 +19,8 @@ class APIModel(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         extra="allow",
-        use_attribute_docstrings=True,
         protected_namespaces=(),
+        defer_build=True,
     )
 
 
