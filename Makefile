@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test check typecheck bench install clean
+.PHONY: generate test check typecheck bench install clean snapshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: $(STAMP) node_modules/.package-lock.json check typecheck
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Golden files (tests/snapshots/) are rewritten by this command, never edited by hand.
+snapshots: $(STAMP)
+	$(BIN)/python -m pytest -q --update-snapshots tests/codegen/test_cli_errors.py tests/robustness/test_robust_fixtures.py tests/robustness/test_robust_invalid.py tests/test_changelog.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache
