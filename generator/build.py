@@ -200,6 +200,8 @@ def _resource_imports(
             helpers.add("NotGiven")
         if op.deprecated:
             helpers.add("deprecated")
+        if op.bulk is not None:
+            helpers.add("bulk")
     imports = tuple((m, tuple(sorted(names))) for m, names in sorted(by_module.items()))
     return imports, frozenset(helpers)
 
