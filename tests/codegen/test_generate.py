@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import black
 import pytest
 import yaml
 
@@ -136,3 +137,26 @@ def test_specs_without_config_get_derived_names(tmp_path: Path, write_spec: Call
     text = (tmp_path / "out" / "pet_store" / "resources" / "pet_store.py").read_text()
     assert "def show_pet_by_id(" in text and "pet_id: str" in text
     assert yaml.safe_load((tmp_path / "out" / "spec" / "openapi.yaml").read_text()) == doc
+
+
+def test_verbatim_copies_skip_the_formatter_unless_overlaid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built-in verbatim templates (runtime ``_core``, the contract harness) are black-formatted
+    at the source (tests/runtime/test_rt_style.py) and not formatted again; an overlay's
+    replacement of one is formatted like any other generated file."""
+    monkeypatch.chdir(ROOT)
+    overlay = tmp_path / "templates" / "runtime"
+    overlay.mkdir(parents=True)
+    (overlay / "logs.py").write_text((ROOT / "templates" / "runtime" / "logs.py").read_text() + "\nEXTRA = {'a':1,\n  'b':2}\n")
+    seen: list[str] = []
+
+    def spy(source: str, path: str) -> str:
+        seen.append(path)
+        return black.format_str(source, mode=black.Mode(line_length=100))
+
+    api = generate(Options(SPEC, CONFIG, tmp_path / "out")).api
+    files = {f.path: f.content.decode() for f in render.Renderer(api, overlay=tmp_path / "templates", formatter=spy).render()}
+    assert "cloudforce_one_events/_core/logs.py" in seen
+    assert "EXTRA = {\"a\": 1, \"b\": 2}" in files["cloudforce_one_events/_core/logs.py"]
+    assert "cloudforce_one_events/_core/flow.py" not in seen and "tests/contract_harness.py" not in seen
+    assert files["cloudforce_one_events/_core/flow.py"] == (GENERATED / "cloudforce_one_events" / "_core" / "flow.py").read_text()
+    assert "cloudforce_one_events/_client.py" in seen

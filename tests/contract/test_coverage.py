@@ -1,19 +1,25 @@
 """The generated contract tests (generated/tests/) cover every operation of the spec, sync and async.
 
-Read statically (AST): each test carries ``@pytest.mark.operation("<operationId>", "<variant>")``.
-Every operationId of the spec must have the four variants (required parameters only, every
-parameter, with_raw_response, empty path parameter) as a plain function and as an ``async def``,
-and each of those functions must call the operation's method.
+What pytest collects is what counts: a subprocess collects generated/tests with a small plugin
+that records, for every test item, its ``@pytest.mark.operation("<operationId>", "<variant>")``,
+whether it is a coroutine, the table row it runs (``call`` / ``pages``: the method path) and the
+names its function refers to. Every operationId of the spec must have the four variants
+(required parameters only, every parameter, with_raw_response, empty path parameter) sync and
+async, and each test must exercise that operation's method.
 """
 
 from __future__ import annotations
 
-import ast
 import json
+import os
 import re
+import subprocess
+import sys
+import tempfile
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -28,6 +34,26 @@ GENERATED_TESTS = ROOT / "generated" / "tests"
 VARIANTS = ("required", "every", "raw", "empty_path")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
+PLUGIN = """
+import inspect, json, os
+
+def pytest_collection_finish(session):
+    items = []
+    for item in session.items:
+        mark = item.get_closest_marker("operation")
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        row = params.get("call") or params.get("pages")
+        items.append({
+            "nodeid": item.nodeid,
+            "operation": list(mark.args) if mark else None,
+            "async": inspect.iscoroutinefunction(item.function),
+            "method": getattr(row, "method", None),
+            "names": list(item.function.__code__.co_names),
+        })
+    with open(os.environ["CF1_COLLECTED"], "w") as out:
+        json.dump(items, out)
+"""
+
 
 def spec_operation_ids() -> set[str]:
     doc = yaml.safe_load(SPEC.read_text())
@@ -41,30 +67,39 @@ def method_names() -> dict[str, str]:
     return {op.operation_id: op.py_name for op in api.operations()}
 
 
-def _marks(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, str]]:
-    found = []
-    for deco in fn.decorator_list:
-        if isinstance(deco, ast.Call) and ast.unparse(deco.func) == "pytest.mark.operation":
-            args = [a.value for a in deco.args if isinstance(a, ast.Constant)]
-            if len(args) == 2:
-                found.append((str(args[0]), str(args[1])))
+@cache
+def collected() -> tuple[dict[str, Any], ...]:
+    """Every test item pytest collects from generated/tests (no Prism needed to collect)."""
+    with tempfile.TemporaryDirectory(prefix="cf1-collect-") as tmp:
+        plugin_dir = Path(tmp)
+        (plugin_dir / "cf1_collect_plugin.py").write_text(PLUGIN)
+        target = plugin_dir / "items.json"
+        env = {**os.environ, "CF1_COLLECTED": str(target), "PYTHONPATH": os.pathsep.join([tmp, os.environ.get("PYTHONPATH", "")])}
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "cf1_collect_plugin", "-p", "no:cacheprovider", str(GENERATED_TESTS)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, f"collecting generated/tests failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        return tuple(json.loads(target.read_text()))
+
+
+def collect() -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """(operationId, variant, "sync" | "async") -> the collected test items."""
+    found: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for item in collected():
+        if item["operation"]:
+            op_id, variant = item["operation"]
+            found[(op_id, variant, "async" if item["async"] else "sync")].append(item)
     return found
 
 
-def _called_attributes(fn: ast.AST) -> set[str]:
-    return {node.func.attr for node in ast.walk(fn) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
-
-
-def collect() -> dict[tuple[str, str, str], list[ast.FunctionDef | ast.AsyncFunctionDef]]:
-    """(operationId, variant, "sync" | "async") -> the test functions."""
-    found: dict[tuple[str, str, str], list[ast.FunctionDef | ast.AsyncFunctionDef]] = defaultdict(list)
-    for path in sorted(GENERATED_TESTS.glob("test_*.py")):
-        for node in ast.parse(path.read_text(), str(path)).body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"):
-                flavour = "async" if isinstance(node, ast.AsyncFunctionDef) else "sync"
-                for op_id, variant in _marks(node):
-                    found[(op_id, variant, flavour)].append(node)
-    return found
+def test_every_collected_test_names_its_operation() -> None:
+    unmarked = [item["nodeid"] for item in collected() if not item["operation"]]
+    assert collected() and not unmarked, f"tests without @pytest.mark.operation: {unmarked}"
 
 
 def test_generated_tests_cover_every_operation_sync_and_async() -> None:
@@ -78,29 +113,33 @@ def test_generated_tests_cover_every_operation_sync_and_async() -> None:
         if not found.get((op_id, variant, flavour))
     )
     covered = sum(1 for op_id in operations if all(found.get((op_id, v, f)) for v in VARIANTS for f in ("sync", "async")))
-    tests = sum(len(fns) for fns in found.values())
-    print(f"generated contract tests: {covered}/{len(operations)} operations covered, sync and async ({tests} marked test functions)")
+    print(f"generated contract tests: {covered}/{len(operations)} operations covered, sync and async ({len(collected())} collected tests)")
     assert not missing, f"{covered}/{len(operations)} operations covered; missing:\n" + "\n".join(missing)
     assert covered == len(operations) > 0, f"{covered}/{len(operations)} operations covered"
 
 
 def test_marked_tests_call_the_operation_method() -> None:
+    """A table row must name the operation's method; any other test must refer to it."""
     names = method_names()
     wrong = []
-    for (op_id, variant, flavour), fns in collect().items():
+    for (op_id, variant, flavour), items in collect().items():
         method = names.get(op_id)
-        for fn in fns:
+        for item in items:
             if variant in ("pages", "auth"):
                 continue
-            if method is None or method not in _called_attributes(fn):
-                wrong.append(f"{fn.name} ({op_id} {variant} {flavour}) does not call .{method}()")
+            if item["method"] is not None:
+                ok = method is not None and item["method"].rpartition(".")[2] == method
+            else:
+                ok = method in item["names"]
+            if not ok:
+                wrong.append(f"{item['nodeid']} ({op_id} {variant} {flavour}) does not call .{method}()")
     assert not wrong, "\n".join(wrong)
 
 
 def test_routing_dynamic_and_prism_checks_exist() -> None:
     found = collect()
     variants = {variant for _, variant, _ in found}
-    assert {"routing", "dynamic", "invalid_query", "invalid_body", "invalid_path", "auth"} <= variants
+    assert {"routing", "dynamic", "pages", "invalid_query", "invalid_body", "invalid_path", "auth"} <= variants
     routed = {op_id for op_id, variant, _ in found if variant == "routing"}
     assert {"get_EventAggregate", "get_EventQueryAlertList", "post_DatasetCreate"} <= routed
     dynamic = {op_id for op_id, variant, _ in found if variant == "dynamic"}

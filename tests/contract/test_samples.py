@@ -24,6 +24,7 @@ from generator.config import load_config
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.ir import Api, Constraints, Field, Model, Operation, Param, TypeRef
 from generator.loader import load_spec
+from generator.contract_plan import plan_tests, routing_traps
 from generator.samples import (
     _from_pattern,
     FIXED_DATE,
@@ -32,8 +33,6 @@ from generator.samples import (
     Instance,
     Samples,
     kwargs_source,
-    plan_tests,
-    routing_traps,
     source,
 )
 
