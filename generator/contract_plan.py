@@ -20,7 +20,7 @@ from typing import Any
 from generator.diagnostics import GenerationError, Location
 from generator.escape import py_literal
 from generator.ir import Api, Operation, Resource
-from generator.samples import SampleError, Samples, dict_source, instances_in, kwargs_source
+from generator.samples import SampleError, Samples, instances_in, kwargs_source
 
 PRISM_VERSION = "5.14.2"  # @stoplight/prism-cli, as pinned in the repository's package.json
 
@@ -54,10 +54,10 @@ class OpCase:
     accessor: str  # attribute chain below the client: "events.raw"
     name: str  # unique within the resource: the method name without a trailing "_"
     required: str  # keyword arguments (source) of the required-only call
-    required_dict: str  # the same as a dict display ("{}" when there are none)
-    every_dict: str | None  # dict display of the call with every parameter; None: same as required
-    explicit_dict: str  # dict display of what the client would fill in (account_id); "{}": nothing
-    path_params: str  # dict display: Python name -> wire name of every path parameter
+    required_values: dict[str, Any]  # the same as sample values (for :func:`samples.laid_out`)
+    every_values: dict[str, Any] | None  # those of the call with every parameter; None: same as required
+    explicit_values: dict[str, Any]  # what the client would fill in (account_id)
+    path_params: dict[str, str]  # Python name -> wire name of every path parameter
     check: ResultCheck
     statuses: str | None  # list display of the success statuses; None: just 200
     uses: tuple[str, ...]  # models the required-only arguments instantiate
@@ -186,10 +186,10 @@ def _plan(api: Api) -> ContractPlan:
                 accessor=resource.accessor or ".".join(resource.path),
                 name=op.py_name.rstrip("_"),
                 required=kwargs_source(required),
-                required_dict=dict_source(required),
-                every_dict=None if every == required else dict_source(every),
-                explicit_dict=dict_source(explicit),
-                path_params=py_literal({p.py_name: p.wire_name for p in op.path_params}),
+                required_values=required,
+                every_values=None if every == required else every,
+                explicit_values=explicit,
+                path_params={p.py_name: p.wire_name for p in op.path_params},
                 check=result_check(op, api),
                 statuses=None if codes == (200,) else py_literal(list(codes)),
                 uses=tuple(sorted(instances_in(required))),

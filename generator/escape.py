@@ -15,6 +15,15 @@ from typing import Any
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 
+def py_string(value: str) -> str:
+    """A string literal the way black writes it: ``repr``'s escaping, in double quotes unless
+    the text holds a double quote (then ``repr``'s choice, which black keeps too)."""
+    text = repr(value)
+    if text[0] == "'" and '"' not in value:
+        return '"' + text[1:-1] + '"'  # repr chose single quotes, so no ' needed escaping
+    return text
+
+
 def py_literal(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return repr(value)
@@ -25,12 +34,17 @@ def py_literal(value: Any) -> str:
             return f'float("{value}")'
         return repr(value)
     if isinstance(value, str):
-        return repr(value)
+        return py_string(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(py_literal(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items()) + "}"
     return repr(str(value))
+
+
+def dict_item(pair: tuple[Any, Any]) -> str:
+    """``key: value`` of a dict display, both as literals."""
+    return f"{py_literal(pair[0])}: {py_literal(pair[1])}"
 
 
 def docstring(text: str) -> str:
@@ -61,3 +75,17 @@ def toml_string(text: str) -> str:
     import json
 
     return json.dumps(str(text), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def docstring_at(text: str, indent: int, line_length: int = 100) -> str:
+    """:func:`docstring`, laid out for a docstring whose quotes open at column ``indent`` the
+    way black lays it out: the lines after the first lose their common indentation and get
+    ``indent`` instead, and the closing quotes go on a line of their own when they would not
+    fit after the last line (black's own rules, so that it has nothing to change)."""
+    lines = docstring(text).split("\n")
+    common = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=0)
+    pad = " " * indent
+    body = "\n".join([lines[0].strip()] + [pad + line[common:] if line.strip() else "" for line in lines[1:]])
+    if len(lines) > 1 and len(body.rsplit("\n", 1)[-1]) + 3 > line_length:
+        body += "\n" + pad
+    return body

@@ -22,6 +22,7 @@ Whatever the path (cached, serial, parallel), the output is the same for the sam
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -258,6 +259,17 @@ def _mp_context():  # type: ignore[no-untyped-def]
 
 
 def _run_black(items: list[tuple[int, str, str]], jobs: int) -> tuple[dict[int, tuple[str | None, str | None]], int]:
+    # The IR and every rendered file stay alive while black allocates millions of short-lived
+    # objects; frozen, the collector stops rescanning them (20-40 % of black's time on a
+    # 1,000-operation document), and forked workers share those pages instead of copying them.
+    gc.freeze()
+    try:
+        return _run_black_frozen(items, jobs)
+    finally:
+        gc.unfreeze()
+
+
+def _run_black_frozen(items: list[tuple[int, str, str]], jobs: int) -> tuple[dict[int, tuple[str | None, str | None]], int]:
     total = sum(len(src) for _, _, src in items)
     workers = min(jobs, len(items))
     if workers < 2 or total < PARALLEL_MIN_BYTES:

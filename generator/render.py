@@ -16,12 +16,13 @@ from typing import Any
 import jinja2
 
 from generator.diagnostics import GenerationError, Location
-from generator.escape import docstring, one_line, py_literal, toml_string
+from generator.escape import dict_item, docstring, docstring_at, one_line, py_literal, toml_string
 from generator.formatting import LINE_LENGTH as LINE_LENGTH
 from generator.formatting import FormatOptions, format_sources
 from generator.ir import Api
+from generator.layout import bracket, from_import
 from generator.contract_plan import PRISM_VERSION, plan_tests
-from generator.samples import SampleError, Samples, kwargs_source
+from generator.samples import SampleError, Samples, kwargs_source, laid_out
 
 _PACKAGED = Path(__file__).resolve().parent / "templates"
 DEFAULT_TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "templates"
@@ -62,8 +63,13 @@ def make_environment(overlay: Path | None = None, base: Path = DEFAULT_TEMPLATES
     )
     env.filters["pylit"] = py_literal
     env.filters["doc"] = docstring
+    env.filters["doc_at"] = docstring_at
     env.filters["one_line"] = one_line
     env.filters["toml"] = toml_string
+    env.globals["bracket"] = bracket
+    env.globals["from_import"] = from_import
+    env.globals["sample"] = laid_out
+    env.filters["dict_item"] = dict_item
     return env
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.escape import py_literal
+from generator.layout import fits
 from generator.ir import Api, Model, Operation, Param, TypeRef
 
 FIXED_UUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -433,5 +434,23 @@ def kwargs_source(kwargs: dict[str, Any]) -> str:
     return ", ".join(f"{name}={source(value)}" for name, value in kwargs.items())
 
 
-def dict_source(kwargs: dict[str, Any]) -> str:
-    return source(kwargs)
+def laid_out(value: Any, indent: int, head: str = "", tail: str = "") -> str:
+    """``head`` + :func:`source` of ``value`` + ``tail``, with its lines broken the way black
+    breaks them when ``head`` starts at column ``indent`` (see :mod:`generator.layout`): a
+    display that does not fit gets one element per line (each followed by a comma when there
+    are several), an instance its data on a line of its own; nested values likewise."""
+    one = head + source(value) + tail
+    if fits(one, indent):
+        return one
+    pad, close = " " * (indent + 4), " " * indent
+    if isinstance(value, Instance):
+        return f"{head}{value.model}.model_validate(\n{pad}{laid_out(value.data, indent + 4)}\n{close}){tail}"
+    if isinstance(value, dict) and value:
+        comma = "," if len(value) > 1 else ""
+        items = [laid_out(v, indent + 4, f"{py_literal(str(k))}: ", comma) for k, v in value.items()]
+        return head + "{\n" + "".join(f"{pad}{item}\n" for item in items) + close + "}" + tail
+    if isinstance(value, (list, tuple)) and value:
+        comma = "," if len(value) > 1 else ""
+        items = [laid_out(v, indent + 4, "", comma) for v in value]
+        return head + "[\n" + "".join(f"{pad}{item}\n" for item in items) + close + "]" + tail
+    return one  # a long scalar: black leaves it as it is

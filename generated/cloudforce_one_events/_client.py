@@ -27,9 +27,7 @@ SETTINGS = ClientSettings(
     env_api_key="CLOUDFLARE_API_KEY",
     env_account_id="CLOUDFLARE_ACCOUNT_ID",
     env_base_url="CLOUDFLARE_BASE_URL",
-    path_defaults={
-        "account_id": "account_id",
-    },
+    path_defaults={"account_id": "account_id"},
 )
 
 

@@ -160,3 +160,27 @@ def test_verbatim_copies_skip_the_formatter_unless_overlaid(tmp_path: Path, monk
     assert "cloudforce_one_events/_core/flow.py" not in seen and "tests/contract_harness.py" not in seen
     assert files["cloudforce_one_events/_core/flow.py"] == (GENERATED / "cloudforce_one_events" / "_core" / "flow.py").read_text()
     assert "cloudforce_one_events/_client.py" in seen
+
+
+def test_compiled_templates_are_cached_beside_the_format_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second Renderer loads compiled templates from the cache; an edited template is
+    recompiled (Jinja checks each entry against the template's source), and the output is the
+    same either way."""
+    from generator.formatting import FormatOptions
+
+    monkeypatch.chdir(ROOT)
+    cache = tmp_path / "cache" / "format"
+    api = generate(Options(SPEC, CONFIG, tmp_path / "out")).api
+
+    def readme(overlay: Path | None = None) -> str:
+        files = render.Renderer(api, overlay=overlay, format_options=FormatOptions(cache_dir=cache)).render()
+        return next(f.content.decode() for f in files if f.path == "README.md")
+
+    first = readme()
+    compiled = sorted((tmp_path / "cache" / "jinja").iterdir())
+    assert compiled, "nothing was cached"
+    assert readme() == first == (GENERATED / "README.md").read_text()
+    overlay = tmp_path / "templates" / "package"
+    overlay.mkdir(parents=True)
+    (overlay / "README.md.jinja").write_text("# edited {{ api.distribution }}\n")
+    assert readme(tmp_path / "templates") == "# edited cloudforce-one-events\n"

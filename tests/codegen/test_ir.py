@@ -75,7 +75,7 @@ def test_component_fields_types_and_names(build: Callable[..., tuple[Api, Diagno
     assert fields["createdAt"].py_name == "created_at" and fields["createdAt"].annotation == "datetime | None"
     assert fields["tags"].annotation == "list[RepositoryTag] | None"  # array items named in the singular
     # response models accept enum values added later
-    assert fields["visibility"].annotation == "Literal['public', 'private'] | str | None"
+    assert fields["visibility"].annotation == 'Literal["public", "private"] | str | None'
     assert fields["size"].default == "0"
     assert fields["note"].annotation == "str | None" and fields["note"].default == "None"
     assert fields["json"].py_name == "json_"  # would shadow BaseModel.json
@@ -90,9 +90,9 @@ def test_request_only_models_are_strict(build: Callable[..., tuple[Api, Diagnost
     op = _only_op(api)
     model = _model(api, "ThingsDoThingBody")
     assert model.extra == "forbid"
-    assert {f.wire_name: f.annotation for f in model.fields}["kind"] == "Literal['a', 'b']"
+    assert {f.wire_name: f.annotation for f in model.fields}["kind"] == 'Literal["a", "b"]'
     params = {p.wire_name: p for p in op.params}
-    assert params["kind"].annotation == "Literal['a', 'b']"
+    assert params["kind"].annotation == 'Literal["a", "b"]'
     assert params["when"].annotation == "datetime | str | NotGiven"  # ISO strings accepted in arguments
     assert op.body is not None and op.body.flattened and op.body.type_expr == "ThingsDoThingBody"
 
@@ -118,7 +118,7 @@ def test_discriminated_union_by_const(build: Callable[..., tuple[Api, Diagnostic
     assert pet.kind == "alias"
     # a callable discriminator: works although response models keep literals open (Literal['cat'] | str)
     assert pet.annotation == (
-        "Annotated[Annotated[Cat, _Tag('Cat')] | Annotated[Dog, _Tag('Dog')], _tagged_by('kind', {'cat': 'Cat', 'dog': 'Dog'})]"
+        'Annotated[Annotated[Cat, _Tag("Cat")] | Annotated[Dog, _Tag("Dog")], _tagged_by("kind", {"cat": "Cat", "dog": "Dog"})]'
     )
 
 

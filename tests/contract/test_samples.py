@@ -135,7 +135,7 @@ def test_models_become_wire_keyed_dicts_required_only_or_full() -> None:
     assert samples.value(t, full=True) == {"datasetId": "string", "inner": {"value": "string"}, "items": [{"value": "string"}]}
     instance = samples.value(t, instances=True)
     assert instance == Instance("Outer", {"datasetId": "string", "inner": {"value": "string"}})
-    assert source(instance) == "Outer.model_validate({'datasetId': 'string', 'inner': {'value': 'string'}})"
+    assert source(instance) == 'Outer.model_validate({"datasetId": "string", "inner": {"value": "string"}})'
 
 
 def test_aliases_unions_and_recursion() -> None:
@@ -221,7 +221,7 @@ def test_invalid_requests_break_the_spec() -> None:
     plan = plan_tests(spec_api())
     kinds = {bad.kind: bad for bad in plan.invalid}
     assert set(kinds) == {"query", "body", "path"}
-    assert "extra_query={'pageSize': 25001}" in kinds["query"].kwargs
+    assert 'extra_query={"pageSize": 25001}' in kinds["query"].kwargs
     assert kinds["query"].error == "BadRequestError"
     assert plan.bearer is not None and plan.legacy is not None
 

@@ -53,8 +53,8 @@ components:
     Clock: {enum: [12:30, 017]}
 """
     api, _ = build(raw=raw)
-    assert _model(api, "Answer").annotation == "Literal['yes', 'no', 'on', 'off'] | str"  # not booleans
-    assert _model(api, "Clock").annotation == "Literal['12:30', 17] | int | str"  # not 750, not octal
+    assert _model(api, "Answer").annotation == 'Literal["yes", "no", "on", "off"] | str'  # not booleans
+    assert _model(api, "Clock").annotation == 'Literal["12:30", 17] | int | str'  # not 750, not octal
 
 
 def test_nullable_reference_idiom_is_the_reference(build: Callable[..., tuple[Api, list[str]]]) -> None:
@@ -135,7 +135,7 @@ def test_wildcard_binary_bodies_and_responses(build: Callable[..., tuple[Api, li
     api, _ = build(minimal_spec(paths=paths))
     op = _op(api)
     assert op.body is not None and op.body.encoding == "binary" and op.return_annotation == "bytes"
-    assert dict(op.endpoint_extras) == {"content_type": "'application/octet-stream'", "accept": "'*/*'", "response_format": "'bytes'"}
+    assert dict(op.endpoint_extras) == {"content_type": '"application/octet-stream"', "accept": '"*/*"', "response_format": '"bytes"'}
 
 
 def test_read_only_required_fields_bind_responses_only(build: Callable[..., tuple[Api, list[str]]]) -> None:

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from ._base import APIModel
 from .error_message import ErrorMessage
 
-__all__ = [
-    "ErrorBody",
-]
+__all__ = ["ErrorBody"]
 
 
 class ErrorBody(APIModel):

@@ -8,9 +8,7 @@ from pydantic import Field
 from ._base import RequestModel
 from .raw_input_update import RawInputUpdate
 
-__all__ = [
-    "EventBulkUpdateFields",
-]
+__all__ = ["EventBulkUpdateFields"]
 
 
 class EventBulkUpdateFields(RequestModel):

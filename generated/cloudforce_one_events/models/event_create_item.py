@@ -9,9 +9,7 @@ from ._base import RequestModel
 from .indicator import Indicator
 from .raw_input import RawInput
 
-__all__ = [
-    "EventCreateItem",
-]
+__all__ = ["EventCreateItem"]
 
 
 class EventCreateItem(RequestModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = [
-    "EventSearchComparisonOperator",
-]
+__all__ = ["EventSearchComparisonOperator"]
 
 
 EventSearchComparisonOperator = Literal["equals", "not", "gt", "gte", "lt", "lte"]

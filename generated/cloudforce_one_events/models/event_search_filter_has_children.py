@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-
 from ._base import RequestModel
 from .event_search_comparison_operator import EventSearchComparisonOperator
 
-__all__ = [
-    "EventSearchFilterHasChildren",
-]
+__all__ = ["EventSearchFilterHasChildren"]
 
 
 class EventSearchFilterHasChildren(RequestModel):

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-
 from ._base import RequestModel
 
-__all__ = [
-    "EventSearchFilterHasChildrenIn",
-]
+__all__ = ["EventSearchFilterHasChildrenIn"]
 
 
 class EventSearchFilterHasChildrenIn(RequestModel):

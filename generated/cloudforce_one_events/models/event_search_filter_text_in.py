@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-
 from ._base import RequestModel
 from .event_search_text_field import EventSearchTextField
 
-__all__ = [
-    "EventSearchFilterTextIn",
-]
+__all__ = ["EventSearchFilterTextIn"]
 
 
 class EventSearchFilterTextIn(RequestModel):

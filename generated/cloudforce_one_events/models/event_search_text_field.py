@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = [
-    "EventSearchTextField",
-]
+__all__ = ["EventSearchTextField"]
 
 
 EventSearchTextField = Literal[

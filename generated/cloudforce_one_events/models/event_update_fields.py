@@ -8,9 +8,7 @@ from pydantic import Field
 from ._base import APIModel
 from .raw_input_update import RawInputUpdate
 
-__all__ = [
-    "EventUpdateFields",
-]
+__all__ = ["EventUpdateFields"]
 
 
 class EventUpdateFields(APIModel):

@@ -7,9 +7,7 @@ from pydantic import Field
 
 from ._base import RequestModel
 
-__all__ = [
-    "GraphQLRequest",
-]
+__all__ = ["GraphQLRequest"]
 
 
 class GraphQLRequest(RequestModel):

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from ._base import APIModel
 
-__all__ = [
-    "GraphQLResult",
-]
+__all__ = ["GraphQLResult"]
 
 
 class GraphQLResult(APIModel):

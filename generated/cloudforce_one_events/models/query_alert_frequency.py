@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = [
-    "QueryAlertFrequency",
-]
+__all__ = ["QueryAlertFrequency"]
 
 
 QueryAlertFrequency = Literal["immediate", "daily"] | str

@@ -7,9 +7,7 @@ from pydantic import Field
 
 from ._base import APIModel
 
-__all__ = [
-    "RawEvent",
-]
+__all__ = ["RawEvent"]
 
 
 class RawEvent(APIModel):

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from ._base import RequestModel
 
-__all__ = [
-    "RawInput",
-]
+__all__ = ["RawInput"]
 
 
 class RawInput(RequestModel):

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from ._base import RequestModel
 
-__all__ = [
-    "RawInputUpdate",
-]
+__all__ = ["RawInputUpdate"]
 
 
 class RawInputUpdate(RequestModel):

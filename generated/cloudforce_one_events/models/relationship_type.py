@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = [
-    "RelationshipType",
-]
+__all__ = ["RelationshipType"]
 
 
 RelationshipType = Literal["related_to", "caused_by", "attributed_to"] | str

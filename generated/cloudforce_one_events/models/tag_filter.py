@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-
 from ._base import RequestModel
 
-__all__ = [
-    "TagFilter",
-]
+__all__ = ["TagFilter"]
 
 
 class TagFilter(RequestModel):

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = [
-    "TlpColor",
-]
+__all__ = ["TlpColor"]
 
 
 TlpColor = Literal["red", "amber", "green", "white"] | str

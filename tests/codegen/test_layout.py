@@ -1,0 +1,55 @@
+"""generator/layout.py lays out brackets the way black does, so black has less to change.
+
+Each case is formatted by black too: the layout must be black's fixed point (black changes
+nothing), which is what makes formatting it cheap.
+"""
+
+from __future__ import annotations
+
+import black
+import pytest
+
+from generator.formatting import LINE_LENGTH
+from generator.layout import bracket, fits, from_import
+
+MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
+
+
+def _def(params: list[str], returns: str = "None") -> str:
+    return "class C:\n    " + bracket("def method(", params, f") -> {returns}:", 4) + "\n        pass\n"
+
+
+def _call(key: str, items: list[str]) -> str:
+    return "x = f(\n    " + bracket(f"{key}={{", items, "},", 4, literal=True) + "\n)\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "lines"),
+    [
+        (_def(["self", "*", "a: int"]), 3),  # one line
+        (_def(["self", "*", "account_id: str", "widget_id: str", "**options: Unpack[RequestOptions]"], "Widget"), 5),  # hugged
+        (_def(["self", "*"] + [f"parameter_{i}: str | NotGiven = NOT_GIVEN" for i in range(4)] + ["**options: Unpack[RequestOptions]"], "list[Widget]"), 11),
+        (_call("path", ['"account_id": account_id']), 3),
+        (_call("query", [f'"parameterNumber{i}": parameter_number_{i}' for i in range(4)]), 8),
+    ],
+    ids=["def-one-line", "def-hugged", "def-exploded", "dict-one-line", "dict-exploded"],
+)
+def test_layout_is_blacks_fixed_point(source: str, lines: int) -> None:
+    assert black.format_str(source, mode=MODE) == source
+    assert len(source.splitlines()) == lines
+
+
+def test_fits_counts_the_indent_and_rejects_newlines() -> None:
+    assert fits("x" * (LINE_LENGTH - 4), 4)
+    assert not fits("x" * (LINE_LENGTH - 3), 4)
+    assert not fits("a\nb", 0)
+
+
+def test_empty_brackets_stay_on_one_line_even_when_long() -> None:
+    assert bracket("f" * 120 + "(", [], ")", 0) == "f" * 120 + "()"
+
+
+@pytest.mark.parametrize("names", [["A", "B"], [f"SomeRatherLongModelName{i}" for i in range(6)]], ids=["short", "long"])
+def test_from_import_is_blacks_fixed_point(names: list[str]) -> None:
+    source = from_import(".module", names) + "\n"
+    assert black.format_str(source, mode=MODE) == source
