@@ -145,3 +145,19 @@ def test_methods_that_are_not_deprecated_do_not_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert client.events.get(dataset_id="d", event_id="e").uuid == event_record(1)["uuid"]
+
+
+def test_bulk_names_of_the_package_load_with_the_bulk_helper() -> None:
+    code = (
+        "import json, sys\n"
+        "import cloudforce_one_events as pkg\n"
+        "before = 'cloudforce_one_events._core.bulk' in sys.modules\n"
+        "listed = 'BulkReport' in dir(pkg)\n"
+        "from cloudforce_one_events import BulkReport, CreatedEvent\n"
+        "from cloudforce_one_events._core import bulk\n"
+        "print(json.dumps([before, listed, BulkReport is bulk.BulkReport, CreatedEvent is bulk.CreatedEvent]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [False, True, True, True]
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        cloudforce_one_events.Nope  # noqa: B018
