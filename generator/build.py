@@ -83,7 +83,6 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
             roots.extend((e.type, "response") for e in op.error_responses if e.type is not None)
     models, modules = finalize(schemas.drafts, usage(schemas.drafts, roots))
 
-    module_of = {m.name: m.module for m in models}
     tag_docs = {str(t.get("name")): str(t.get("description") or "") for t in document.get("tags") or [] if isinstance(t, dict)}
     module_registry = NameRegistry({"__init__"})
 
@@ -94,10 +93,8 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
             (tag_docs[t] for op in ops for t in op.tags if tag_docs.get(t)), ""
         )
         module, _ = module_registry.claim(module_name("_".join(path)), module_name("_".join(path) + "_resource"), case_insensitive=True)
-        model_imports, helpers = _resource_imports(ops, module_of)
         return Resource(
-            model_imports=model_imports,
-            helpers=helpers,
+            helpers=_resource_helpers(ops) | ({"TYPE_CHECKING"} if children else set()),  # sub-resources load lazily
             attr=_attr(path),
             accessor=".".join(_attr(path[: i + 1]) for i in range(len(path))),
             path=path,
@@ -179,31 +176,32 @@ def _attr(path: tuple[str, ...]) -> str:
     return name
 
 
-def _resource_imports(
-    ops: list[Operation], module_of: dict[str, str]
-) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], frozenset[str]]:
-    """Which models and helpers a resource module imports."""
-    by_module: dict[str, set[str]] = {}
+def _resource_helpers(ops: list[Operation]) -> frozenset[str]:
+    """What a resource module imports: typing and runtime helpers, and ``models`` (the lazily
+    loading models package, as ``MODELS_ALIAS``) when it names any model. No model module itself
+    is imported: the module refers to models only through the package."""
     helpers: set[str] = set()
     for op in ops:
-        for name in op.model_names:
-            by_module.setdefault(module_of[name], set()).add(name)
-        texts = [p.annotation for p in op.params] + [op.return_annotation, op.response_type_expr]
+        if op.model_names:
+            helpers.add("models")
+        texts = [p.hint for p in op.params] + [op.return_hint, op.response_type_expr]
         if op.body is not None:
             texts.append(op.body.type_expr)
         if op.pagination is not None:
-            texts.append(op.pagination.item_annotation)
+            texts.append(op.pagination.item_hint)
             helpers.add("PageIterator")
+        if op.bulk is not None:
+            texts += [op.bulk.item_hint, op.bulk.item_type_arg]
+            helpers.add("bulk")
         for text in texts:
             helpers |= helpers_used(text)
+            if text.startswith("LazyType("):
+                helpers.add("LazyType")
         if any(not p.required and not p.default_from_client for p in op.params):
             helpers.add("NotGiven")
         if op.deprecated:
             helpers.add("deprecated")
-        if op.bulk is not None:
-            helpers.add("bulk")
-    imports = tuple((m, tuple(sorted(names))) for m, names in sorted(by_module.items()))
-    return imports, frozenset(helpers)
+    return frozenset(helpers)
 
 
 def _default_auth(package: str) -> AuthConfig:

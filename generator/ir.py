@@ -117,20 +117,33 @@ class ModelModule:
     uses: frozenset[str]  # typing helpers needed: "Any", "Literal", "datetime", ...
 
 
+MODELS_ALIAS = "_models"
+"""The name under which resource modules refer to the ``models`` package
+(``from .. import models as _models``), whose submodules load on first attribute access: their
+annotations and request/response types say ``_models.Event``, so importing a resource imports no
+model, while type checkers and ``typing.get_type_hints`` still resolve every name. Generated
+members never start with an underscore, so no method or attribute can shadow it."""
+
+
 @dataclass(frozen=True)
 class Param:
     py_name: str
     wire_name: str
     location: Literal["path", "query", "header", "cookie", "body"]
     type: TypeRef
-    annotation: str  # as a keyword argument, including "| NotGiven" when optional
+    annotation: str  # as a keyword argument, including "| NotGiven" when optional (as documented)
     required: bool
     doc: str
+    hint: str = ""  # the annotation as the resource module writes it (models via MODELS_ALIAS)
     default_from_client: str | None = None  # client attribute that fills it (account_id)
     json_encoded: bool = False
     style: str = "form"
     explode: bool = True
     deprecated: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.hint:  # a parameter whose annotation names no model is written as documented
+            object.__setattr__(self, "hint", self.annotation)
 
 
 @dataclass(frozen=True)
@@ -140,7 +153,7 @@ class Body:
     or ``content`` for binary and text bodies). ``encoding`` says how the runtime sends it."""
 
     type: TypeRef
-    type_expr: str  # the Python expression passed as Endpoint.body_type
+    type_expr: str  # the Python source passed as Endpoint.body_type (a LazyType when it names models)
     required: bool
     content_type: str
     flattened: bool
@@ -167,6 +180,7 @@ class Pagination:
     default_page_size: int
     item_annotation: str
     page_py: str  # Python name of the page parameter (omitted from list_all)
+    item_hint: str  # item_annotation as the resource module writes it
 
 
 @dataclass(frozen=True)
@@ -175,9 +189,11 @@ class Bulk:
     items_field: str  # wire name in the body
     items_param: str  # Python name of the items keyword
     item_annotation: str
-    item_type_expr: str
+    item_type_expr: str  # the item type as documented
     default_chunk_size: int
     max_chunk_size: int
+    item_hint: str  # item_annotation as the resource module writes it
+    item_type_arg: str  # the item type passed to the bulk helper (evaluated per call)
 
 
 @dataclass(frozen=True)
@@ -195,8 +211,9 @@ class Operation:
     response: Response | None  # the success response the method returns
     success_codes: tuple[int, ...]
     error_responses: tuple[Response, ...]
-    return_annotation: str
-    response_type_expr: str  # Python expression passed as Endpoint.response_type
+    return_annotation: str  # as documented
+    return_hint: str  # return_annotation as the resource module writes it
+    response_type_expr: str  # Python source passed as Endpoint.response_type (LazyType when it names models)
     unwrap_envelope: bool
     deprecated: bool
     deprecation_message: str
@@ -242,8 +259,7 @@ class Resource:
     doc: str
     operations: tuple[Operation, ...]
     children: tuple[Resource, ...]
-    model_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (models module, names)
-    helpers: frozenset[str] = frozenset()  # typing/runtime names the module needs
+    helpers: frozenset[str] = frozenset()  # typing/runtime names the module needs ("models": the models package)
     accessor: str = ""  # attribute chain below the client: "events.raw" (attrs, not path words)
 
     def walk(self) -> list[Resource]:
@@ -287,6 +303,7 @@ class Api:
     env: dict[str, str] = field(default_factory=dict)
     security: Security = Security(True, ())
     bulk: tuple[Resource, Operation] | None = None
+    models_alias: str = MODELS_ALIAS
 
     def all_resources(self) -> list[Resource]:
         out: list[Resource] = []

@@ -14,7 +14,7 @@ from typing import Any
 from generator.config import Config
 from generator.diagnostics import GenerationError
 from generator.escape import one_line, py_literal
-from generator.ir import Body, Bulk, Operation, Pagination, Param, Response, TypeRef
+from generator.ir import MODELS_ALIAS, Body, Bulk, Operation, Pagination, Param, Response, TypeRef
 from generator.loader import join_pointer, resolve_pointer
 from generator.naming import NameRegistry, class_name, constant, param_name, snake
 from generator.schemas import SchemaBuilder
@@ -121,6 +121,7 @@ class OperationBuilder:
         params = self._order([*params, *body_params])
         return_type = success.type if success else None
         return_ann = success.annotation if success else "None"
+        return_hint = annotation(return_type, open_enums=True, models=MODELS_ALIAS) if return_type else "None"
         envelope = self.config.envelope
         unwrap = True
         if return_type is not None and return_type.kind == "model":
@@ -156,6 +157,7 @@ class OperationBuilder:
             success_codes=codes,
             error_responses=tuple(errors),
             return_annotation=return_ann,
+            return_hint=return_hint,
             response_type_expr=self._runtime_expr(return_type) if return_type else "None",
             unwrap_envelope=unwrap,
             deprecated=deprecated,
@@ -249,6 +251,7 @@ class OperationBuilder:
                     location=location,  # type: ignore[arg-type]
                     type=t,
                     annotation=self._arg_annotation(t, required and default_attr is None, default_attr is not None),
+                    hint=self._arg_annotation(t, required and default_attr is None, default_attr is not None, MODELS_ALIAS),
                     required=required and default_attr is None,
                     doc=str(param.get("description") or "").strip(),
                     default_from_client=default_attr,
@@ -261,8 +264,9 @@ class OperationBuilder:
         return params
 
     @staticmethod
-    def _arg_annotation(t: TypeRef, required: bool, client_default: bool = False) -> str:
-        text = annotation(t, request=True)
+    def _arg_annotation(t: TypeRef, required: bool, client_default: bool = False, models: str = "") -> str:
+        """The annotation of a keyword argument (``models``: see :func:`annotation`)."""
+        text = annotation(t, request=True, models=models)
         if client_default:
             return f"{text} | None"
         if not required:
@@ -319,8 +323,9 @@ class OperationBuilder:
                     continue
                 py, _ = names.claim(param_name(f.wire_name), param_name("body " + f.wire_name))
                 ann = self._arg_annotation(f.type, f.required)
+                hint = self._arg_annotation(f.type, f.required, models=MODELS_ALIAS)
                 if encoding == "multipart" and _is_file(f.type):
-                    ann = _file_annotation(f.type, f.required)
+                    ann = hint = _file_annotation(f.type, f.required)
                 params.append(
                     Param(
                         py_name=py,
@@ -328,6 +333,7 @@ class OperationBuilder:
                         location="body",
                         type=f.type,
                         annotation=ann,
+                        hint=hint,
                         required=f.required,
                         doc=f.doc,
                         deprecated=f.deprecated,
@@ -343,6 +349,7 @@ class OperationBuilder:
             location="body",
             type=t,
             annotation=("Mapping[str, Any]" + ("" if required else " | NotGiven")) if form else self._arg_annotation(t, required),
+            hint=("Mapping[str, Any]" + ("" if required else " | NotGiven")) if form else self._arg_annotation(t, required, models=MODELS_ALIAS),
             required=required,
             doc=doc or "The request body.",
         )
@@ -439,8 +446,11 @@ class OperationBuilder:
         return sorted(params, key=rank)
 
     def _runtime_expr(self, t: TypeRef) -> str:
-        """The runtime value passed to Endpoint (a type expression valid at run time)."""
-        return annotation(t, open_enums=True)
+        """The runtime value passed to Endpoint: a type expression valid at run time, wrapped in a
+        ``LazyType`` when it names models (they load on the endpoint's first call, not when the
+        resource module is imported)."""
+        text = annotation(t, open_enums=True, models=MODELS_ALIAS)
+        return f"LazyType(lambda: {text})" if t.models() else text
 
     def _pagination(self, raw: RawOperation, params: list[Param], result: TypeRef | None) -> Pagination | None:
         cfg = self.config.pagination.get(raw.operation_id)
@@ -464,6 +474,7 @@ class OperationBuilder:
             default_page_size=cfg.default_page_size,
             item_annotation=annotation(item, open_enums=True),
             page_py=page.py_name,
+            item_hint=annotation(item, open_enums=True, models=MODELS_ALIAS),
         )
 
     def _items_type(self, result: TypeRef | None, items: str) -> TypeRef | None:
@@ -494,6 +505,8 @@ class OperationBuilder:
             item_type_expr=annotation(item),
             default_chunk_size=cfg.default_chunk_size,
             max_chunk_size=cfg.max_chunk_size,
+            item_hint=annotation(item, request=True, models=MODELS_ALIAS),
+            item_type_arg=annotation(item, models=MODELS_ALIAS),
         )
 
 

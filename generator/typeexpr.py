@@ -20,22 +20,26 @@ _SCALARS = {
 }
 
 
-def annotation(t: TypeRef, *, open_enums: bool = False, request: bool = False, quote: frozenset[str] = frozenset()) -> str:
+def annotation(
+    t: TypeRef, *, open_enums: bool = False, request: bool = False, quote: frozenset[str] = frozenset(), models: str = ""
+) -> str:
     """Render ``t``.
 
     ``open_enums``: literal types also accept any value of their base type, so a value
     the API adds later does not break parsing (used for response models).
     ``request``: the looser input form of an argument: a model may be given as a
     mapping, sequences and mappings need not be lists and dicts, datetimes may be ISO
-    strings. ``quote``: names that must be written as forward references.
+    strings. ``quote``: names that must be written as forward references. ``models``: the
+    name through which the module refers to the ``models`` package (model and alias names
+    are written ``<models>.<Name>``); empty when the names are in scope.
     """
-    text = _render(t, open_enums, request, quote)
+    text = _render(t, open_enums, request, quote, models)
     if t.nullable and t.kind not in ("none", "any"):
         text = f"{text} | None"
     return text
 
 
-def _render(t: TypeRef, open_enums: bool, request: bool, quote: frozenset[str]) -> str:
+def _render(t: TypeRef, open_enums: bool, request: bool, quote: frozenset[str], models: str) -> str:
     kind = t.kind
     if kind in _SCALARS:
         if request and kind in ("datetime", "date"):
@@ -43,7 +47,8 @@ def _render(t: TypeRef, open_enums: bool, request: bool, quote: frozenset[str]) 
         return _SCALARS[kind]
     if kind in ("model", "alias"):
         assert t.name is not None
-        name = f'"{t.name}"' if t.name in quote else t.name
+        name = f"{models}.{t.name}" if models else t.name
+        name = f'"{name}"' if t.name in quote else name
         if request and kind == "model":
             return f"{name} | Mapping[str, Any]"
         return name
@@ -54,29 +59,29 @@ def _render(t: TypeRef, open_enums: bool, request: bool, quote: frozenset[str]) 
             text = " | ".join([text, *bases])
         return text
     if kind == "list":
-        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote)
+        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote, models=models)
         return f"Sequence[{inner}]" if request else f"list[{inner}]"
     if kind == "dict":
-        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote)
+        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote, models=models)
         return f"Mapping[str, {inner}]" if request else f"dict[str, {inner}]"
     if kind == "union":
         members: list[str] = []
         for arg in t.args:
-            rendered = annotation(arg, open_enums=open_enums, request=request, quote=quote)
+            rendered = annotation(arg, open_enums=open_enums, request=request, quote=quote, models=models)
             if rendered not in members:
                 members.append(rendered)
         if t.discriminator and t.tags and not request:
-            return _tagged(t, open_enums, quote)
+            return _tagged(t, open_enums, quote, models)
         return " | ".join(members)
     raise AssertionError(f"unknown type kind {kind}")
 
 
-def _tagged(t: TypeRef, open_enums: bool, quote: frozenset[str]) -> str:
+def _tagged(t: TypeRef, open_enums: bool, quote: frozenset[str], models: str = "") -> str:
     """A pydantic tagged union: each member carries its model's name as a ``Tag``; a callable
     discriminator maps the wire value of the property (or a model instance) to that name."""
     names = list(dict.fromkeys(name for _, name in t.tags))
     parts = [
-        f"Annotated[{annotation(arg, open_enums=open_enums, quote=quote)}, _Tag({py_literal(name)})]"
+        f"Annotated[{annotation(arg, open_enums=open_enums, quote=quote, models=models)}, _Tag({py_literal(name)})]"
         for arg, name in zip(t.args, names, strict=True)
     ]
     mapping = "{" + ", ".join(f"{py_literal(value)}: {py_literal(name)}" for value, name in t.tags) + "}"

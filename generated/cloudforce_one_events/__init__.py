@@ -8,8 +8,12 @@ Generated from cloudforce-one-events.yaml (Cloudforce One Threat Events API, ver
     client = Client()  # credentials from CLOUDFLARE_API_TOKEN / CLOUDFLARE_ACCOUNT_ID
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._client import AsyncClient, Client
-from ._core.bulk import BulkError, BulkInputError, BulkProgress, BulkReport, CreatedEvent
 from ._core.errors import (
     APIConnectionError,
     APIEnvelopeError,
@@ -31,6 +35,17 @@ from ._core.errors import (
 )
 from ._core.response import RawResponse
 from ._core.types import NOT_GIVEN, NotGiven
+
+if TYPE_CHECKING:  # loaded on first access (see __getattr__), declared for type checkers
+    from ._core.bulk import BulkError as BulkError
+    from ._core.bulk import BulkInputError as BulkInputError
+    from ._core.bulk import BulkProgress as BulkProgress
+    from ._core.bulk import BulkReport as BulkReport
+    from ._core.bulk import CreatedEvent as CreatedEvent
+
+_BULK_NAMES = frozenset(
+    {"BulkError", "BulkInputError", "BulkProgress", "BulkReport", "CreatedEvent"}
+)
 
 __version__ = "0.1.0"
 
@@ -64,3 +79,16 @@ __all__ = [
     "UnprocessableEntityError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The bulk helper's types load with the helper, on first use (not with the package)."""
+    if name not in _BULK_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}._core.bulk"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _BULK_NAMES)

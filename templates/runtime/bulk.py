@@ -46,7 +46,7 @@ from collections.abc import (
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ValidationError
 
 from .endpoint import Endpoint
 from .errors import (
@@ -65,6 +65,8 @@ from .retries import _NOT_SENT
 from .types import RequestOptions
 
 if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
     from .client import AsyncAPIClient, SyncAPIClient
 
 __all__ = [
@@ -261,6 +263,8 @@ class ChunkOutcome:
 
 @functools.lru_cache(maxsize=64)
 def _adapter(item_type: Any) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter  # imported on first use: keeps the package import light
+
     return TypeAdapter(item_type)
 
 

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import httpx
-from pydantic import ValidationError
+from pydantic_core import ValidationError
 
 __all__ = [
     "CloudforceOneError",

@@ -13,11 +13,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pydantic_core
-from pydantic import BaseModel, ValidationError
+from pydantic_core import ValidationError
 
+from .collector import gc_paused
 from .endpoint import PATH_PLACEHOLDER, Endpoint
 from .errors import RequestValidationError, validation_problems
-from .types import NotGiven
+from .types import NotGiven, is_model
 
 __all__ = [
     "auth_headers",
@@ -85,14 +86,14 @@ def _scalar(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
-    if isinstance(value, (Mapping, BaseModel)):
+    if isinstance(value, Mapping) or is_model(value):
         return _json_text(value)
     return str(value)
 
 
 def _jsonable(value: object) -> Any:
     """Plain JSON data; models are dumped by alias with unset fields left out."""
-    if isinstance(value, BaseModel):
+    if is_model(value):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items() if not isinstance(v, NotGiven)}
@@ -115,7 +116,7 @@ def _styled(name: str, value: object, style: str, explode: bool) -> list[tuple[s
     ``spaceDelimited``/``pipeDelimited``). Objects: ``form`` exploded -> ``k1=v1&k2=v2``; not
     exploded -> ``a=k1,v1,k2,v2``; ``deepObject`` -> ``a[k1]=v1&a[k2][k3]=v3``.
     """
-    data = _jsonable(value) if isinstance(value, (Mapping, BaseModel)) else value
+    data = _jsonable(value) if isinstance(value, Mapping) or is_model(value) else value
     if isinstance(data, Mapping):
         if style == "deepObject":
             return _deep(name, data)
@@ -250,13 +251,13 @@ def format_validation_error(exc: ValidationError, *, what: str) -> RequestValida
 def _plain_data(body: object) -> bool:
     """A cheap guess that ``body`` holds no model instances (they take the model path): looks at
     the body, its values and the first item of its lists."""
-    if isinstance(body, BaseModel):
+    if is_model(body):
         return False
     values = body.values() if isinstance(body, Mapping) else (body,)
     for value in values:
-        if isinstance(value, BaseModel):
+        if is_model(value):
             return False
-        if isinstance(value, (list, tuple)) and value and isinstance(value[0], BaseModel):
+        if isinstance(value, (list, tuple)) and value and is_model(value[0]):
             return False
     return True
 
@@ -282,23 +283,27 @@ def serialize_body(
     if adapter is None:
         data: Any = _jsonable(body)
     else:
+        # The validated copy of the body only lives until it is dumped: no collection could
+        # free any of it, so the collector is kept out (see .collector).
         if not extra_body and _plain_data(body):
             wire = endpoint.body_wire_adapter
             if wire is not None:
                 try:
-                    return wire.dump_json(
-                        wire.validate_python(body), by_alias=True, exclude_unset=True
-                    )
+                    with gc_paused():
+                        return wire.dump_json(
+                            wire.validate_python(body), by_alias=True, exclude_unset=True
+                        )
                 except Exception:  # invalid: the model path below finds it again and words it
                     pass
         try:
-            value = adapter.validate_python(body)
+            with gc_paused():
+                value = adapter.validate_python(body)
+                if not extra_body:
+                    return adapter.dump_json(value, by_alias=True, exclude_unset=True)
         except ValidationError as exc:
             raise format_validation_error(
                 exc, what=f"request body for {endpoint.operation_id}"
             ) from None
-        if not extra_body:
-            return adapter.dump_json(value, by_alias=True, exclude_unset=True)
         data = adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True)
     if extra_body:
         if not isinstance(data, dict):
@@ -378,7 +383,7 @@ def encode_body(
 def _fields(
     endpoint: Endpoint[Any], body: object, extra_body: Mapping[str, object] | None
 ) -> dict[str, object]:
-    if isinstance(body, BaseModel):
+    if is_model(body):
         fields: dict[str, object] = dict(body.model_dump(by_alias=True, exclude_unset=True))
     elif isinstance(body, Mapping):
         fields = {str(k): v for k, v in body.items() if not isinstance(v, NotGiven)}
@@ -435,7 +440,7 @@ def _file_parts(value: object, name: str) -> tuple[str, bytes, str]:
 def _part_text(value: object) -> tuple[str, str | None]:
     if isinstance(value, str):
         return value, None
-    if isinstance(value, (Mapping, BaseModel, list, tuple)):
+    if isinstance(value, (Mapping, list, tuple)) or is_model(value):
         return _json_text(value), "application/json"
     return _scalar(value), None
 
@@ -459,7 +464,7 @@ def encode_multipart(
         if isinstance(value, list) or (isinstance(value, tuple) and not _is_file(value)):
             items = list(value)  # a list of files or of scalars repeats the field
             if not any(_is_file(i) for i in items) and any(
-                isinstance(i, (Mapping, BaseModel)) for i in items
+                isinstance(i, Mapping) or is_model(i) for i in items
             ):
                 items = [value]  # a list of objects is one JSON part
         for item in items:

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar, cast
 
 import httpx
 import pydantic_core
-from pydantic import ValidationError
+from pydantic_core import ValidationError
 
+from .collector import gc_paused
 from .endpoint import Endpoint
 from .errors import (
     APIEnvelopeError,
@@ -210,7 +211,8 @@ class RawResponse(Generic[T]):
                 return cast(T, fast)
         value = self.result_json()
         try:
-            return adapter.validate_python(value)
+            with gc_paused():
+                return adapter.validate_python(value)
         except ValidationError as exc:
             problems = validation_problems(exc)
             shown = "; ".join(problems[:5])
@@ -226,23 +228,26 @@ class RawResponse(Generic[T]):
         response type (no intermediate dicts). Anything unusual (an envelope with
         ``success: false`` or a missing ``result``, invalid JSON, a body that does not validate,
         unicode escapes that could spell ``success``) returns ``_MISSING`` and takes the general
-        path, which decides and words errors exactly as before.
+        path, which decides and words errors exactly as before. The collector is kept out while
+        pydantic-core builds the value (see :mod:`.collector`).
         """
         content = self.content
         endpoint = self._endpoint
         if endpoint.unwrap_envelope:
-            if b"\\u" in content:  # an escaped key could spell "success": let the general path look
-                return _MISSING
+            if b"\\" in content and b"\\u" in content:  # an escaped key could spell "success":
+                return _MISSING  # let the general path look (the first test is a fast memchr)
             if b'"success"' in content:  # perhaps an envelope: validate it whole, result and all
                 envelope = endpoint.envelope_adapter
                 if envelope is None:
                     return _MISSING
                 try:
-                    return envelope.validate_json(content)["result"]
+                    with gc_paused():
+                        return envelope.validate_json(content)["result"]
                 except Exception:  # ValidationError and anything else: the general path decides
                     return _MISSING
         try:
-            return adapter.validate_json(content)
+            with gc_paused():
+                return adapter.validate_json(content)
         except Exception:
             return _MISSING
 

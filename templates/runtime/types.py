@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
-from typing import IO, Any, Final, Literal, TypedDict, Union
+from typing import IO, TYPE_CHECKING, Any, Final, Literal, TypedDict, TypeGuard, Union
 
 import httpx
 from typing_extensions import TypeAlias, final
 
-__all__ = ["NOT_GIVEN", "FileInput", "NotGiven", "RequestOptions", "Timeout"]
+if TYPE_CHECKING:  # for the annotation of is_model only; see there why it is not imported
+    from pydantic import BaseModel
+
+__all__ = ["NOT_GIVEN", "FileInput", "NotGiven", "RequestOptions", "Timeout", "is_model"]
+
+
+def is_model(value: object) -> TypeGuard[BaseModel]:
+    """``isinstance(value, pydantic.BaseModel)``, without importing pydantic's model machinery.
+
+    Importing ``pydantic.BaseModel`` costs tens of milliseconds; the package import and the
+    first resource access do not pay for it. No model instance can exist before
+    ``pydantic.main`` has been imported, so until then the answer is simply ``False``.
+    """
+    main = sys.modules.get("pydantic.main")
+    return main is not None and isinstance(value, main.BaseModel)
 
 
 @final

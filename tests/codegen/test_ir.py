@@ -94,7 +94,33 @@ def test_request_only_models_are_strict(build: Callable[..., tuple[Api, Diagnost
     params = {p.wire_name: p for p in op.params}
     assert params["kind"].annotation == 'Literal["a", "b"]'
     assert params["when"].annotation == "datetime | str | NotGiven"  # ISO strings accepted in arguments
-    assert op.body is not None and op.body.flattened and op.body.type_expr == "ThingsDoThingBody"
+    assert op.body is not None and op.body.flattened and op.body.type_expr == "LazyType(lambda: _models.ThingsDoThingBody)"
+
+
+def test_resource_modules_name_models_through_the_lazy_package(build: Callable[..., tuple[Api, Diagnostics]]) -> None:
+    """Annotations and endpoint types of resource modules go through ``_models`` (the models
+    package, whose submodules load on first access); types that name no model stay eager."""
+    item = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    params = [{"name": "filter", "in": "query", "schema": {"$ref": "#/components/schemas/Item"}}]
+    doc = minimal_spec(
+        paths={
+            "/r": {"post": _op(schema_body={"type": "array", "items": {"$ref": "#/components/schemas/Item"}}, response={"type": "array", "items": {"$ref": "#/components/schemas/Item"}}, params=params)},
+            "/n": {"get": {**_op(response={"type": "number"}), "operationId": "count"}},
+        },
+        components={"schemas": {"Item": item}},
+    )
+    api, _ = build(doc)
+    ops = {op.operation_id: op for op in api.operations()}
+    op, plain = ops["doThing"], ops["count"]
+    assert op.return_annotation == "list[Item]" and op.return_hint == "list[_models.Item]"
+    assert op.response_type_expr == "LazyType(lambda: list[_models.Item])"
+    assert op.body is not None and op.body.type_expr == "LazyType(lambda: list[_models.Item])"
+    hints = {p.wire_name: (p.annotation, p.hint) for p in op.params}
+    assert hints["filter"] == ("Item | Mapping[str, Any] | NotGiven", "_models.Item | Mapping[str, Any] | NotGiven")
+    assert hints["body"] == ("Sequence[Item | Mapping[str, Any]]", "Sequence[_models.Item | Mapping[str, Any]]")
+    assert plain.return_hint == "float" and plain.response_type_expr == "float"  # nothing to defer
+    [resource] = api.resources
+    assert {"models", "LazyType"} <= resource.helpers and api.models_alias == "_models"
 
 
 def test_all_of_is_merged_with_ref_and_inline_members(build: Callable[..., tuple[Api, Diagnostics]]) -> None:

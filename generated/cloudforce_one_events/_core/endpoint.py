@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Union, cast
@@ -15,7 +15,7 @@ from typing_extensions import Annotated, NotRequired, Required, TypedDict, get_a
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-__all__ = ["Endpoint"]
+__all__ = ["Endpoint", "LazyType", "resolve_type"]
 
 T = TypeVar("T")
 
@@ -28,6 +28,42 @@ class _Envelope(TypedDict, Generic[T]):
 
     success: Literal[True]
     result: T
+
+
+_UNRESOLVED: Any = object()
+
+
+class LazyType:
+    """A type given as a function that returns it; the function is called once, on first use.
+
+    Generated resource modules pass their request and response types this way
+    (``LazyType(lambda: list[_models.Event])``): importing a resource module then imports no
+    model module, and an endpoint resolves its types when it first builds its adapters (the
+    first call), never again.
+    """
+
+    __slots__ = ("_load", "_value")
+
+    def __init__(self, load: Callable[[], Any]) -> None:
+        self._load = load
+        self._value: Any = _UNRESOLVED
+
+    def resolve(self) -> Any:
+        """The type (calls the function the first time only)."""
+        value = self._value
+        if value is _UNRESOLVED:
+            value = self._value = self._load()
+        return value
+
+    def __repr__(self) -> str:
+        if self._value is _UNRESOLVED:
+            return "LazyType(<not resolved yet>)"
+        return f"LazyType({self._value!r})"
+
+
+def resolve_type(type_: Any) -> Any:
+    """``type_`` itself, or the type a :class:`LazyType` stands for."""
+    return type_.resolve() if isinstance(type_, LazyType) else type_
 
 
 def _adapter(type_: Any) -> TypeAdapter[Any]:
@@ -65,6 +101,8 @@ _NOT_COPIED = frozenset(
 def _copyable(model: Any) -> bool:
     from pydantic import BaseModel
 
+    if not model.__pydantic_complete__:  # defer_build: the fields are final once it is built
+        model.model_rebuild(raise_errors=False)
     decorators = model.__pydantic_decorators__
     if (
         decorators.validators
@@ -151,9 +189,10 @@ class Endpoint(Generic[T]):
     """One operation: route, request/response types and how to read the response.
 
     ``response_type`` is anything :class:`pydantic.TypeAdapter` accepts, or ``None`` when the
-    success response has no body (the call then returns ``None``). ``path`` is relative to the
-    client's base URL; its ``{placeholders}`` use the wire names of the path parameters.
-    Adapters are built lazily, once per endpoint, and shared by every call.
+    success response has no body (the call then returns ``None``); ``body_type`` likewise for the
+    request body. Either may be a :class:`LazyType`, resolved once, when the endpoint first needs
+    it. ``path`` is relative to the client's base URL; its ``{placeholders}`` use the wire names of
+    the path parameters. Adapters are built lazily, once per endpoint, and shared by every call.
     """
 
     operation_id: str
@@ -183,10 +222,20 @@ class Endpoint(Generic[T]):
         return self.status_formats.get(status_code, self.response_format)
 
     @cached_property
+    def resolved_response_type(self) -> Any:
+        """``response_type``, a :class:`LazyType` resolved (once)."""
+        return resolve_type(self.response_type)
+
+    @cached_property
+    def resolved_body_type(self) -> Any:
+        """``body_type``, a :class:`LazyType` resolved (once)."""
+        return resolve_type(self.body_type)
+
+    @cached_property
     def response_adapter(self) -> TypeAdapter[T] | None:
         if self.response_type is None:
             return None
-        return cast("TypeAdapter[T]", _adapter(self.response_type))
+        return cast("TypeAdapter[T]", _adapter(self.resolved_response_type))
 
     @cached_property
     def envelope_adapter(self) -> TypeAdapter[dict[str, Any]] | None:
@@ -194,13 +243,13 @@ class Endpoint(Generic[T]):
         if self.response_type is None or not self.unwrap_envelope:
             return None
         envelope: Any = _Envelope
-        return cast("TypeAdapter[dict[str, Any]]", _adapter(envelope[self.response_type]))
+        return cast("TypeAdapter[dict[str, Any]]", _adapter(envelope[self.resolved_response_type]))
 
     @cached_property
     def body_adapter(self) -> TypeAdapter[Any] | None:
         if self.body_type is None:
             return None
-        return _adapter(self.body_type)
+        return _adapter(self.resolved_body_type)
 
     @cached_property
     def body_wire_adapter(self) -> TypeAdapter[Any] | None:
@@ -208,8 +257,9 @@ class Endpoint(Generic[T]):
         plain data about twice as fast; ``None`` when there is nothing to mirror."""
         if self.body_type is None:
             return None
-        wire = wire_type(self.body_type)
-        return None if wire == self.body_type else _adapter(wire)
+        body_type = self.resolved_body_type
+        wire = wire_type(body_type)
+        return None if wire == body_type else _adapter(wire)
 
     @cached_property
     def path_params(self) -> tuple[str, ...]:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import pydantic_core
-from pydantic import BaseModel
 
 from .response import RawResponse
+from .types import is_model
 
 __all__ = [
     "PaginationSpec",
@@ -73,7 +73,7 @@ def _lookup(value: object, path: str | None) -> object:
     for key in path.split("."):
         if isinstance(value, Mapping):
             value = value.get(key)
-        elif isinstance(value, BaseModel):
+        elif is_model(value):
             value = _model_field(value, key)
         else:
             value = getattr(value, key, None)
@@ -82,7 +82,7 @@ def _lookup(value: object, path: str | None) -> object:
     return value
 
 
-def _model_field(model: BaseModel, key: str) -> object:
+def _model_field(model: Any, key: str) -> object:
     for name, info in type(model).model_fields.items():
         if key in (name, info.alias, info.validation_alias):
             return getattr(model, name)

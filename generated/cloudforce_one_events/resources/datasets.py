@@ -7,67 +7,64 @@ from functools import cached_property
 
 from typing_extensions import Unpack
 
+from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
-from .._core.endpoint import Endpoint
+from .._core.endpoint import Endpoint, LazyType
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models.dataset import Dataset
-from ..models.dataset_delete_result import DatasetDeleteResult
-from ..models.dataset_list_item import DatasetListItem
-from ..models.dataset_write import DatasetWrite
 
 __all__ = ["DatasetsResource", "AsyncDatasetsResource"]
 
-_LIST = Endpoint[list[DatasetListItem]](
+_LIST: Endpoint[list[_models.DatasetListItem]] = Endpoint(
     operation_id="get_DatasetList",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/dataset",
-    response_type=list[DatasetListItem],
+    response_type=LazyType(lambda: list[_models.DatasetListItem]),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_CREATE = Endpoint[Dataset](
+_CREATE: Endpoint[_models.Dataset] = Endpoint(
     operation_id="post_DatasetCreate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/dataset/create",
-    response_type=Dataset,
-    body_type=DatasetWrite,
+    response_type=LazyType(lambda: _models.Dataset),
+    body_type=LazyType(lambda: _models.DatasetWrite),
     success_codes=frozenset([200]),
 )
 
-_GET = Endpoint[Dataset](
+_GET: Endpoint[_models.Dataset] = Endpoint(
     operation_id="get_DatasetRead",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}",
-    response_type=Dataset,
+    response_type=LazyType(lambda: _models.Dataset),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_UPDATE = Endpoint[Dataset](
+_UPDATE: Endpoint[_models.Dataset] = Endpoint(
     operation_id="post_DatasetUpdate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}",
-    response_type=Dataset,
-    body_type=DatasetWrite,
+    response_type=LazyType(lambda: _models.Dataset),
+    body_type=LazyType(lambda: _models.DatasetWrite),
     success_codes=frozenset([200]),
 )
 
-_DELETE = Endpoint[DatasetDeleteResult](
+_DELETE: Endpoint[_models.DatasetDeleteResult] = Endpoint(
     operation_id="delete_DatasetDelete",
     method="DELETE",
     path="/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}",
-    response_type=DatasetDeleteResult,
+    response_type=LazyType(lambda: _models.DatasetDeleteResult),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_EDIT = Endpoint[Dataset](
+_EDIT: Endpoint[_models.Dataset] = Endpoint(
     operation_id="patch_DatasetUpdate",
     method="PATCH",
     path="/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}",
-    response_type=Dataset,
-    body_type=DatasetWrite,
+    response_type=LazyType(lambda: _models.Dataset),
+    body_type=LazyType(lambda: _models.DatasetWrite),
     success_codes=frozenset([200]),
 )
 
@@ -81,7 +78,7 @@ class DatasetsResource(SyncResource):
         include_deleted: bool | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[DatasetListItem]:
+    ) -> list[_models.DatasetListItem]:
         """List datasets
 
         Returns the datasets of the account, optionally including ones that were soft-deleted.
@@ -117,7 +114,7 @@ class DatasetsResource(SyncResource):
         name: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Dataset:
+    ) -> _models.Dataset:
         """Create a dataset
 
         Makes a new, empty dataset with the given name and visibility.
@@ -150,7 +147,7 @@ class DatasetsResource(SyncResource):
 
     def get(
         self, *, dataset_id: str, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> Dataset:
+    ) -> _models.Dataset:
         """Get a dataset
 
         Fetches one dataset by its identifier.
@@ -185,7 +182,7 @@ class DatasetsResource(SyncResource):
         name: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Dataset:
+    ) -> _models.Dataset:
         """Update a dataset (POST)
 
         Renames a dataset and sets its visibility; both fields must be sent.
@@ -220,7 +217,7 @@ class DatasetsResource(SyncResource):
 
     def delete(
         self, *, dataset_id: str, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> DatasetDeleteResult:
+    ) -> _models.DatasetDeleteResult:
         """Delete a dataset
 
         Soft-deletes a dataset; it can still be listed with `includeDeleted=true`.
@@ -256,7 +253,7 @@ class DatasetsResource(SyncResource):
         name: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Dataset:
+    ) -> _models.Dataset:
         """Update a dataset
 
         Renames a dataset and sets its visibility; both fields must be sent.
@@ -317,7 +314,7 @@ class AsyncDatasetsResource(AsyncResource):
         include_deleted: bool | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[DatasetListItem]:
+    ) -> list[_models.DatasetListItem]:
         """List datasets
 
         Returns the datasets of the account, optionally including ones that were soft-deleted.
@@ -353,7 +350,7 @@ class AsyncDatasetsResource(AsyncResource):
         name: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Dataset:
+    ) -> _models.Dataset:
         """Create a dataset
 
         Makes a new, empty dataset with the given name and visibility.
@@ -386,7 +383,7 @@ class AsyncDatasetsResource(AsyncResource):
 
     async def get(
         self, *, dataset_id: str, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> Dataset:
+    ) -> _models.Dataset:
         """Get a dataset
 
         Fetches one dataset by its identifier.
@@ -421,7 +418,7 @@ class AsyncDatasetsResource(AsyncResource):
         name: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Dataset:
+    ) -> _models.Dataset:
         """Update a dataset (POST)
 
         Renames a dataset and sets its visibility; both fields must be sent.
@@ -456,7 +453,7 @@ class AsyncDatasetsResource(AsyncResource):
 
     async def delete(
         self, *, dataset_id: str, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> DatasetDeleteResult:
+    ) -> _models.DatasetDeleteResult:
         """Delete a dataset
 
         Soft-deletes a dataset; it can still be listed with `includeDeleted=true`.
@@ -492,7 +489,7 @@ class AsyncDatasetsResource(AsyncResource):
         name: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Dataset:
+    ) -> _models.Dataset:
         """Update a dataset
 
         Renames a dataset and sets its visibility; both fields must be sent.

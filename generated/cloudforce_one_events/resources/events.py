@@ -3,75 +3,56 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from typing_extensions import Unpack, deprecated
 
 from collections.abc import AsyncIterable, Callable, Iterable
 
-from .._core.bulk import BulkError, BulkProgress, BulkReport, run_bulk, run_bulk_async
+from .. import _core  # _core.bulk loads on the first bulk call
+from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
-from .._core.endpoint import Endpoint
+from .._core.endpoint import Endpoint, LazyType
 from .._core.pagination import AsyncPageIterator, PageIterator, PaginationSpec
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models.aggregate_result import AggregateResult
-from ..models.bulk_create_result import BulkCreateResult
-from ..models.bulk_relationships_create_result import BulkRelationshipsCreateResult
-from ..models.bulk_update_result import BulkUpdateResult
-from ..models.copy_result import CopyResult
-from ..models.event import Event
-from ..models.event_bulk_update_fields import EventBulkUpdateFields
-from ..models.event_bulk_update_request import EventBulkUpdateRequest
-from ..models.event_copy_request import EventCopyRequest
-from ..models.event_create_bulk_request import EventCreateBulkRequest
-from ..models.event_create_bulk_with_relationships_request import (
-    EventCreateBulkWithRelationshipsRequest,
-)
-from ..models.event_create_item import EventCreateItem
-from ..models.event_move_request import EventMoveRequest
-from ..models.event_search_filter import EventSearchFilter
-from ..models.event_update_request import EventUpdateRequest
-from ..models.indicator import Indicator
-from ..models.move_result import MoveResult
-from ..models.raw_input import RawInput
-from ..models.raw_input_update import RawInputUpdate
-from ..models.revert_request import RevertRequest
-from ..models.revert_result import RevertResult
-from .events_event_tags import (
-    AsyncEventsEventTagsResource,
-    AsyncEventsEventTagsResourceWithRawResponse,
-    EventsEventTagsResource,
-    EventsEventTagsResourceWithRawResponse,
-)
-from .events_raw import (
-    AsyncEventsRawResource,
-    AsyncEventsRawResourceWithRawResponse,
-    EventsRawResource,
-    EventsRawResourceWithRawResponse,
-)
-from .events_references import (
-    AsyncEventsReferencesResource,
-    AsyncEventsReferencesResourceWithRawResponse,
-    EventsReferencesResource,
-    EventsReferencesResourceWithRawResponse,
-)
-from .events_relationships import (
-    AsyncEventsRelationshipsResource,
-    AsyncEventsRelationshipsResourceWithRawResponse,
-    EventsRelationshipsResource,
-    EventsRelationshipsResourceWithRawResponse,
-)
+
+if TYPE_CHECKING:  # sub-resources load on first access, like the client's resources
+    from .events_event_tags import (
+        AsyncEventsEventTagsResource,
+        AsyncEventsEventTagsResourceWithRawResponse,
+        EventsEventTagsResource,
+        EventsEventTagsResourceWithRawResponse,
+    )
+    from .events_raw import (
+        AsyncEventsRawResource,
+        AsyncEventsRawResourceWithRawResponse,
+        EventsRawResource,
+        EventsRawResourceWithRawResponse,
+    )
+    from .events_references import (
+        AsyncEventsReferencesResource,
+        AsyncEventsReferencesResourceWithRawResponse,
+        EventsReferencesResource,
+        EventsReferencesResourceWithRawResponse,
+    )
+    from .events_relationships import (
+        AsyncEventsRelationshipsResource,
+        AsyncEventsRelationshipsResourceWithRawResponse,
+        EventsRelationshipsResource,
+        EventsRelationshipsResourceWithRawResponse,
+    )
 
 __all__ = ["EventsResource", "AsyncEventsResource"]
 
-_LIST = Endpoint[list[Event]](
+_LIST: Endpoint[list[_models.Event]] = Endpoint(
     operation_id="get_EventListGet",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events",
-    response_type=list[Event],
+    response_type=LazyType(lambda: list[_models.Event]),
     body_type=None,
     json_query=frozenset(["search", "searchBranches"]),
     success_codes=frozenset([200]),
@@ -82,71 +63,71 @@ _LIST_PAGES = PaginationSpec(
     default_page_size=100,
 )
 
-_AGGREGATE = Endpoint[AggregateResult](
+_AGGREGATE: Endpoint[_models.AggregateResult] = Endpoint(
     operation_id="get_EventAggregate",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/aggregate",
-    response_type=AggregateResult,
+    response_type=LazyType(lambda: _models.AggregateResult),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_CREATE = Endpoint[Event](
+_CREATE: Endpoint[_models.Event] = Endpoint(
     operation_id="post_EventCreate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/create",
-    response_type=Event,
-    body_type=EventCreateItem,
+    response_type=LazyType(lambda: _models.Event),
+    body_type=LazyType(lambda: _models.EventCreateItem),
     success_codes=frozenset([200]),
 )
 
-_BULK_CREATE = Endpoint[BulkCreateResult](
+_BULK_CREATE: Endpoint[_models.BulkCreateResult] = Endpoint(
     operation_id="post_EventCreateBulk",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/create/bulk",
-    response_type=BulkCreateResult,
-    body_type=EventCreateBulkRequest,
+    response_type=LazyType(lambda: _models.BulkCreateResult),
+    body_type=LazyType(lambda: _models.EventCreateBulkRequest),
     success_codes=frozenset([202]),
 )
 
-_BULK_CREATE_RELATIONSHIPS = Endpoint[BulkRelationshipsCreateResult](
+_BULK_CREATE_RELATIONSHIPS: Endpoint[_models.BulkRelationshipsCreateResult] = Endpoint(
     operation_id="post_DOSEventCreateBulkWithRelationships",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/create/bulk/relationships",
-    response_type=BulkRelationshipsCreateResult,
-    body_type=EventCreateBulkWithRelationshipsRequest,
+    response_type=LazyType(lambda: _models.BulkRelationshipsCreateResult),
+    body_type=LazyType(lambda: _models.EventCreateBulkWithRelationshipsRequest),
     deprecated="events.bulk_create_relationships() is deprecated by the API",
     success_codes=frozenset([200]),
 )
 
-_GET = Endpoint[Event](
+_GET: Endpoint[_models.Event] = Endpoint(
     operation_id="get_EventRead",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/events/{event_id}",
-    response_type=Event,
+    response_type=LazyType(lambda: _models.Event),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_MOVE = Endpoint[MoveResult](
+_MOVE: Endpoint[_models.MoveResult] = Endpoint(
     operation_id="post_EventMoveToNewDS",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/move",
-    response_type=MoveResult,
-    body_type=EventMoveRequest,
+    response_type=LazyType(lambda: _models.MoveResult),
+    body_type=LazyType(lambda: _models.EventMoveRequest),
     success_codes=frozenset([200]),
 )
 
-_COPY = Endpoint[CopyResult](
+_COPY: Endpoint[_models.CopyResult] = Endpoint(
     operation_id="post_EventCopyToNewDS",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/copy",
-    response_type=CopyResult,
-    body_type=EventCopyRequest,
+    response_type=LazyType(lambda: _models.CopyResult),
+    body_type=LazyType(lambda: _models.EventCopyRequest),
     success_codes=frozenset([200]),
 )
 
-_DELETE = Endpoint[float](
+_DELETE: Endpoint[float] = Endpoint(
     operation_id="delete_EventDelete",
     method="DELETE",
     path="/accounts/{account_id}/cloudforce-one/events/{dataset_id}/delete",
@@ -155,49 +136,49 @@ _DELETE = Endpoint[float](
     success_codes=frozenset([200]),
 )
 
-_REVERT = Endpoint[RevertResult](
+_REVERT: Endpoint[_models.RevertResult] = Endpoint(
     operation_id="post_EventDoRevert",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/{dataset_id}/revert-do",
-    response_type=RevertResult,
-    body_type=RevertRequest,
+    response_type=LazyType(lambda: _models.RevertResult),
+    body_type=LazyType(lambda: _models.RevertRequest),
     success_codes=frozenset([200]),
 )
 
-_GET_LEGACY = Endpoint[Event](
+_GET_LEGACY: Endpoint[_models.Event] = Endpoint(
     operation_id="get_EventReadDeprecated",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/{event_id}",
-    response_type=Event,
+    response_type=LazyType(lambda: _models.Event),
     body_type=None,
     deprecated="events.get_legacy() is deprecated by the API",
     success_codes=frozenset([200]),
 )
 
-_UPDATE = Endpoint[Event](
+_UPDATE: Endpoint[_models.Event] = Endpoint(
     operation_id="post_EventUpdate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/{event_id}",
-    response_type=Event,
-    body_type=EventUpdateRequest,
+    response_type=LazyType(lambda: _models.Event),
+    body_type=LazyType(lambda: _models.EventUpdateRequest),
     success_codes=frozenset([200]),
 )
 
-_EDIT = Endpoint[Event](
+_EDIT: Endpoint[_models.Event] = Endpoint(
     operation_id="patch_EventUpdate",
     method="PATCH",
     path="/accounts/{account_id}/cloudforce-one/events/{event_id}",
-    response_type=Event,
-    body_type=EventUpdateRequest,
+    response_type=LazyType(lambda: _models.Event),
+    body_type=LazyType(lambda: _models.EventUpdateRequest),
     success_codes=frozenset([200]),
 )
 
-_BULK_UPDATE = Endpoint[BulkUpdateResult](
+_BULK_UPDATE: Endpoint[_models.BulkUpdateResult] = Endpoint(
     operation_id="patch_EventUpdateBulk",
     method="PATCH",
     path="/accounts/{account_id}/cloudforce-one/events/update/bulk",
-    response_type=BulkUpdateResult,
-    body_type=EventBulkUpdateRequest,
+    response_type=LazyType(lambda: _models.BulkUpdateResult),
+    body_type=LazyType(lambda: _models.EventBulkUpdateRequest),
     success_codes=frozenset([200]),
 )
 
@@ -208,21 +189,29 @@ class EventsResource(SyncResource):
     @cached_property
     def event_tags(self) -> EventsEventTagsResource:
         """Tags attached to single events."""
+        from .events_event_tags import EventsEventTagsResource
+
         return EventsEventTagsResource(self._client, raw=self._raw)
 
     @cached_property
     def raw(self) -> EventsRawResource:
         """The raw source documents behind events."""
+        from .events_raw import EventsRawResource
+
         return EventsRawResource(self._client, raw=self._raw)
 
     @cached_property
     def references(self) -> EventsReferencesResource:
         """Reference links from one event to others."""
+        from .events_references import EventsReferencesResource
+
         return EventsReferencesResource(self._client, raw=self._raw)
 
     @cached_property
     def relationships(self) -> EventsRelationshipsResource:
         """Typed, directed relationships between events."""
+        from .events_relationships import EventsRelationshipsResource
+
         return EventsRelationshipsResource(self._client, raw=self._raw)
 
     def list(
@@ -237,12 +226,12 @@ class EventsResource(SyncResource):
         order_by: str | NotGiven = NOT_GIVEN,
         page: float | NotGiven = NOT_GIVEN,
         page_size: float | NotGiven = NOT_GIVEN,
-        search: Sequence[EventSearchFilter] | NotGiven = NOT_GIVEN,
-        search_branches: Sequence[Sequence[EventSearchFilter]] | NotGiven = NOT_GIVEN,
+        search: Sequence[_models.EventSearchFilter] | NotGiven = NOT_GIVEN,
+        search_branches: Sequence[Sequence[_models.EventSearchFilter]] | NotGiven = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[Event]:
+    ) -> list[_models.Event]:
         """List and filter events
 
         Returns a page of events from one or more datasets. Without `datasetId` the account's
@@ -308,12 +297,12 @@ class EventsResource(SyncResource):
         order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         order_by: str | NotGiven = NOT_GIVEN,
         page_size: float | NotGiven = NOT_GIVEN,
-        search: Sequence[EventSearchFilter] | NotGiven = NOT_GIVEN,
-        search_branches: Sequence[Sequence[EventSearchFilter]] | NotGiven = NOT_GIVEN,
+        search: Sequence[_models.EventSearchFilter] | NotGiven = NOT_GIVEN,
+        search_branches: Sequence[Sequence[_models.EventSearchFilter]] | NotGiven = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> PageIterator[Event]:
+    ) -> PageIterator[_models.Event]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
         Pages are requested with ``page`` = 1, 2, ... and stop at a short
@@ -353,7 +342,7 @@ class EventsResource(SyncResource):
         limit: float | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> AggregateResult:
+    ) -> _models.AggregateResult:
         """Count events grouped by columns
 
         Returns how many events fall into each combination of values of the requested columns.
@@ -400,7 +389,7 @@ class EventsResource(SyncResource):
         category: str,
         date: datetime | str,
         event: str,
-        raw: RawInput | Mapping[str, Any],
+        raw: _models.RawInput | Mapping[str, Any],
         tlp: str,
         body_account_id: float | NotGiven = NOT_GIVEN,
         attacker: str | None | NotGiven = NOT_GIVEN,
@@ -408,14 +397,14 @@ class EventsResource(SyncResource):
         dataset_id: str | NotGiven = NOT_GIVEN,
         indicator: str | NotGiven = NOT_GIVEN,
         indicator_type: str | NotGiven = NOT_GIVEN,
-        indicators: Sequence[Indicator | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        indicators: Sequence[_models.Indicator | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         insight: str | NotGiven = NOT_GIVEN,
         tags: Sequence[str] | NotGiven = NOT_GIVEN,
         target_country: str | NotGiven = NOT_GIVEN,
         target_industry: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Event:
+    ) -> _models.Event:
         """Create an event
 
         Stores a single new event. When the body names no `datasetId`, the event lands in the
@@ -478,12 +467,12 @@ class EventsResource(SyncResource):
     def bulk_create(
         self,
         *,
-        data: Sequence[EventCreateItem | Mapping[str, Any]],
+        data: Sequence[_models.EventCreateItem | Mapping[str, Any]],
         dataset_id: str,
         include_created_events: bool | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> BulkCreateResult:
+    ) -> _models.BulkCreateResult:
         """Create events in bulk
 
         Accepts a batch of events for one dataset. Events are written straight away, while their
@@ -520,7 +509,7 @@ class EventsResource(SyncResource):
 
     def bulk_create_all(
         self,
-        data: Iterable[EventCreateItem | Mapping[str, Any]],
+        data: Iterable[_models.EventCreateItem | Mapping[str, Any]],
         *,
         dataset_id: str,
         include_created_events: bool = False,
@@ -528,10 +517,10 @@ class EventsResource(SyncResource):
         chunk_size: int = 500,
         max_chunk_size: int = 1000,
         stop_on_error: bool = False,
-        on_progress: Callable[[BulkProgress], object] | None = None,
-        on_error: Callable[[BulkError], object] | None = None,
+        on_progress: Callable[[_core.bulk.BulkProgress], object] | None = None,
+        on_error: Callable[[_core.bulk.BulkError], object] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> BulkReport:
+    ) -> _core.bulk.BulkReport:
         """Stream any number of items through ``bulk_create`` in chunks; report on every item.
 
         ``data``: any iterable (a list, a generator, ...) of
@@ -556,12 +545,12 @@ class EventsResource(SyncResource):
             ``include_created_events`` the server names no created event: an index counts as
             created when its chunk was accepted and the server reported no error for it.
         """
-        return run_bulk(
+        return _core.bulk.run_bulk(
             self._client,
             _BULK_CREATE,
             data,
             items_field="data",
-            item_type=EventCreateItem,
+            item_type=_models.EventCreateItem,
             path={
                 "account_id": account_id,
             },
@@ -577,15 +566,15 @@ class EventsResource(SyncResource):
             options=options,
         )
 
-    @deprecated("events.bulk_create_relationships() is deprecated by the API")
+    @deprecated("events.bulk_create_relationships() is deprecated by the API", category=None)
     def bulk_create_relationships(
         self,
         *,
-        data: Sequence[EventCreateItem | Mapping[str, Any]],
+        data: Sequence[_models.EventCreateItem | Mapping[str, Any]],
         dataset_id: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> BulkRelationshipsCreateResult:
+    ) -> _models.BulkRelationshipsCreateResult:
         """Create DOS events with linked indicators (deprecated)
 
         Older batch endpoint that stores DOS events together with indicator events and the
@@ -605,6 +594,11 @@ class EventsResource(SyncResource):
             APIStatusError: for an error status (``.body`` holds the decoded body); documented:
                 ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
+        warnings.warn(
+            "events.bulk_create_relationships() is deprecated by the API",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._request(
             _BULK_CREATE_RELATIONSHIPS,
             path={
@@ -624,7 +618,7 @@ class EventsResource(SyncResource):
         event_id: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Event:
+    ) -> _models.Event:
         """Fetch an event within its dataset
 
         Looks up one event by its UUID inside the given dataset.
@@ -662,7 +656,7 @@ class EventsResource(SyncResource):
         keep_raw_data: bool | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> MoveResult:
+    ) -> _models.MoveResult:
         """Move events to another dataset
 
         Transfers the listed events from the dataset in the path into the destination dataset and
@@ -710,7 +704,7 @@ class EventsResource(SyncResource):
         keep_raw_data: bool | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> CopyResult:
+    ) -> _models.CopyResult:
         """Copy events to another dataset
 
         Duplicates the listed events from the dataset in the path into the destination dataset,
@@ -793,7 +787,7 @@ class EventsResource(SyncResource):
         minutes_ago: float,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RevertResult:
+    ) -> _models.RevertResult:
         """Roll a dataset back in time
 
         Schedules a restore of the dataset's underlying Durable Object storage to the state it had
@@ -826,10 +820,10 @@ class EventsResource(SyncResource):
             options=options,
         )
 
-    @deprecated("events.get_legacy() is deprecated by the API")
+    @deprecated("events.get_legacy() is deprecated by the API", category=None)
     def get_legacy(
         self, *, event_id: str, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> Event:
+    ) -> _models.Event:
         """Get an event (deprecated)
 
         Older lookup of one event by UUID that does not name its dataset. Prefer `get_EventRead`,
@@ -848,6 +842,9 @@ class EventsResource(SyncResource):
             APIStatusError: for an error status (``.body`` holds the decoded body); documented:
                 ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
+        warnings.warn(
+            "events.get_legacy() is deprecated by the API", DeprecationWarning, stacklevel=2
+        )
         return self._request(
             _GET_LEGACY,
             path={
@@ -871,13 +868,13 @@ class EventsResource(SyncResource):
         indicator: str | NotGiven = NOT_GIVEN,
         indicator_type: str | NotGiven = NOT_GIVEN,
         insight: str | NotGiven = NOT_GIVEN,
-        raw: RawInputUpdate | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        raw: _models.RawInputUpdate | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         target_country: str | NotGiven = NOT_GIVEN,
         target_industry: str | NotGiven = NOT_GIVEN,
         tlp: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Event:
+    ) -> _models.Event:
         """Update an event (POST)
 
         Changes the supplied fields of one event in the named dataset; omitted fields keep their values.
@@ -948,13 +945,13 @@ class EventsResource(SyncResource):
         indicator: str | NotGiven = NOT_GIVEN,
         indicator_type: str | NotGiven = NOT_GIVEN,
         insight: str | NotGiven = NOT_GIVEN,
-        raw: RawInputUpdate | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        raw: _models.RawInputUpdate | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         target_country: str | NotGiven = NOT_GIVEN,
         target_industry: str | NotGiven = NOT_GIVEN,
         tlp: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Event:
+    ) -> _models.Event:
         """Update an event
 
         Changes the supplied fields of one event in the named dataset; omitted fields keep their values.
@@ -1016,10 +1013,10 @@ class EventsResource(SyncResource):
         *,
         dataset_id: str,
         event_ids: Sequence[str],
-        updates: EventBulkUpdateFields | Mapping[str, Any],
+        updates: _models.EventBulkUpdateFields | Mapping[str, Any],
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> BulkUpdateResult:
+    ) -> _models.BulkUpdateResult:
         """Update many events at once
 
         Changes the same fields on as many as 100 events of one dataset in a single call, listing any event that could not be updated.
@@ -1080,18 +1077,26 @@ class EventsResourceWithRawResponse:
 
     @cached_property
     def event_tags(self) -> EventsEventTagsResourceWithRawResponse:
+        from .events_event_tags import EventsEventTagsResourceWithRawResponse
+
         return EventsEventTagsResourceWithRawResponse(self._resource.event_tags)
 
     @cached_property
     def raw(self) -> EventsRawResourceWithRawResponse:
+        from .events_raw import EventsRawResourceWithRawResponse
+
         return EventsRawResourceWithRawResponse(self._resource.raw)
 
     @cached_property
     def references(self) -> EventsReferencesResourceWithRawResponse:
+        from .events_references import EventsReferencesResourceWithRawResponse
+
         return EventsReferencesResourceWithRawResponse(self._resource.references)
 
     @cached_property
     def relationships(self) -> EventsRelationshipsResourceWithRawResponse:
+        from .events_relationships import EventsRelationshipsResourceWithRawResponse
+
         return EventsRelationshipsResourceWithRawResponse(self._resource.relationships)
 
 
@@ -1101,21 +1106,29 @@ class AsyncEventsResource(AsyncResource):
     @cached_property
     def event_tags(self) -> AsyncEventsEventTagsResource:
         """Tags attached to single events."""
+        from .events_event_tags import AsyncEventsEventTagsResource
+
         return AsyncEventsEventTagsResource(self._client, raw=self._raw)
 
     @cached_property
     def raw(self) -> AsyncEventsRawResource:
         """The raw source documents behind events."""
+        from .events_raw import AsyncEventsRawResource
+
         return AsyncEventsRawResource(self._client, raw=self._raw)
 
     @cached_property
     def references(self) -> AsyncEventsReferencesResource:
         """Reference links from one event to others."""
+        from .events_references import AsyncEventsReferencesResource
+
         return AsyncEventsReferencesResource(self._client, raw=self._raw)
 
     @cached_property
     def relationships(self) -> AsyncEventsRelationshipsResource:
         """Typed, directed relationships between events."""
+        from .events_relationships import AsyncEventsRelationshipsResource
+
         return AsyncEventsRelationshipsResource(self._client, raw=self._raw)
 
     async def list(
@@ -1130,12 +1143,12 @@ class AsyncEventsResource(AsyncResource):
         order_by: str | NotGiven = NOT_GIVEN,
         page: float | NotGiven = NOT_GIVEN,
         page_size: float | NotGiven = NOT_GIVEN,
-        search: Sequence[EventSearchFilter] | NotGiven = NOT_GIVEN,
-        search_branches: Sequence[Sequence[EventSearchFilter]] | NotGiven = NOT_GIVEN,
+        search: Sequence[_models.EventSearchFilter] | NotGiven = NOT_GIVEN,
+        search_branches: Sequence[Sequence[_models.EventSearchFilter]] | NotGiven = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[Event]:
+    ) -> list[_models.Event]:
         """List and filter events
 
         Returns a page of events from one or more datasets. Without `datasetId` the account's
@@ -1201,12 +1214,12 @@ class AsyncEventsResource(AsyncResource):
         order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         order_by: str | NotGiven = NOT_GIVEN,
         page_size: float | NotGiven = NOT_GIVEN,
-        search: Sequence[EventSearchFilter] | NotGiven = NOT_GIVEN,
-        search_branches: Sequence[Sequence[EventSearchFilter]] | NotGiven = NOT_GIVEN,
+        search: Sequence[_models.EventSearchFilter] | NotGiven = NOT_GIVEN,
+        search_branches: Sequence[Sequence[_models.EventSearchFilter]] | NotGiven = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPageIterator[Event]:
+    ) -> AsyncPageIterator[_models.Event]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
         Pages are requested with ``page`` = 1, 2, ... and stop at a short
@@ -1246,7 +1259,7 @@ class AsyncEventsResource(AsyncResource):
         limit: float | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> AggregateResult:
+    ) -> _models.AggregateResult:
         """Count events grouped by columns
 
         Returns how many events fall into each combination of values of the requested columns.
@@ -1293,7 +1306,7 @@ class AsyncEventsResource(AsyncResource):
         category: str,
         date: datetime | str,
         event: str,
-        raw: RawInput | Mapping[str, Any],
+        raw: _models.RawInput | Mapping[str, Any],
         tlp: str,
         body_account_id: float | NotGiven = NOT_GIVEN,
         attacker: str | None | NotGiven = NOT_GIVEN,
@@ -1301,14 +1314,14 @@ class AsyncEventsResource(AsyncResource):
         dataset_id: str | NotGiven = NOT_GIVEN,
         indicator: str | NotGiven = NOT_GIVEN,
         indicator_type: str | NotGiven = NOT_GIVEN,
-        indicators: Sequence[Indicator | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        indicators: Sequence[_models.Indicator | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         insight: str | NotGiven = NOT_GIVEN,
         tags: Sequence[str] | NotGiven = NOT_GIVEN,
         target_country: str | NotGiven = NOT_GIVEN,
         target_industry: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Event:
+    ) -> _models.Event:
         """Create an event
 
         Stores a single new event. When the body names no `datasetId`, the event lands in the
@@ -1371,12 +1384,12 @@ class AsyncEventsResource(AsyncResource):
     async def bulk_create(
         self,
         *,
-        data: Sequence[EventCreateItem | Mapping[str, Any]],
+        data: Sequence[_models.EventCreateItem | Mapping[str, Any]],
         dataset_id: str,
         include_created_events: bool | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> BulkCreateResult:
+    ) -> _models.BulkCreateResult:
         """Create events in bulk
 
         Accepts a batch of events for one dataset. Events are written straight away, while their
@@ -1414,8 +1427,8 @@ class AsyncEventsResource(AsyncResource):
     async def bulk_create_all(
         self,
         data: (
-            Iterable[EventCreateItem | Mapping[str, Any]]
-            | AsyncIterable[EventCreateItem | Mapping[str, Any]]
+            Iterable[_models.EventCreateItem | Mapping[str, Any]]
+            | AsyncIterable[_models.EventCreateItem | Mapping[str, Any]]
         ),
         *,
         dataset_id: str,
@@ -1425,10 +1438,10 @@ class AsyncEventsResource(AsyncResource):
         max_chunk_size: int = 1000,
         max_concurrency: int = 4,
         stop_on_error: bool = False,
-        on_progress: Callable[[BulkProgress], object] | None = None,
-        on_error: Callable[[BulkError], object] | None = None,
+        on_progress: Callable[[_core.bulk.BulkProgress], object] | None = None,
+        on_error: Callable[[_core.bulk.BulkError], object] | None = None,
         **options: Unpack[RequestOptions],
-    ) -> BulkReport:
+    ) -> _core.bulk.BulkReport:
         """Stream any number of items through ``bulk_create`` in chunks; report on every item.
 
         ``data``: any iterable or async iterable (a list, a generator, ...) of
@@ -1454,12 +1467,12 @@ class AsyncEventsResource(AsyncResource):
             ``include_created_events`` the server names no created event: an index counts as
             created when its chunk was accepted and the server reported no error for it.
         """
-        return await run_bulk_async(
+        return await _core.bulk.run_bulk_async(
             self._client,
             _BULK_CREATE,
             data,
             items_field="data",
-            item_type=EventCreateItem,
+            item_type=_models.EventCreateItem,
             path={
                 "account_id": account_id,
             },
@@ -1476,15 +1489,15 @@ class AsyncEventsResource(AsyncResource):
             options=options,
         )
 
-    @deprecated("events.bulk_create_relationships() is deprecated by the API")
+    @deprecated("events.bulk_create_relationships() is deprecated by the API", category=None)
     async def bulk_create_relationships(
         self,
         *,
-        data: Sequence[EventCreateItem | Mapping[str, Any]],
+        data: Sequence[_models.EventCreateItem | Mapping[str, Any]],
         dataset_id: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> BulkRelationshipsCreateResult:
+    ) -> _models.BulkRelationshipsCreateResult:
         """Create DOS events with linked indicators (deprecated)
 
         Older batch endpoint that stores DOS events together with indicator events and the
@@ -1504,6 +1517,11 @@ class AsyncEventsResource(AsyncResource):
             APIStatusError: for an error status (``.body`` holds the decoded body); documented:
                 ``400``: The request was rejected, for example because a parameter or the body is invalid. Body: ``ErrorBody``.
         """
+        warnings.warn(
+            "events.bulk_create_relationships() is deprecated by the API",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._request(
             _BULK_CREATE_RELATIONSHIPS,
             path={
@@ -1523,7 +1541,7 @@ class AsyncEventsResource(AsyncResource):
         event_id: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Event:
+    ) -> _models.Event:
         """Fetch an event within its dataset
 
         Looks up one event by its UUID inside the given dataset.
@@ -1561,7 +1579,7 @@ class AsyncEventsResource(AsyncResource):
         keep_raw_data: bool | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> MoveResult:
+    ) -> _models.MoveResult:
         """Move events to another dataset
 
         Transfers the listed events from the dataset in the path into the destination dataset and
@@ -1609,7 +1627,7 @@ class AsyncEventsResource(AsyncResource):
         keep_raw_data: bool | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> CopyResult:
+    ) -> _models.CopyResult:
         """Copy events to another dataset
 
         Duplicates the listed events from the dataset in the path into the destination dataset,
@@ -1692,7 +1710,7 @@ class AsyncEventsResource(AsyncResource):
         minutes_ago: float,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RevertResult:
+    ) -> _models.RevertResult:
         """Roll a dataset back in time
 
         Schedules a restore of the dataset's underlying Durable Object storage to the state it had
@@ -1725,10 +1743,10 @@ class AsyncEventsResource(AsyncResource):
             options=options,
         )
 
-    @deprecated("events.get_legacy() is deprecated by the API")
+    @deprecated("events.get_legacy() is deprecated by the API", category=None)
     async def get_legacy(
         self, *, event_id: str, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> Event:
+    ) -> _models.Event:
         """Get an event (deprecated)
 
         Older lookup of one event by UUID that does not name its dataset. Prefer `get_EventRead`,
@@ -1747,6 +1765,9 @@ class AsyncEventsResource(AsyncResource):
             APIStatusError: for an error status (``.body`` holds the decoded body); documented:
                 ``404``: The addressed resource does not exist. Body: ``ErrorBody``.
         """
+        warnings.warn(
+            "events.get_legacy() is deprecated by the API", DeprecationWarning, stacklevel=2
+        )
         return await self._request(
             _GET_LEGACY,
             path={
@@ -1770,13 +1791,13 @@ class AsyncEventsResource(AsyncResource):
         indicator: str | NotGiven = NOT_GIVEN,
         indicator_type: str | NotGiven = NOT_GIVEN,
         insight: str | NotGiven = NOT_GIVEN,
-        raw: RawInputUpdate | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        raw: _models.RawInputUpdate | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         target_country: str | NotGiven = NOT_GIVEN,
         target_industry: str | NotGiven = NOT_GIVEN,
         tlp: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Event:
+    ) -> _models.Event:
         """Update an event (POST)
 
         Changes the supplied fields of one event in the named dataset; omitted fields keep their values.
@@ -1847,13 +1868,13 @@ class AsyncEventsResource(AsyncResource):
         indicator: str | NotGiven = NOT_GIVEN,
         indicator_type: str | NotGiven = NOT_GIVEN,
         insight: str | NotGiven = NOT_GIVEN,
-        raw: RawInputUpdate | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        raw: _models.RawInputUpdate | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         target_country: str | NotGiven = NOT_GIVEN,
         target_industry: str | NotGiven = NOT_GIVEN,
         tlp: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Event:
+    ) -> _models.Event:
         """Update an event
 
         Changes the supplied fields of one event in the named dataset; omitted fields keep their values.
@@ -1915,10 +1936,10 @@ class AsyncEventsResource(AsyncResource):
         *,
         dataset_id: str,
         event_ids: Sequence[str],
-        updates: EventBulkUpdateFields | Mapping[str, Any],
+        updates: _models.EventBulkUpdateFields | Mapping[str, Any],
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> BulkUpdateResult:
+    ) -> _models.BulkUpdateResult:
         """Update many events at once
 
         Changes the same fields on as many as 100 events of one dataset in a single call, listing any event that could not be updated.
@@ -1979,16 +2000,24 @@ class AsyncEventsResourceWithRawResponse:
 
     @cached_property
     def event_tags(self) -> AsyncEventsEventTagsResourceWithRawResponse:
+        from .events_event_tags import AsyncEventsEventTagsResourceWithRawResponse
+
         return AsyncEventsEventTagsResourceWithRawResponse(self._resource.event_tags)
 
     @cached_property
     def raw(self) -> AsyncEventsRawResourceWithRawResponse:
+        from .events_raw import AsyncEventsRawResourceWithRawResponse
+
         return AsyncEventsRawResourceWithRawResponse(self._resource.raw)
 
     @cached_property
     def references(self) -> AsyncEventsReferencesResourceWithRawResponse:
+        from .events_references import AsyncEventsReferencesResourceWithRawResponse
+
         return AsyncEventsReferencesResourceWithRawResponse(self._resource.references)
 
     @cached_property
     def relationships(self) -> AsyncEventsRelationshipsResourceWithRawResponse:
+        from .events_relationships import AsyncEventsRelationshipsResourceWithRawResponse
+
         return AsyncEventsRelationshipsResourceWithRawResponse(self._resource.relationships)

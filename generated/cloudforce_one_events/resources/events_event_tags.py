@@ -8,30 +8,29 @@ from functools import cached_property
 
 from typing_extensions import Unpack
 
+from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
-from .._core.endpoint import Endpoint
+from .._core.endpoint import Endpoint, LazyType
 from .._core.types import RequestOptions
-from ..models.event_tags_request import EventTagsRequest
-from ..models.wrapped_success import WrappedSuccess
 
 __all__ = ["EventsEventTagsResource", "AsyncEventsEventTagsResource"]
 
-_DELETE = Endpoint[WrappedSuccess](
+_DELETE: Endpoint[_models.WrappedSuccess] = Endpoint(
     operation_id="delete_EventTagDelete",
     method="DELETE",
     path="/accounts/{account_id}/cloudforce-one/events/event_tag/{event_id}",
-    response_type=WrappedSuccess,
-    body_type=EventTagsRequest,
+    response_type=LazyType(lambda: _models.WrappedSuccess),
+    body_type=LazyType(lambda: _models.EventTagsRequest),
     unwrap_envelope=False,
     success_codes=frozenset([200]),
 )
 
-_CREATE = Endpoint[WrappedSuccess](
+_CREATE: Endpoint[_models.WrappedSuccess] = Endpoint(
     operation_id="post_EventTagCreate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/event_tag/{event_id}/create",
-    response_type=WrappedSuccess,
-    body_type=EventTagsRequest,
+    response_type=LazyType(lambda: _models.WrappedSuccess),
+    body_type=LazyType(lambda: _models.EventTagsRequest),
     unwrap_envelope=False,
     success_codes=frozenset([200]),
 )
@@ -47,7 +46,7 @@ class EventsEventTagsResource(SyncResource):
         tags: Sequence[str],
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> WrappedSuccess:
+    ) -> _models.WrappedSuccess:
         """Untag an event
 
         Removes the named tags from the event; the tags themselves stay in the catalogue.
@@ -85,7 +84,7 @@ class EventsEventTagsResource(SyncResource):
         tags: Sequence[str],
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> WrappedSuccess:
+    ) -> _models.WrappedSuccess:
         """Tag an event
 
         Links one or more tags, identified by their values, to the event.
@@ -143,7 +142,7 @@ class AsyncEventsEventTagsResource(AsyncResource):
         tags: Sequence[str],
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> WrappedSuccess:
+    ) -> _models.WrappedSuccess:
         """Untag an event
 
         Removes the named tags from the event; the tags themselves stay in the catalogue.
@@ -181,7 +180,7 @@ class AsyncEventsEventTagsResource(AsyncResource):
         tags: Sequence[str],
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> WrappedSuccess:
+    ) -> _models.WrappedSuccess:
         """Tag an event
 
         Links one or more tags, identified by their values, to the event.

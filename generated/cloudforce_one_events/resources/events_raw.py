@@ -9,49 +9,46 @@ from typing import Any
 
 from typing_extensions import Unpack
 
+from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
-from .._core.endpoint import Endpoint
+from .._core.endpoint import Endpoint, LazyType
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models.raw_event import RawEvent
-from ..models.raw_event_by_dataset import RawEventByDataset
-from ..models.raw_input_update import RawInputUpdate
-from ..models.raw_update_result import RawUpdateResult
 
 __all__ = ["EventsRawResource", "AsyncEventsRawResource"]
 
-_GET_FOR_EVENT = Endpoint[RawEventByDataset](
+_GET_FOR_EVENT: Endpoint[_models.RawEventByDataset] = Endpoint(
     operation_id="get_EventRawReadDS",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/raw/{dataset_id}/{event_id}",
-    response_type=RawEventByDataset,
+    response_type=LazyType(lambda: _models.RawEventByDataset),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_GET = Endpoint[RawEvent](
+_GET: Endpoint[_models.RawEvent] = Endpoint(
     operation_id="get_EventRawRead",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}",
-    response_type=RawEvent,
+    response_type=LazyType(lambda: _models.RawEvent),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_UPDATE = Endpoint[RawUpdateResult](
+_UPDATE: Endpoint[_models.RawUpdateResult] = Endpoint(
     operation_id="post_EventRawUpdate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}",
-    response_type=RawUpdateResult,
-    body_type=RawInputUpdate,
+    response_type=LazyType(lambda: _models.RawUpdateResult),
+    body_type=LazyType(lambda: _models.RawInputUpdate),
     success_codes=frozenset([200]),
 )
 
-_EDIT = Endpoint[RawUpdateResult](
+_EDIT: Endpoint[_models.RawUpdateResult] = Endpoint(
     operation_id="patch_EventRawUpdate",
     method="PATCH",
     path="/accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}",
-    response_type=RawUpdateResult,
-    body_type=RawInputUpdate,
+    response_type=LazyType(lambda: _models.RawUpdateResult),
+    body_type=LazyType(lambda: _models.RawInputUpdate),
     success_codes=frozenset([200]),
 )
 
@@ -66,7 +63,7 @@ class EventsRawResource(SyncResource):
         event_id: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RawEventByDataset:
+    ) -> _models.RawEventByDataset:
         """Get an event's raw payload via its dataset
 
         Locates an event's original source record through the dataset it belongs to, checking each
@@ -104,7 +101,7 @@ class EventsRawResource(SyncResource):
         raw_id: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RawEvent:
+    ) -> _models.RawEvent:
         """Get an event's raw payload
 
         Returns the raw source record attached to an event, with its payload as a JSON object.
@@ -143,7 +140,7 @@ class EventsRawResource(SyncResource):
         tlp: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RawUpdateResult:
+    ) -> _models.RawUpdateResult:
         """Update an event's raw payload (POST)
 
         Replaces the supplied parts of a raw record (payload, source label or TLP).
@@ -190,7 +187,7 @@ class EventsRawResource(SyncResource):
         tlp: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RawUpdateResult:
+    ) -> _models.RawUpdateResult:
         """Update an event's raw payload
 
         Replaces the supplied parts of a raw record (payload, source label or TLP).
@@ -254,7 +251,7 @@ class AsyncEventsRawResource(AsyncResource):
         event_id: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RawEventByDataset:
+    ) -> _models.RawEventByDataset:
         """Get an event's raw payload via its dataset
 
         Locates an event's original source record through the dataset it belongs to, checking each
@@ -292,7 +289,7 @@ class AsyncEventsRawResource(AsyncResource):
         raw_id: str,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RawEvent:
+    ) -> _models.RawEvent:
         """Get an event's raw payload
 
         Returns the raw source record attached to an event, with its payload as a JSON object.
@@ -331,7 +328,7 @@ class AsyncEventsRawResource(AsyncResource):
         tlp: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RawUpdateResult:
+    ) -> _models.RawUpdateResult:
         """Update an event's raw payload (POST)
 
         Replaces the supplied parts of a raw record (payload, source label or TLP).
@@ -378,7 +375,7 @@ class AsyncEventsRawResource(AsyncResource):
         tlp: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RawUpdateResult:
+    ) -> _models.RawUpdateResult:
         """Update an event's raw payload
 
         Replaces the supplied parts of a raw record (payload, source label or TLP).

@@ -8,30 +8,29 @@ from functools import cached_property
 
 from typing_extensions import Unpack
 
+from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
-from .._core.endpoint import Endpoint
+from .._core.endpoint import Endpoint, LazyType
 from .._core.types import RequestOptions
-from ..models.event_references_request import EventReferencesRequest
-from ..models.wrapped_success import WrappedSuccess
 
 __all__ = ["EventsReferencesResource", "AsyncEventsReferencesResource"]
 
-_DELETE = Endpoint[WrappedSuccess](
+_DELETE: Endpoint[_models.WrappedSuccess] = Endpoint(
     operation_id="delete_EventReferenceDelete",
     method="DELETE",
     path="/accounts/{account_id}/cloudforce-one/events/relate/{event_id}",
-    response_type=WrappedSuccess,
-    body_type=EventReferencesRequest,
+    response_type=LazyType(lambda: _models.WrappedSuccess),
+    body_type=LazyType(lambda: _models.EventReferencesRequest),
     unwrap_envelope=False,
     success_codes=frozenset([200]),
 )
 
-_CREATE = Endpoint[WrappedSuccess](
+_CREATE: Endpoint[_models.WrappedSuccess] = Endpoint(
     operation_id="post_EventReferenceCreate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/relate/{event_id}/create",
-    response_type=WrappedSuccess,
-    body_type=EventReferencesRequest,
+    response_type=LazyType(lambda: _models.WrappedSuccess),
+    body_type=LazyType(lambda: _models.EventReferencesRequest),
     unwrap_envelope=False,
     success_codes=frozenset([200]),
 )
@@ -47,7 +46,7 @@ class EventsReferencesResource(SyncResource):
         events: Sequence[str],
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> WrappedSuccess:
+    ) -> _models.WrappedSuccess:
         """Drop event references
 
         Drops the listed events from the set of events this event refers to.
@@ -85,7 +84,7 @@ class EventsReferencesResource(SyncResource):
         events: Sequence[str],
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> WrappedSuccess:
+    ) -> _models.WrappedSuccess:
         """Reference other events
 
         Records that this event refers to each of the listed events.
@@ -143,7 +142,7 @@ class AsyncEventsReferencesResource(AsyncResource):
         events: Sequence[str],
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> WrappedSuccess:
+    ) -> _models.WrappedSuccess:
         """Drop event references
 
         Drops the listed events from the set of events this event refers to.
@@ -181,7 +180,7 @@ class AsyncEventsReferencesResource(AsyncResource):
         events: Sequence[str],
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> WrappedSuccess:
+    ) -> _models.WrappedSuccess:
         """Reference other events
 
         Records that this event refers to each of the listed events.

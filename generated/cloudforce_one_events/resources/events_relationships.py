@@ -9,31 +9,28 @@ from typing import Literal
 
 from typing_extensions import Unpack
 
+from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
-from .._core.endpoint import Endpoint
+from .._core.endpoint import Endpoint, LazyType
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models.event import Event
-from ..models.event_relationship_create_request import EventRelationshipCreateRequest
-from ..models.relationship_create_result import RelationshipCreateResult
-from ..models.relationship_type import RelationshipType
 
 __all__ = ["EventsRelationshipsResource", "AsyncEventsRelationshipsResource"]
 
-_CREATE = Endpoint[RelationshipCreateResult](
+_CREATE: Endpoint[_models.RelationshipCreateResult] = Endpoint(
     operation_id="post_CreateEventRelationship",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/relationships/create",
-    response_type=RelationshipCreateResult,
-    body_type=EventRelationshipCreateRequest,
+    response_type=LazyType(lambda: _models.RelationshipCreateResult),
+    body_type=LazyType(lambda: _models.EventRelationshipCreateRequest),
     unwrap_envelope=False,
     success_codes=frozenset([200]),
 )
 
-_LIST = Endpoint[list[Event]](
+_LIST: Endpoint[list[_models.Event]] = Endpoint(
     operation_id="get_EventRelationships",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/{event_id}/relationships",
-    response_type=list[Event],
+    response_type=LazyType(lambda: list[_models.Event]),
     body_type=None,
     success_codes=frozenset([200]),
 )
@@ -48,10 +45,10 @@ class EventsRelationshipsResource(SyncResource):
         child_ids: Sequence[str],
         dataset_id: str,
         parent_id: str,
-        relationship_type: RelationshipType,
+        relationship_type: _models.RelationshipType,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RelationshipCreateResult:
+    ) -> _models.RelationshipCreateResult:
         """Link a parent event to child events
 
         Connects a parent event to each of the listed child events with a link of the chosen type.
@@ -101,7 +98,7 @@ class EventsRelationshipsResource(SyncResource):
         page_size: float | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[Event]:
+    ) -> list[_models.Event]:
         """Walk an event's relationship graph
 
         Follows typed links outward from one event (towards its parents, its children, or both) up
@@ -173,10 +170,10 @@ class AsyncEventsRelationshipsResource(AsyncResource):
         child_ids: Sequence[str],
         dataset_id: str,
         parent_id: str,
-        relationship_type: RelationshipType,
+        relationship_type: _models.RelationshipType,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> RelationshipCreateResult:
+    ) -> _models.RelationshipCreateResult:
         """Link a parent event to child events
 
         Connects a parent event to each of the listed child events with a link of the chosen type.
@@ -226,7 +223,7 @@ class AsyncEventsRelationshipsResource(AsyncResource):
         page_size: float | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[Event]:
+    ) -> list[_models.Event]:
         """Walk an event's relationship graph
 
         Follows typed links outward from one event (towards its parents, its children, or both) up

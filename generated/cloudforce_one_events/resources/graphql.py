@@ -9,20 +9,19 @@ from typing import Any
 
 from typing_extensions import Unpack
 
+from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
-from .._core.endpoint import Endpoint
+from .._core.endpoint import Endpoint, LazyType
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models.graph_ql_request import GraphQLRequest
-from ..models.graph_ql_result import GraphQLResult
 
 __all__ = ["GraphqlResource", "AsyncGraphqlResource"]
 
-_EXECUTE = Endpoint[GraphQLResult](
+_EXECUTE: Endpoint[_models.GraphQLResult] = Endpoint(
     operation_id="post_EventGraphQLV2",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/v2/events/graphql",
-    response_type=GraphQLResult,
-    body_type=GraphQLRequest,
+    response_type=LazyType(lambda: _models.GraphQLResult),
+    body_type=LazyType(lambda: _models.GraphQLRequest),
     success_codes=frozenset([200]),
 )
 
@@ -38,7 +37,7 @@ class GraphqlResource(SyncResource):
         variables: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> GraphQLResult:
+    ) -> _models.GraphQLResult:
         """Run a GraphQL aggregation
 
         Accepts a GraphQL query and answers with aggregated event figures; a single query can group
@@ -97,7 +96,7 @@ class AsyncGraphqlResource(AsyncResource):
         variables: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> GraphQLResult:
+    ) -> _models.GraphQLResult:
         """Run a GraphQL aggregation
 
         Accepts a GraphQL query and answers with aggregated event figures; a single query can group

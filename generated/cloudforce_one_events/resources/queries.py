@@ -4,61 +4,62 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
+from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
-from .._core.endpoint import Endpoint
+from .._core.endpoint import Endpoint, LazyType
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models.saved_query import SavedQuery
-from ..models.saved_query_create_request import SavedQueryCreateRequest
-from ..models.saved_query_update_request import SavedQueryUpdateRequest
-from .queries_alerts import (
-    AsyncQueriesAlertsResource,
-    AsyncQueriesAlertsResourceWithRawResponse,
-    QueriesAlertsResource,
-    QueriesAlertsResourceWithRawResponse,
-)
+
+if TYPE_CHECKING:  # sub-resources load on first access, like the client's resources
+    from .queries_alerts import (
+        AsyncQueriesAlertsResource,
+        AsyncQueriesAlertsResourceWithRawResponse,
+        QueriesAlertsResource,
+        QueriesAlertsResourceWithRawResponse,
+    )
 
 __all__ = ["QueriesResource", "AsyncQueriesResource"]
 
-_LIST = Endpoint[list[SavedQuery]](
+_LIST: Endpoint[list[_models.SavedQuery]] = Endpoint(
     operation_id="get_EventQueryList",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/queries",
-    response_type=list[SavedQuery],
+    response_type=LazyType(lambda: list[_models.SavedQuery]),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_CREATE = Endpoint[SavedQuery](
+_CREATE: Endpoint[_models.SavedQuery] = Endpoint(
     operation_id="post_EventQueryCreate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/queries/create",
-    response_type=SavedQuery,
-    body_type=SavedQueryCreateRequest,
+    response_type=LazyType(lambda: _models.SavedQuery),
+    body_type=LazyType(lambda: _models.SavedQueryCreateRequest),
     success_codes=frozenset([200]),
 )
 
-_GET = Endpoint[SavedQuery](
+_GET: Endpoint[_models.SavedQuery] = Endpoint(
     operation_id="get_EventQueryRead",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/queries/{query_id}",
-    response_type=SavedQuery,
+    response_type=LazyType(lambda: _models.SavedQuery),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_UPDATE = Endpoint[SavedQuery](
+_UPDATE: Endpoint[_models.SavedQuery] = Endpoint(
     operation_id="post_EventQueryUpdate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/queries/{query_id}",
-    response_type=SavedQuery,
-    body_type=SavedQueryUpdateRequest,
+    response_type=LazyType(lambda: _models.SavedQuery),
+    body_type=LazyType(lambda: _models.SavedQueryUpdateRequest),
     success_codes=frozenset([200]),
 )
 
-_DELETE = Endpoint[None](
+_DELETE: Endpoint[None] = Endpoint(
     operation_id="delete_EventQueryDelete",
     method="DELETE",
     path="/accounts/{account_id}/cloudforce-one/events/queries/{query_id}",
@@ -67,12 +68,12 @@ _DELETE = Endpoint[None](
     success_codes=frozenset([200]),
 )
 
-_EDIT = Endpoint[SavedQuery](
+_EDIT: Endpoint[_models.SavedQuery] = Endpoint(
     operation_id="patch_EventQueryUpdate",
     method="PATCH",
     path="/accounts/{account_id}/cloudforce-one/events/queries/{query_id}",
-    response_type=SavedQuery,
-    body_type=SavedQueryUpdateRequest,
+    response_type=LazyType(lambda: _models.SavedQuery),
+    body_type=LazyType(lambda: _models.SavedQueryUpdateRequest),
     success_codes=frozenset([200]),
 )
 
@@ -83,11 +84,13 @@ class QueriesResource(SyncResource):
     @cached_property
     def alerts(self) -> QueriesAlertsResource:
         """Alert subscriptions on saved event queries."""
+        from .queries_alerts import QueriesAlertsResource
+
         return QueriesAlertsResource(self._client, raw=self._raw)
 
     def list(
         self, *, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> list[SavedQuery]:
+    ) -> list[_models.SavedQuery]:
         """List saved queries
 
         Returns all of the account's stored event searches.
@@ -123,7 +126,7 @@ class QueriesResource(SyncResource):
         rule_scope: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SavedQuery:
+    ) -> _models.SavedQuery:
         """Save a query
 
         Stores a named event search together with its alerting and rule switches.
@@ -164,7 +167,7 @@ class QueriesResource(SyncResource):
 
     def get(
         self, *, query_id: int, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> SavedQuery:
+    ) -> _models.SavedQuery:
         """Get a saved query
 
         Returns the saved query with the given number.
@@ -203,7 +206,7 @@ class QueriesResource(SyncResource):
         rule_scope: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SavedQuery:
+    ) -> _models.SavedQuery:
         """Update a saved query (POST)
 
         Changes the supplied fields of a saved query; omitted fields keep their values.
@@ -286,7 +289,7 @@ class QueriesResource(SyncResource):
         rule_scope: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SavedQuery:
+    ) -> _models.SavedQuery:
         """Update a saved query
 
         Changes the supplied fields of a saved query; omitted fields keep their values.
@@ -348,6 +351,8 @@ class QueriesResourceWithRawResponse:
 
     @cached_property
     def alerts(self) -> QueriesAlertsResourceWithRawResponse:
+        from .queries_alerts import QueriesAlertsResourceWithRawResponse
+
         return QueriesAlertsResourceWithRawResponse(self._resource.alerts)
 
 
@@ -357,11 +362,13 @@ class AsyncQueriesResource(AsyncResource):
     @cached_property
     def alerts(self) -> AsyncQueriesAlertsResource:
         """Alert subscriptions on saved event queries."""
+        from .queries_alerts import AsyncQueriesAlertsResource
+
         return AsyncQueriesAlertsResource(self._client, raw=self._raw)
 
     async def list(
         self, *, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> list[SavedQuery]:
+    ) -> list[_models.SavedQuery]:
         """List saved queries
 
         Returns all of the account's stored event searches.
@@ -397,7 +404,7 @@ class AsyncQueriesResource(AsyncResource):
         rule_scope: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SavedQuery:
+    ) -> _models.SavedQuery:
         """Save a query
 
         Stores a named event search together with its alerting and rule switches.
@@ -438,7 +445,7 @@ class AsyncQueriesResource(AsyncResource):
 
     async def get(
         self, *, query_id: int, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> SavedQuery:
+    ) -> _models.SavedQuery:
         """Get a saved query
 
         Returns the saved query with the given number.
@@ -477,7 +484,7 @@ class AsyncQueriesResource(AsyncResource):
         rule_scope: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SavedQuery:
+    ) -> _models.SavedQuery:
         """Update a saved query (POST)
 
         Changes the supplied fields of a saved query; omitted fields keep their values.
@@ -560,7 +567,7 @@ class AsyncQueriesResource(AsyncResource):
         rule_scope: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> SavedQuery:
+    ) -> _models.SavedQuery:
         """Update a saved query
 
         Changes the supplied fields of a saved query; omitted fields keep their values.
@@ -622,4 +629,6 @@ class AsyncQueriesResourceWithRawResponse:
 
     @cached_property
     def alerts(self) -> AsyncQueriesAlertsResourceWithRawResponse:
+        from .queries_alerts import AsyncQueriesAlertsResourceWithRawResponse
+
         return AsyncQueriesAlertsResourceWithRawResponse(self._resource.alerts)

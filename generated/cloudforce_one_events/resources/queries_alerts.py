@@ -7,53 +7,50 @@ from functools import cached_property
 
 from typing_extensions import Unpack
 
+from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
-from .._core.endpoint import Endpoint
+from .._core.endpoint import Endpoint, LazyType
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models.query_alert import QueryAlert
-from ..models.query_alert_create_request import QueryAlertCreateRequest
-from ..models.query_alert_frequency import QueryAlertFrequency
-from ..models.query_alert_update_request import QueryAlertUpdateRequest
 
 __all__ = ["QueriesAlertsResource", "AsyncQueriesAlertsResource"]
 
-_LIST = Endpoint[list[QueryAlert]](
+_LIST: Endpoint[list[_models.QueryAlert]] = Endpoint(
     operation_id="get_EventQueryAlertList",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/queries/alerts",
-    response_type=list[QueryAlert],
+    response_type=LazyType(lambda: list[_models.QueryAlert]),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_CREATE = Endpoint[QueryAlert](
+_CREATE: Endpoint[_models.QueryAlert] = Endpoint(
     operation_id="post_EventQueryAlertCreate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/queries/alerts/create",
-    response_type=QueryAlert,
-    body_type=QueryAlertCreateRequest,
+    response_type=LazyType(lambda: _models.QueryAlert),
+    body_type=LazyType(lambda: _models.QueryAlertCreateRequest),
     success_codes=frozenset([200]),
 )
 
-_GET = Endpoint[QueryAlert](
+_GET: Endpoint[_models.QueryAlert] = Endpoint(
     operation_id="get_EventQueryAlertRead",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}",
-    response_type=QueryAlert,
+    response_type=LazyType(lambda: _models.QueryAlert),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_UPDATE = Endpoint[QueryAlert](
+_UPDATE: Endpoint[_models.QueryAlert] = Endpoint(
     operation_id="post_EventQueryAlertUpdate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}",
-    response_type=QueryAlert,
-    body_type=QueryAlertUpdateRequest,
+    response_type=LazyType(lambda: _models.QueryAlert),
+    body_type=LazyType(lambda: _models.QueryAlertUpdateRequest),
     success_codes=frozenset([200]),
 )
 
-_DELETE = Endpoint[None](
+_DELETE: Endpoint[None] = Endpoint(
     operation_id="delete_EventQueryAlertDelete",
     method="DELETE",
     path="/accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}",
@@ -62,12 +59,12 @@ _DELETE = Endpoint[None](
     success_codes=frozenset([200]),
 )
 
-_EDIT = Endpoint[QueryAlert](
+_EDIT: Endpoint[_models.QueryAlert] = Endpoint(
     operation_id="patch_EventQueryAlertUpdate",
     method="PATCH",
     path="/accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}",
-    response_type=QueryAlert,
-    body_type=QueryAlertUpdateRequest,
+    response_type=LazyType(lambda: _models.QueryAlert),
+    body_type=LazyType(lambda: _models.QueryAlertUpdateRequest),
     success_codes=frozenset([200]),
 )
 
@@ -77,7 +74,7 @@ class QueriesAlertsResource(SyncResource):
 
     def list(
         self, *, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> list[QueryAlert]:
+    ) -> list[_models.QueryAlert]:
         """List query alerts
 
         Returns the account's notification subscriptions, across all saved queries.
@@ -107,11 +104,11 @@ class QueriesAlertsResource(SyncResource):
         *,
         query_id: int,
         enabled: bool | NotGiven = NOT_GIVEN,
-        frequency: QueryAlertFrequency | NotGiven = NOT_GIVEN,
+        frequency: _models.QueryAlertFrequency | NotGiven = NOT_GIVEN,
         notification_type: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> QueryAlert:
+    ) -> _models.QueryAlert:
         """Create a query alert
 
         Subscribes to notifications whenever the referenced saved query finds new events.
@@ -148,7 +145,7 @@ class QueriesAlertsResource(SyncResource):
 
     def get(
         self, *, alert_id: int, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> QueryAlert:
+    ) -> _models.QueryAlert:
         """Get a query alert
 
         Returns the alert subscription with the given number.
@@ -180,11 +177,11 @@ class QueriesAlertsResource(SyncResource):
         *,
         alert_id: int,
         enabled: bool | NotGiven = NOT_GIVEN,
-        frequency: QueryAlertFrequency | NotGiven = NOT_GIVEN,
+        frequency: _models.QueryAlertFrequency | NotGiven = NOT_GIVEN,
         notification_type: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> QueryAlert:
+    ) -> _models.QueryAlert:
         """Update a query alert (POST)
 
         Changes the supplied settings of an alert subscription; omitted settings are kept.
@@ -254,11 +251,11 @@ class QueriesAlertsResource(SyncResource):
         *,
         alert_id: int,
         enabled: bool | NotGiven = NOT_GIVEN,
-        frequency: QueryAlertFrequency | NotGiven = NOT_GIVEN,
+        frequency: _models.QueryAlertFrequency | NotGiven = NOT_GIVEN,
         notification_type: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> QueryAlert:
+    ) -> _models.QueryAlert:
         """Update a query alert
 
         Changes the supplied settings of an alert subscription; omitted settings are kept.
@@ -318,7 +315,7 @@ class AsyncQueriesAlertsResource(AsyncResource):
 
     async def list(
         self, *, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> list[QueryAlert]:
+    ) -> list[_models.QueryAlert]:
         """List query alerts
 
         Returns the account's notification subscriptions, across all saved queries.
@@ -348,11 +345,11 @@ class AsyncQueriesAlertsResource(AsyncResource):
         *,
         query_id: int,
         enabled: bool | NotGiven = NOT_GIVEN,
-        frequency: QueryAlertFrequency | NotGiven = NOT_GIVEN,
+        frequency: _models.QueryAlertFrequency | NotGiven = NOT_GIVEN,
         notification_type: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> QueryAlert:
+    ) -> _models.QueryAlert:
         """Create a query alert
 
         Subscribes to notifications whenever the referenced saved query finds new events.
@@ -389,7 +386,7 @@ class AsyncQueriesAlertsResource(AsyncResource):
 
     async def get(
         self, *, alert_id: int, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> QueryAlert:
+    ) -> _models.QueryAlert:
         """Get a query alert
 
         Returns the alert subscription with the given number.
@@ -421,11 +418,11 @@ class AsyncQueriesAlertsResource(AsyncResource):
         *,
         alert_id: int,
         enabled: bool | NotGiven = NOT_GIVEN,
-        frequency: QueryAlertFrequency | NotGiven = NOT_GIVEN,
+        frequency: _models.QueryAlertFrequency | NotGiven = NOT_GIVEN,
         notification_type: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> QueryAlert:
+    ) -> _models.QueryAlert:
         """Update a query alert (POST)
 
         Changes the supplied settings of an alert subscription; omitted settings are kept.
@@ -495,11 +492,11 @@ class AsyncQueriesAlertsResource(AsyncResource):
         *,
         alert_id: int,
         enabled: bool | NotGiven = NOT_GIVEN,
-        frequency: QueryAlertFrequency | NotGiven = NOT_GIVEN,
+        frequency: _models.QueryAlertFrequency | NotGiven = NOT_GIVEN,
         notification_type: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> QueryAlert:
+    ) -> _models.QueryAlert:
         """Update a query alert
 
         Changes the supplied settings of an alert subscription; omitted settings are kept.

@@ -9,27 +9,19 @@ from typing import Any, Literal
 
 from typing_extensions import Unpack
 
+from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
-from .._core.endpoint import Endpoint
+from .._core.endpoint import Endpoint, LazyType
 from .._core.pagination import AsyncPageIterator, PageIterator, PaginationSpec
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
-from ..models.external_reference import ExternalReference
-from ..models.tag import Tag
-from ..models.tag_alias import TagAlias
-from ..models.tag_create_request import TagCreateRequest
-from ..models.tag_delete_result import TagDeleteResult
-from ..models.tag_filter import TagFilter
-from ..models.tag_list_result import TagListResult
-from ..models.tag_write import TagWrite
-from ..models.tlp_color import TlpColor
 
 __all__ = ["TagsResource", "AsyncTagsResource"]
 
-_LIST = Endpoint[TagListResult](
+_LIST: Endpoint[_models.TagListResult] = Endpoint(
     operation_id="get_TagList",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/tags",
-    response_type=TagListResult,
+    response_type=LazyType(lambda: _models.TagListResult),
     body_type=None,
     json_query=frozenset(["filters"]),
     success_codes=frozenset([200]),
@@ -43,30 +35,30 @@ _LIST_PAGES = PaginationSpec(
     default_page_size=100,
 )
 
-_CREATE = Endpoint[Tag](
+_CREATE: Endpoint[_models.Tag] = Endpoint(
     operation_id="post_TagCreate",
     method="POST",
     path="/accounts/{account_id}/cloudforce-one/events/tags/create",
-    response_type=Tag,
-    body_type=TagCreateRequest,
+    response_type=LazyType(lambda: _models.Tag),
+    body_type=LazyType(lambda: _models.TagCreateRequest),
     success_codes=frozenset([200]),
 )
 
-_DELETE = Endpoint[TagDeleteResult](
+_DELETE: Endpoint[_models.TagDeleteResult] = Endpoint(
     operation_id="delete_TagDelete",
     method="DELETE",
     path="/accounts/{account_id}/cloudforce-one/events/tags/{tag_uuid}",
-    response_type=TagDeleteResult,
+    response_type=LazyType(lambda: _models.TagDeleteResult),
     body_type=None,
     success_codes=frozenset([200]),
 )
 
-_EDIT = Endpoint[Tag](
+_EDIT: Endpoint[_models.Tag] = Endpoint(
     operation_id="patch_TagUpdate",
     method="PATCH",
     path="/accounts/{account_id}/cloudforce-one/events/tags/{tag_uuid}",
-    response_type=Tag,
-    body_type=TagWrite,
+    response_type=LazyType(lambda: _models.Tag),
+    body_type=LazyType(lambda: _models.TagWrite),
     success_codes=frozenset([200]),
 )
 
@@ -81,11 +73,11 @@ class TagsResource(SyncResource):
         page_size: float | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         category_uuid: str | NotGiven = NOT_GIVEN,
-        filters: Sequence[TagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        filters: Sequence[_models.TagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         cache: Literal["from-graph"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> TagListResult:
+    ) -> _models.TagListResult:
         """List tags
 
         Returns one page of the tag catalogue. Narrow it with a substring `search` on the tag value,
@@ -131,11 +123,11 @@ class TagsResource(SyncResource):
         page_size: float | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         category_uuid: str | NotGiven = NOT_GIVEN,
-        filters: Sequence[TagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        filters: Sequence[_models.TagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         cache: Literal["from-graph"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> PageIterator[Tag]:
+    ) -> PageIterator[_models.Tag]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
         Pages are requested with ``page`` = 1, 2, ... and stop at a short
@@ -167,7 +159,7 @@ class TagsResource(SyncResource):
         actor_category_confidence: int | NotGiven = NOT_GIVEN,
         alias_group_names: Sequence[str] | NotGiven = NOT_GIVEN,
         alias_group_names_internal: Sequence[str] | NotGiven = NOT_GIVEN,
-        aliases: Sequence[TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        aliases: Sequence[_models.TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         analytic_priority: float | NotGiven = NOT_GIVEN,
         attribution_confidence: str | NotGiven = NOT_GIVEN,
         attribution_confidence_score: int | NotGiven = NOT_GIVEN,
@@ -175,20 +167,22 @@ class TagsResource(SyncResource):
         category_uuid: str | NotGiven = NOT_GIVEN,
         date_of_discovery: str | NotGiven = NOT_GIVEN,
         external_reference_links: Sequence[str] | NotGiven = NOT_GIVEN,
-        external_references: Sequence[ExternalReference | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        internal_aliases: Sequence[TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        external_references: (
+            Sequence[_models.ExternalReference | Mapping[str, Any]] | NotGiven
+        ) = NOT_GIVEN,
+        internal_aliases: Sequence[_models.TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         internal_description: str | NotGiven = NOT_GIVEN,
         motive: str | NotGiven = NOT_GIVEN,
         motive_confidence: int | NotGiven = NOT_GIVEN,
         opsec_level: str | NotGiven = NOT_GIVEN,
         origin_country_confidence: int | NotGiven = NOT_GIVEN,
         origin_country_iso: str | NotGiven = NOT_GIVEN,
-        origin_country_tlp: TlpColor | NotGiven = NOT_GIVEN,
+        origin_country_tlp: _models.TlpColor | NotGiven = NOT_GIVEN,
         priority: float | NotGiven = NOT_GIVEN,
         sophistication_level: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Tag:
+    ) -> _models.Tag:
         """Create a tag
 
         Adds a tag to the catalogue so that events can reference it.
@@ -268,7 +262,7 @@ class TagsResource(SyncResource):
 
     def delete(
         self, *, tag_uuid: str, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> TagDeleteResult:
+    ) -> _models.TagDeleteResult:
         """Delete a tag
 
         Removes a tag from the catalogue.
@@ -305,7 +299,7 @@ class TagsResource(SyncResource):
         actor_category_confidence: int | NotGiven = NOT_GIVEN,
         alias_group_names: Sequence[str] | NotGiven = NOT_GIVEN,
         alias_group_names_internal: Sequence[str] | NotGiven = NOT_GIVEN,
-        aliases: Sequence[TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        aliases: Sequence[_models.TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         analytic_priority: float | NotGiven = NOT_GIVEN,
         attribution_confidence: str | NotGiven = NOT_GIVEN,
         attribution_confidence_score: int | NotGiven = NOT_GIVEN,
@@ -313,21 +307,23 @@ class TagsResource(SyncResource):
         category_uuid: str | NotGiven = NOT_GIVEN,
         date_of_discovery: str | NotGiven = NOT_GIVEN,
         external_reference_links: Sequence[str] | NotGiven = NOT_GIVEN,
-        external_references: Sequence[ExternalReference | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        internal_aliases: Sequence[TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        external_references: (
+            Sequence[_models.ExternalReference | Mapping[str, Any]] | NotGiven
+        ) = NOT_GIVEN,
+        internal_aliases: Sequence[_models.TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         internal_description: str | NotGiven = NOT_GIVEN,
         motive: str | NotGiven = NOT_GIVEN,
         motive_confidence: int | NotGiven = NOT_GIVEN,
         opsec_level: str | NotGiven = NOT_GIVEN,
         origin_country_confidence: int | NotGiven = NOT_GIVEN,
         origin_country_iso: str | NotGiven = NOT_GIVEN,
-        origin_country_tlp: TlpColor | NotGiven = NOT_GIVEN,
+        origin_country_tlp: _models.TlpColor | NotGiven = NOT_GIVEN,
         priority: float | NotGiven = NOT_GIVEN,
         sophistication_level: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Tag:
+    ) -> _models.Tag:
         """Update a tag
 
         Changes the supplied attributes of a tag; omitted attributes keep their values.
@@ -434,11 +430,11 @@ class AsyncTagsResource(AsyncResource):
         page_size: float | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         category_uuid: str | NotGiven = NOT_GIVEN,
-        filters: Sequence[TagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        filters: Sequence[_models.TagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         cache: Literal["from-graph"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> TagListResult:
+    ) -> _models.TagListResult:
         """List tags
 
         Returns one page of the tag catalogue. Narrow it with a substring `search` on the tag value,
@@ -484,11 +480,11 @@ class AsyncTagsResource(AsyncResource):
         page_size: float | NotGiven = NOT_GIVEN,
         search: str | NotGiven = NOT_GIVEN,
         category_uuid: str | NotGiven = NOT_GIVEN,
-        filters: Sequence[TagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        filters: Sequence[_models.TagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         cache: Literal["from-graph"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPageIterator[Tag]:
+    ) -> AsyncPageIterator[_models.Tag]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
         Pages are requested with ``page`` = 1, 2, ... and stop at a short
@@ -520,7 +516,7 @@ class AsyncTagsResource(AsyncResource):
         actor_category_confidence: int | NotGiven = NOT_GIVEN,
         alias_group_names: Sequence[str] | NotGiven = NOT_GIVEN,
         alias_group_names_internal: Sequence[str] | NotGiven = NOT_GIVEN,
-        aliases: Sequence[TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        aliases: Sequence[_models.TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         analytic_priority: float | NotGiven = NOT_GIVEN,
         attribution_confidence: str | NotGiven = NOT_GIVEN,
         attribution_confidence_score: int | NotGiven = NOT_GIVEN,
@@ -528,20 +524,22 @@ class AsyncTagsResource(AsyncResource):
         category_uuid: str | NotGiven = NOT_GIVEN,
         date_of_discovery: str | NotGiven = NOT_GIVEN,
         external_reference_links: Sequence[str] | NotGiven = NOT_GIVEN,
-        external_references: Sequence[ExternalReference | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        internal_aliases: Sequence[TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        external_references: (
+            Sequence[_models.ExternalReference | Mapping[str, Any]] | NotGiven
+        ) = NOT_GIVEN,
+        internal_aliases: Sequence[_models.TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         internal_description: str | NotGiven = NOT_GIVEN,
         motive: str | NotGiven = NOT_GIVEN,
         motive_confidence: int | NotGiven = NOT_GIVEN,
         opsec_level: str | NotGiven = NOT_GIVEN,
         origin_country_confidence: int | NotGiven = NOT_GIVEN,
         origin_country_iso: str | NotGiven = NOT_GIVEN,
-        origin_country_tlp: TlpColor | NotGiven = NOT_GIVEN,
+        origin_country_tlp: _models.TlpColor | NotGiven = NOT_GIVEN,
         priority: float | NotGiven = NOT_GIVEN,
         sophistication_level: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Tag:
+    ) -> _models.Tag:
         """Create a tag
 
         Adds a tag to the catalogue so that events can reference it.
@@ -621,7 +619,7 @@ class AsyncTagsResource(AsyncResource):
 
     async def delete(
         self, *, tag_uuid: str, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> TagDeleteResult:
+    ) -> _models.TagDeleteResult:
         """Delete a tag
 
         Removes a tag from the catalogue.
@@ -658,7 +656,7 @@ class AsyncTagsResource(AsyncResource):
         actor_category_confidence: int | NotGiven = NOT_GIVEN,
         alias_group_names: Sequence[str] | NotGiven = NOT_GIVEN,
         alias_group_names_internal: Sequence[str] | NotGiven = NOT_GIVEN,
-        aliases: Sequence[TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        aliases: Sequence[_models.TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         analytic_priority: float | NotGiven = NOT_GIVEN,
         attribution_confidence: str | NotGiven = NOT_GIVEN,
         attribution_confidence_score: int | NotGiven = NOT_GIVEN,
@@ -666,21 +664,23 @@ class AsyncTagsResource(AsyncResource):
         category_uuid: str | NotGiven = NOT_GIVEN,
         date_of_discovery: str | NotGiven = NOT_GIVEN,
         external_reference_links: Sequence[str] | NotGiven = NOT_GIVEN,
-        external_references: Sequence[ExternalReference | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        internal_aliases: Sequence[TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        external_references: (
+            Sequence[_models.ExternalReference | Mapping[str, Any]] | NotGiven
+        ) = NOT_GIVEN,
+        internal_aliases: Sequence[_models.TagAlias | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         internal_description: str | NotGiven = NOT_GIVEN,
         motive: str | NotGiven = NOT_GIVEN,
         motive_confidence: int | NotGiven = NOT_GIVEN,
         opsec_level: str | NotGiven = NOT_GIVEN,
         origin_country_confidence: int | NotGiven = NOT_GIVEN,
         origin_country_iso: str | NotGiven = NOT_GIVEN,
-        origin_country_tlp: TlpColor | NotGiven = NOT_GIVEN,
+        origin_country_tlp: _models.TlpColor | NotGiven = NOT_GIVEN,
         priority: float | NotGiven = NOT_GIVEN,
         sophistication_level: str | NotGiven = NOT_GIVEN,
         value: str | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> Tag:
+    ) -> _models.Tag:
         """Update a tag
 
         Changes the supplied attributes of a tag; omitted attributes keep their values.
