@@ -21,14 +21,15 @@ def fits(text: str, indent: int) -> bool:
     return "\n" not in text and indent + len(text) <= LINE_LENGTH
 
 
-def bracket(head: str, items: Sequence[str], tail: str, indent: int, *, literal: bool = False) -> str:
+def bracket(head: str, items: Sequence[str], tail: str, indent: int, *, literal: bool = False, is_def: bool = False) -> str:
     """``head`` + the items separated by commas + ``tail``, laid out as black lays it out.
 
     ``head`` ends with the opening bracket and ``tail`` starts with the closing one; ``indent``
     is the column of ``head``. On one line when that fits; otherwise, for the arguments of a
-    call or a signature (not ``literal``), the items together on one line of their own when
-    that fits; otherwise one item per line, each followed by a comma. A collection display
-    (``literal``) that does not fit always gets one item per line, as black does.
+    call or the parameters of a ``def`` (not ``literal``), the items together on one line of
+    their own when that fits (black adds a comma to a lone parameter of a ``def``, and then
+    keeps it on its own line); otherwise one item per line, each followed by a comma. A
+    collection display (``literal``) that does not fit always gets one item per line.
     The result carries no indentation before ``head``; the lines after it are indented.
     """
     one = head + ", ".join(items) + tail
@@ -37,7 +38,7 @@ def bracket(head: str, items: Sequence[str], tail: str, indent: int, *, literal:
     inner = " " * (indent + INDENT)
     closing = " " * indent + tail
     hugged = ", ".join(items)
-    if not literal and len(items) > 1 and fits(hugged, indent + INDENT):
+    if not literal and not (is_def and len(items) == 1) and fits(hugged, indent + INDENT):
         return f"{head}\n{inner}{hugged}\n{closing}"
     return head + "\n" + "".join(f"{inner}{item},\n" for item in items) + closing
 

@@ -27,6 +27,6 @@ class DatasetListItem(APIModel):
     """ISO 8601 time of the soft deletion; only set when deleted datasets are listed."""
 
     indicator_write_mode: Literal["read_only", "create_only", "full"] | str = Field(
-        alias="indicatorWriteMode",
+        alias="indicatorWriteMode"
     )
     """How events of this dataset may write indicators."""

@@ -98,12 +98,8 @@ class DatasetsResource(SyncResource):
         """
         return self._request(
             _LIST,
-            path={
-                "account_id": account_id,
-            },
-            query={
-                "includeDeleted": include_deleted,
-            },
+            path={"account_id": account_id},
+            query={"includeDeleted": include_deleted},
             options=options,
         )
 
@@ -135,13 +131,8 @@ class DatasetsResource(SyncResource):
         """
         return self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
-            body={
-                "isPublic": is_public,
-                "name": name,
-            },
+            path={"account_id": account_id},
+            body={"isPublic": is_public, "name": name},
             options=options,
         )
 
@@ -167,10 +158,7 @@ class DatasetsResource(SyncResource):
         """
         return self._request(
             _GET,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
             options=options,
         )
 
@@ -204,14 +192,8 @@ class DatasetsResource(SyncResource):
         """
         return self._request(
             _UPDATE,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            body={
-                "isPublic": is_public,
-                "name": name,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            body={"isPublic": is_public, "name": name},
             options=options,
         )
 
@@ -238,10 +220,7 @@ class DatasetsResource(SyncResource):
         """
         return self._request(
             _DELETE,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
             options=options,
         )
 
@@ -275,14 +254,8 @@ class DatasetsResource(SyncResource):
         """
         return self._request(
             _EDIT,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            body={
-                "isPublic": is_public,
-                "name": name,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            body={"isPublic": is_public, "name": name},
             options=options,
         )
 
@@ -334,12 +307,8 @@ class AsyncDatasetsResource(AsyncResource):
         """
         return await self._request(
             _LIST,
-            path={
-                "account_id": account_id,
-            },
-            query={
-                "includeDeleted": include_deleted,
-            },
+            path={"account_id": account_id},
+            query={"includeDeleted": include_deleted},
             options=options,
         )
 
@@ -371,13 +340,8 @@ class AsyncDatasetsResource(AsyncResource):
         """
         return await self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
-            body={
-                "isPublic": is_public,
-                "name": name,
-            },
+            path={"account_id": account_id},
+            body={"isPublic": is_public, "name": name},
             options=options,
         )
 
@@ -403,10 +367,7 @@ class AsyncDatasetsResource(AsyncResource):
         """
         return await self._request(
             _GET,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
             options=options,
         )
 
@@ -440,14 +401,8 @@ class AsyncDatasetsResource(AsyncResource):
         """
         return await self._request(
             _UPDATE,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            body={
-                "isPublic": is_public,
-                "name": name,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            body={"isPublic": is_public, "name": name},
             options=options,
         )
 
@@ -474,10 +429,7 @@ class AsyncDatasetsResource(AsyncResource):
         """
         return await self._request(
             _DELETE,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
             options=options,
         )
 
@@ -511,14 +463,8 @@ class AsyncDatasetsResource(AsyncResource):
         """
         return await self._request(
             _EDIT,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            body={
-                "isPublic": is_public,
-                "name": name,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            body={"isPublic": is_public, "name": name},
             options=options,
         )
 

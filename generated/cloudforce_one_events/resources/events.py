@@ -266,9 +266,7 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _LIST,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             query={
                 "cache": cache,
                 "cursor": cursor,
@@ -312,9 +310,7 @@ class EventsResource(SyncResource):
         return self._paginate(
             _LIST,
             _LIST_PAGES,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             query={
                 "cache": cache,
                 "cursor": cursor,
@@ -369,9 +365,7 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _AGGREGATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             query={
                 "aggregateBy": aggregate_by,
                 "datasetId": dataset_id,
@@ -440,9 +434,7 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "category": category,
                 "date": date,
@@ -496,9 +488,7 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _BULK_CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "data": data,
                 "datasetId": dataset_id,
@@ -551,9 +541,7 @@ class EventsResource(SyncResource):
             data,
             items_field="data",
             item_type=_models.EventCreateItem,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "datasetId": dataset_id,
                 "includeCreatedEvents": include_created_events or NOT_GIVEN,
@@ -601,13 +589,8 @@ class EventsResource(SyncResource):
         )
         return self._request(
             _BULK_CREATE_RELATIONSHIPS,
-            path={
-                "account_id": account_id,
-            },
-            body={
-                "data": data,
-                "datasetId": dataset_id,
-            },
+            path={"account_id": account_id},
+            body={"data": data, "datasetId": dataset_id},
             options=options,
         )
 
@@ -639,11 +622,7 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _GET,
-            path={
-                "dataset_id": dataset_id,
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"dataset_id": dataset_id, "event_id": event_id, "account_id": account_id},
             options=options,
         )
 
@@ -681,17 +660,9 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _MOVE,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            query={
-                "keepRawData": keep_raw_data,
-            },
-            body={
-                "destDatasetId": dest_dataset_id,
-                "eventIds": event_ids,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            query={"keepRawData": keep_raw_data},
+            body={"destDatasetId": dest_dataset_id, "eventIds": event_ids},
             options=options,
         )
 
@@ -728,17 +699,9 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _COPY,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            query={
-                "keepRawData": keep_raw_data,
-            },
-            body={
-                "destDatasetId": dest_dataset_id,
-                "eventIds": event_ids,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            query={"keepRawData": keep_raw_data},
+            body={"destDatasetId": dest_dataset_id, "eventIds": event_ids},
             options=options,
         )
 
@@ -770,13 +733,8 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _DELETE,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            query={
-                "eventIds": event_ids,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            query={"eventIds": event_ids},
             options=options,
         )
 
@@ -810,13 +768,8 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _REVERT,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            body={
-                "minutesAgo": minutes_ago,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            body={"minutesAgo": minutes_ago},
             options=options,
         )
 
@@ -847,10 +800,7 @@ class EventsResource(SyncResource):
         )
         return self._request(
             _GET_LEGACY,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"event_id": event_id, "account_id": account_id},
             options=options,
         )
 
@@ -908,10 +858,7 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _UPDATE,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"event_id": event_id, "account_id": account_id},
             body={
                 "datasetId": dataset_id,
                 "attacker": attacker,
@@ -985,10 +932,7 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _EDIT,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"event_id": event_id, "account_id": account_id},
             body={
                 "datasetId": dataset_id,
                 "attacker": attacker,
@@ -1038,14 +982,8 @@ class EventsResource(SyncResource):
         """
         return self._request(
             _BULK_UPDATE,
-            path={
-                "account_id": account_id,
-            },
-            body={
-                "datasetId": dataset_id,
-                "eventIds": event_ids,
-                "updates": updates,
-            },
+            path={"account_id": account_id},
+            body={"datasetId": dataset_id, "eventIds": event_ids, "updates": updates},
             options=options,
         )
 
@@ -1183,9 +1121,7 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _LIST,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             query={
                 "cache": cache,
                 "cursor": cursor,
@@ -1229,9 +1165,7 @@ class AsyncEventsResource(AsyncResource):
         return self._paginate(
             _LIST,
             _LIST_PAGES,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             query={
                 "cache": cache,
                 "cursor": cursor,
@@ -1286,9 +1220,7 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _AGGREGATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             query={
                 "aggregateBy": aggregate_by,
                 "datasetId": dataset_id,
@@ -1357,9 +1289,7 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "category": category,
                 "date": date,
@@ -1413,9 +1343,7 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _BULK_CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "data": data,
                 "datasetId": dataset_id,
@@ -1473,9 +1401,7 @@ class AsyncEventsResource(AsyncResource):
             data,
             items_field="data",
             item_type=_models.EventCreateItem,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "datasetId": dataset_id,
                 "includeCreatedEvents": include_created_events or NOT_GIVEN,
@@ -1524,13 +1450,8 @@ class AsyncEventsResource(AsyncResource):
         )
         return await self._request(
             _BULK_CREATE_RELATIONSHIPS,
-            path={
-                "account_id": account_id,
-            },
-            body={
-                "data": data,
-                "datasetId": dataset_id,
-            },
+            path={"account_id": account_id},
+            body={"data": data, "datasetId": dataset_id},
             options=options,
         )
 
@@ -1562,11 +1483,7 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _GET,
-            path={
-                "dataset_id": dataset_id,
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"dataset_id": dataset_id, "event_id": event_id, "account_id": account_id},
             options=options,
         )
 
@@ -1604,17 +1521,9 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _MOVE,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            query={
-                "keepRawData": keep_raw_data,
-            },
-            body={
-                "destDatasetId": dest_dataset_id,
-                "eventIds": event_ids,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            query={"keepRawData": keep_raw_data},
+            body={"destDatasetId": dest_dataset_id, "eventIds": event_ids},
             options=options,
         )
 
@@ -1651,17 +1560,9 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _COPY,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            query={
-                "keepRawData": keep_raw_data,
-            },
-            body={
-                "destDatasetId": dest_dataset_id,
-                "eventIds": event_ids,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            query={"keepRawData": keep_raw_data},
+            body={"destDatasetId": dest_dataset_id, "eventIds": event_ids},
             options=options,
         )
 
@@ -1693,13 +1594,8 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _DELETE,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            query={
-                "eventIds": event_ids,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            query={"eventIds": event_ids},
             options=options,
         )
 
@@ -1733,13 +1629,8 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _REVERT,
-            path={
-                "dataset_id": dataset_id,
-                "account_id": account_id,
-            },
-            body={
-                "minutesAgo": minutes_ago,
-            },
+            path={"dataset_id": dataset_id, "account_id": account_id},
+            body={"minutesAgo": minutes_ago},
             options=options,
         )
 
@@ -1770,10 +1661,7 @@ class AsyncEventsResource(AsyncResource):
         )
         return await self._request(
             _GET_LEGACY,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"event_id": event_id, "account_id": account_id},
             options=options,
         )
 
@@ -1831,10 +1719,7 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _UPDATE,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"event_id": event_id, "account_id": account_id},
             body={
                 "datasetId": dataset_id,
                 "attacker": attacker,
@@ -1908,10 +1793,7 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _EDIT,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"event_id": event_id, "account_id": account_id},
             body={
                 "datasetId": dataset_id,
                 "attacker": attacker,
@@ -1961,14 +1843,8 @@ class AsyncEventsResource(AsyncResource):
         """
         return await self._request(
             _BULK_UPDATE,
-            path={
-                "account_id": account_id,
-            },
-            body={
-                "datasetId": dataset_id,
-                "eventIds": event_ids,
-                "updates": updates,
-            },
+            path={"account_id": account_id},
+            body={"datasetId": dataset_id, "eventIds": event_ids, "updates": updates},
             options=options,
         )
 

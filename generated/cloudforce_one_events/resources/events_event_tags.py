@@ -67,13 +67,8 @@ class EventsEventTagsResource(SyncResource):
         """
         return self._request(
             _DELETE,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
-            body={
-                "tags": tags,
-            },
+            path={"event_id": event_id, "account_id": account_id},
+            body={"tags": tags},
             options=options,
         )
 
@@ -105,13 +100,8 @@ class EventsEventTagsResource(SyncResource):
         """
         return self._request(
             _CREATE,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
-            body={
-                "tags": tags,
-            },
+            path={"event_id": event_id, "account_id": account_id},
+            body={"tags": tags},
             options=options,
         )
 
@@ -163,13 +153,8 @@ class AsyncEventsEventTagsResource(AsyncResource):
         """
         return await self._request(
             _DELETE,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
-            body={
-                "tags": tags,
-            },
+            path={"event_id": event_id, "account_id": account_id},
+            body={"tags": tags},
             options=options,
         )
 
@@ -201,13 +186,8 @@ class AsyncEventsEventTagsResource(AsyncResource):
         """
         return await self._request(
             _CREATE,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
-            body={
-                "tags": tags,
-            },
+            path={"event_id": event_id, "account_id": account_id},
+            body={"tags": tags},
             options=options,
         )
 

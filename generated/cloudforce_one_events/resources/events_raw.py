@@ -86,11 +86,7 @@ class EventsRawResource(SyncResource):
         """
         return self._request(
             _GET_FOR_EVENT,
-            path={
-                "dataset_id": dataset_id,
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"dataset_id": dataset_id, "event_id": event_id, "account_id": account_id},
             options=options,
         )
 
@@ -122,11 +118,7 @@ class EventsRawResource(SyncResource):
         """
         return self._request(
             _GET,
-            path={
-                "event_id": event_id,
-                "raw_id": raw_id,
-                "account_id": account_id,
-            },
+            path={"event_id": event_id, "raw_id": raw_id, "account_id": account_id},
             options=options,
         )
 
@@ -164,16 +156,8 @@ class EventsRawResource(SyncResource):
         """
         return self._request(
             _UPDATE,
-            path={
-                "event_id": event_id,
-                "raw_id": raw_id,
-                "account_id": account_id,
-            },
-            body={
-                "data": data,
-                "source": source,
-                "tlp": tlp,
-            },
+            path={"event_id": event_id, "raw_id": raw_id, "account_id": account_id},
+            body={"data": data, "source": source, "tlp": tlp},
             options=options,
         )
 
@@ -211,16 +195,8 @@ class EventsRawResource(SyncResource):
         """
         return self._request(
             _EDIT,
-            path={
-                "event_id": event_id,
-                "raw_id": raw_id,
-                "account_id": account_id,
-            },
-            body={
-                "data": data,
-                "source": source,
-                "tlp": tlp,
-            },
+            path={"event_id": event_id, "raw_id": raw_id, "account_id": account_id},
+            body={"data": data, "source": source, "tlp": tlp},
             options=options,
         )
 
@@ -274,11 +250,7 @@ class AsyncEventsRawResource(AsyncResource):
         """
         return await self._request(
             _GET_FOR_EVENT,
-            path={
-                "dataset_id": dataset_id,
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"dataset_id": dataset_id, "event_id": event_id, "account_id": account_id},
             options=options,
         )
 
@@ -310,11 +282,7 @@ class AsyncEventsRawResource(AsyncResource):
         """
         return await self._request(
             _GET,
-            path={
-                "event_id": event_id,
-                "raw_id": raw_id,
-                "account_id": account_id,
-            },
+            path={"event_id": event_id, "raw_id": raw_id, "account_id": account_id},
             options=options,
         )
 
@@ -352,16 +320,8 @@ class AsyncEventsRawResource(AsyncResource):
         """
         return await self._request(
             _UPDATE,
-            path={
-                "event_id": event_id,
-                "raw_id": raw_id,
-                "account_id": account_id,
-            },
-            body={
-                "data": data,
-                "source": source,
-                "tlp": tlp,
-            },
+            path={"event_id": event_id, "raw_id": raw_id, "account_id": account_id},
+            body={"data": data, "source": source, "tlp": tlp},
             options=options,
         )
 
@@ -399,16 +359,8 @@ class AsyncEventsRawResource(AsyncResource):
         """
         return await self._request(
             _EDIT,
-            path={
-                "event_id": event_id,
-                "raw_id": raw_id,
-                "account_id": account_id,
-            },
-            body={
-                "data": data,
-                "source": source,
-                "tlp": tlp,
-            },
+            path={"event_id": event_id, "raw_id": raw_id, "account_id": account_id},
+            body={"data": data, "source": source, "tlp": tlp},
             options=options,
         )
 

@@ -67,13 +67,8 @@ class EventsReferencesResource(SyncResource):
         """
         return self._request(
             _DELETE,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
-            body={
-                "events": events,
-            },
+            path={"event_id": event_id, "account_id": account_id},
+            body={"events": events},
             options=options,
         )
 
@@ -105,13 +100,8 @@ class EventsReferencesResource(SyncResource):
         """
         return self._request(
             _CREATE,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
-            body={
-                "events": events,
-            },
+            path={"event_id": event_id, "account_id": account_id},
+            body={"events": events},
             options=options,
         )
 
@@ -163,13 +153,8 @@ class AsyncEventsReferencesResource(AsyncResource):
         """
         return await self._request(
             _DELETE,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
-            body={
-                "events": events,
-            },
+            path={"event_id": event_id, "account_id": account_id},
+            body={"events": events},
             options=options,
         )
 
@@ -201,13 +186,8 @@ class AsyncEventsReferencesResource(AsyncResource):
         """
         return await self._request(
             _CREATE,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
-            body={
-                "events": events,
-            },
+            path={"event_id": event_id, "account_id": account_id},
+            body={"events": events},
             options=options,
         )
 

@@ -72,9 +72,7 @@ class EventsRelationshipsResource(SyncResource):
         """
         return self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "childIds": child_ids,
                 "datasetId": dataset_id,
@@ -127,10 +125,7 @@ class EventsRelationshipsResource(SyncResource):
         """
         return self._request(
             _LIST,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"event_id": event_id, "account_id": account_id},
             query={
                 "datasetId": dataset_id,
                 "direction": direction,
@@ -197,9 +192,7 @@ class AsyncEventsRelationshipsResource(AsyncResource):
         """
         return await self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "childIds": child_ids,
                 "datasetId": dataset_id,
@@ -252,10 +245,7 @@ class AsyncEventsRelationshipsResource(AsyncResource):
         """
         return await self._request(
             _LIST,
-            path={
-                "event_id": event_id,
-                "account_id": account_id,
-            },
+            path={"event_id": event_id, "account_id": account_id},
             query={
                 "datasetId": dataset_id,
                 "direction": direction,

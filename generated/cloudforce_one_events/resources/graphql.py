@@ -60,14 +60,8 @@ class GraphqlResource(SyncResource):
         """
         return self._request(
             _EXECUTE,
-            path={
-                "account_id": account_id,
-            },
-            body={
-                "query": query,
-                "operationName": operation_name,
-                "variables": variables,
-            },
+            path={"account_id": account_id},
+            body={"query": query, "operationName": operation_name, "variables": variables},
             options=options,
         )
 
@@ -119,14 +113,8 @@ class AsyncGraphqlResource(AsyncResource):
         """
         return await self._request(
             _EXECUTE,
-            path={
-                "account_id": account_id,
-            },
-            body={
-                "query": query,
-                "operationName": operation_name,
-                "variables": variables,
-            },
+            path={"account_id": account_id},
+            body={"query": query, "operationName": operation_name, "variables": variables},
             options=options,
         )
 

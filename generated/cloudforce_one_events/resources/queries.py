@@ -109,9 +109,7 @@ class QueriesResource(SyncResource):
         """
         return self._request(
             _LIST,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             options=options,
         )
 
@@ -151,9 +149,7 @@ class QueriesResource(SyncResource):
         """
         return self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "alert_enabled": alert_enabled,
                 "alert_rollup_enabled": alert_rollup_enabled,
@@ -187,10 +183,7 @@ class QueriesResource(SyncResource):
         """
         return self._request(
             _GET,
-            path={
-                "query_id": query_id,
-                "account_id": account_id,
-            },
+            path={"query_id": query_id, "account_id": account_id},
             options=options,
         )
 
@@ -233,10 +226,7 @@ class QueriesResource(SyncResource):
         """
         return self._request(
             _UPDATE,
-            path={
-                "query_id": query_id,
-                "account_id": account_id,
-            },
+            path={"query_id": query_id, "account_id": account_id},
             body={
                 "alert_enabled": alert_enabled,
                 "alert_rollup_enabled": alert_rollup_enabled,
@@ -270,10 +260,7 @@ class QueriesResource(SyncResource):
         """
         return self._request(
             _DELETE,
-            path={
-                "query_id": query_id,
-                "account_id": account_id,
-            },
+            path={"query_id": query_id, "account_id": account_id},
             options=options,
         )
 
@@ -316,10 +303,7 @@ class QueriesResource(SyncResource):
         """
         return self._request(
             _EDIT,
-            path={
-                "query_id": query_id,
-                "account_id": account_id,
-            },
+            path={"query_id": query_id, "account_id": account_id},
             body={
                 "alert_enabled": alert_enabled,
                 "alert_rollup_enabled": alert_rollup_enabled,
@@ -387,9 +371,7 @@ class AsyncQueriesResource(AsyncResource):
         """
         return await self._request(
             _LIST,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             options=options,
         )
 
@@ -429,9 +411,7 @@ class AsyncQueriesResource(AsyncResource):
         """
         return await self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "alert_enabled": alert_enabled,
                 "alert_rollup_enabled": alert_rollup_enabled,
@@ -465,10 +445,7 @@ class AsyncQueriesResource(AsyncResource):
         """
         return await self._request(
             _GET,
-            path={
-                "query_id": query_id,
-                "account_id": account_id,
-            },
+            path={"query_id": query_id, "account_id": account_id},
             options=options,
         )
 
@@ -511,10 +488,7 @@ class AsyncQueriesResource(AsyncResource):
         """
         return await self._request(
             _UPDATE,
-            path={
-                "query_id": query_id,
-                "account_id": account_id,
-            },
+            path={"query_id": query_id, "account_id": account_id},
             body={
                 "alert_enabled": alert_enabled,
                 "alert_rollup_enabled": alert_rollup_enabled,
@@ -548,10 +522,7 @@ class AsyncQueriesResource(AsyncResource):
         """
         return await self._request(
             _DELETE,
-            path={
-                "query_id": query_id,
-                "account_id": account_id,
-            },
+            path={"query_id": query_id, "account_id": account_id},
             options=options,
         )
 
@@ -594,10 +565,7 @@ class AsyncQueriesResource(AsyncResource):
         """
         return await self._request(
             _EDIT,
-            path={
-                "query_id": query_id,
-                "account_id": account_id,
-            },
+            path={"query_id": query_id, "account_id": account_id},
             body={
                 "alert_enabled": alert_enabled,
                 "alert_rollup_enabled": alert_rollup_enabled,

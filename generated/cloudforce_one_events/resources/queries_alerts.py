@@ -93,9 +93,7 @@ class QueriesAlertsResource(SyncResource):
         """
         return self._request(
             _LIST,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             options=options,
         )
 
@@ -131,9 +129,7 @@ class QueriesAlertsResource(SyncResource):
         """
         return self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "query_id": query_id,
                 "enabled": enabled,
@@ -165,10 +161,7 @@ class QueriesAlertsResource(SyncResource):
         """
         return self._request(
             _GET,
-            path={
-                "alert_id": alert_id,
-                "account_id": account_id,
-            },
+            path={"alert_id": alert_id, "account_id": account_id},
             options=options,
         )
 
@@ -205,10 +198,7 @@ class QueriesAlertsResource(SyncResource):
         """
         return self._request(
             _UPDATE,
-            path={
-                "alert_id": alert_id,
-                "account_id": account_id,
-            },
+            path={"alert_id": alert_id, "account_id": account_id},
             body={
                 "enabled": enabled,
                 "frequency": frequency,
@@ -239,10 +229,7 @@ class QueriesAlertsResource(SyncResource):
         """
         return self._request(
             _DELETE,
-            path={
-                "alert_id": alert_id,
-                "account_id": account_id,
-            },
+            path={"alert_id": alert_id, "account_id": account_id},
             options=options,
         )
 
@@ -279,10 +266,7 @@ class QueriesAlertsResource(SyncResource):
         """
         return self._request(
             _EDIT,
-            path={
-                "alert_id": alert_id,
-                "account_id": account_id,
-            },
+            path={"alert_id": alert_id, "account_id": account_id},
             body={
                 "enabled": enabled,
                 "frequency": frequency,
@@ -334,9 +318,7 @@ class AsyncQueriesAlertsResource(AsyncResource):
         """
         return await self._request(
             _LIST,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             options=options,
         )
 
@@ -372,9 +354,7 @@ class AsyncQueriesAlertsResource(AsyncResource):
         """
         return await self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "query_id": query_id,
                 "enabled": enabled,
@@ -406,10 +386,7 @@ class AsyncQueriesAlertsResource(AsyncResource):
         """
         return await self._request(
             _GET,
-            path={
-                "alert_id": alert_id,
-                "account_id": account_id,
-            },
+            path={"alert_id": alert_id, "account_id": account_id},
             options=options,
         )
 
@@ -446,10 +423,7 @@ class AsyncQueriesAlertsResource(AsyncResource):
         """
         return await self._request(
             _UPDATE,
-            path={
-                "alert_id": alert_id,
-                "account_id": account_id,
-            },
+            path={"alert_id": alert_id, "account_id": account_id},
             body={
                 "enabled": enabled,
                 "frequency": frequency,
@@ -480,10 +454,7 @@ class AsyncQueriesAlertsResource(AsyncResource):
         """
         return await self._request(
             _DELETE,
-            path={
-                "alert_id": alert_id,
-                "account_id": account_id,
-            },
+            path={"alert_id": alert_id, "account_id": account_id},
             options=options,
         )
 
@@ -520,10 +491,7 @@ class AsyncQueriesAlertsResource(AsyncResource):
         """
         return await self._request(
             _EDIT,
-            path={
-                "alert_id": alert_id,
-                "account_id": account_id,
-            },
+            path={"alert_id": alert_id, "account_id": account_id},
             body={
                 "enabled": enabled,
                 "frequency": frequency,

@@ -103,9 +103,7 @@ class TagsResource(SyncResource):
         """
         return self._request(
             _LIST,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             query={
                 "page": page,
                 "pageSize": page_size,
@@ -137,9 +135,7 @@ class TagsResource(SyncResource):
         return self._paginate(
             _LIST,
             _LIST_PAGES,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             query={
                 "pageSize": page_size,
                 "search": search,
@@ -227,9 +223,7 @@ class TagsResource(SyncResource):
         """
         return self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "value": value,
                 "activeDuration": active_duration,
@@ -283,10 +277,7 @@ class TagsResource(SyncResource):
         """
         return self._request(
             _DELETE,
-            path={
-                "tag_uuid": tag_uuid,
-                "account_id": account_id,
-            },
+            path={"tag_uuid": tag_uuid, "account_id": account_id},
             options=options,
         )
 
@@ -369,10 +360,7 @@ class TagsResource(SyncResource):
         """
         return self._request(
             _EDIT,
-            path={
-                "tag_uuid": tag_uuid,
-                "account_id": account_id,
-            },
+            path={"tag_uuid": tag_uuid, "account_id": account_id},
             body={
                 "activeDuration": active_duration,
                 "actorCategory": actor_category,
@@ -460,9 +448,7 @@ class AsyncTagsResource(AsyncResource):
         """
         return await self._request(
             _LIST,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             query={
                 "page": page,
                 "pageSize": page_size,
@@ -494,9 +480,7 @@ class AsyncTagsResource(AsyncResource):
         return self._paginate(
             _LIST,
             _LIST_PAGES,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             query={
                 "pageSize": page_size,
                 "search": search,
@@ -584,9 +568,7 @@ class AsyncTagsResource(AsyncResource):
         """
         return await self._request(
             _CREATE,
-            path={
-                "account_id": account_id,
-            },
+            path={"account_id": account_id},
             body={
                 "value": value,
                 "activeDuration": active_duration,
@@ -640,10 +622,7 @@ class AsyncTagsResource(AsyncResource):
         """
         return await self._request(
             _DELETE,
-            path={
-                "tag_uuid": tag_uuid,
-                "account_id": account_id,
-            },
+            path={"tag_uuid": tag_uuid, "account_id": account_id},
             options=options,
         )
 
@@ -726,10 +705,7 @@ class AsyncTagsResource(AsyncResource):
         """
         return await self._request(
             _EDIT,
-            path={
-                "tag_uuid": tag_uuid,
-                "account_id": account_id,
-            },
+            path={"tag_uuid": tag_uuid, "account_id": account_id},
             body={
                 "activeDuration": active_duration,
                 "actorCategory": actor_category,
