@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         "--black-cold-max",
         type=int,
         default=100,
-        help="above this many operations, one cold black run only (90 s at 1,000 here)",
+        help="above this many operations, one cold black run only (they take longest)",
     )
     p.add_argument("--skip-ours", action="store_true")
     args = p.parse_args(argv)

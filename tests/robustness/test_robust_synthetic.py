@@ -1,11 +1,9 @@
-"""Scale: a synthetic document of 2,000 operations and 1,000 component schemas generates in well
-under a minute and imports module by module; a quarter of it takes about a quarter of the time.
+"""Scale: a synthetic document of 2,000 operations and 1,000 component schemas generates and
+imports module by module, without circular-import failures.
 
-Formatting is left out of the timed run (``formatter`` = identity): black formats a few hundred
-KB a second and this client is ~9 MB of Python (plus its generated tests), so with a cold format
-cache black alone takes minutes -- that cost belongs to ``generator/formatting.py`` (cache,
-parallel workers, ruff). What is timed here is everything the generator itself does: load,
-validate, build the IR, render every template, write the tree.
+Formatting is left out (``formatter`` = identity) to keep the suite fast; black's share, the
+wall time and the growth with size are measured side by side in ``bench/bench_generate.py``
+(no timing is asserted in tests: the machines are noisy). The time taken is printed.
 """
 
 from __future__ import annotations
@@ -34,12 +32,9 @@ def _generate(tmp: Path, operations: int, schemas: int, package: str) -> tuple[f
 
 
 def test_two_thousand_operations_generate_and_import(tmp_path: Path) -> None:
-    small, _, small_ops, _ = _generate(tmp_path, 500, 250, "synthetic_small")
     elapsed, out, ops, models = _generate(tmp_path, 2000, 1000, "synthetic")
-    assert (small_ops, ops) == (500, 2000) and models >= 2000  # 1,000 components and their inline objects
-    print(f"\n2,000 operations, {models} models: generated (unformatted) in {elapsed:.1f} s; 500 operations in {small:.1f} s")
-    assert elapsed < 45, f"{elapsed:.1f} s"
-    assert elapsed < 8 * small + 5, (small, elapsed)  # linear (x4 the size), with room for noise
+    assert ops == 2000 and models >= 2000  # 1,000 components and their inline objects
+    print(f"\n2,000 operations, {models} models: generated (unformatted) in {elapsed:.1f} s")
     assert compile_all(out / "synthetic") > 2000
     started = time.perf_counter()
     with importable(out, "synthetic") as package:
