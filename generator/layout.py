@@ -21,7 +21,16 @@ def fits(text: str, indent: int) -> bool:
     return "\n" not in text and indent + len(text) <= LINE_LENGTH
 
 
-def bracket(head: str, items: Sequence[str], tail: str, indent: int, *, literal: bool = False, is_def: bool = False) -> str:
+def bracket(
+    head: str,
+    items: Sequence[str],
+    tail: str,
+    indent: int,
+    *,
+    literal: bool = False,
+    is_def: bool = False,
+    exploded: Sequence[str] | None = None,
+) -> str:
     """``head`` + the items separated by commas + ``tail``, laid out as black lays it out.
 
     ``head`` ends with the opening bracket and ``tail`` starts with the closing one; ``indent``
@@ -30,6 +39,7 @@ def bracket(head: str, items: Sequence[str], tail: str, indent: int, *, literal:
     their own when that fits (black adds a comma to a lone parameter of a ``def``, and then
     keeps it on its own line); otherwise one item per line, each followed by a comma. A
     collection display (``literal``) that does not fit always gets one item per line.
+    ``exploded``: the items as they read one per line, when that differs (see :func:`annotated`).
     The result carries no indentation before ``head``; the lines after it are indented.
     """
     one = head + ", ".join(items) + tail
@@ -40,7 +50,53 @@ def bracket(head: str, items: Sequence[str], tail: str, indent: int, *, literal:
     hugged = ", ".join(items)
     if not literal and not (is_def and len(items) == 1) and fits(hugged, indent + INDENT):
         return f"{head}\n{inner}{hugged}\n{closing}"
-    return head + "\n" + "".join(f"{inner}{item},\n" for item in items) + closing
+    return head + "\n" + "".join(f"{inner}{item},\n" for item in (exploded or items)) + closing
+
+
+def split_top_level(text: str, separator: str) -> list[str]:
+    """``text`` split at each ``separator`` outside brackets and quotes."""
+    parts, depth, quote, start, i = [], 0, "", 0, 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, i):
+            parts.append(text[start:i])
+            start = i + len(separator)
+            i = start
+            continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def annotated(name: str, annotation: str, default: str, indent: int) -> str:
+    """``name: annotation<default>`` as a line of its own at ``indent`` inside exploded brackets
+    (a comma follows it). Too long, the annotation goes in parentheses on its own line, split
+    before each ``|`` when even that is too long (black's shape). ``default``: "" or " = ..."."""
+    one = f"{name}: {annotation}{default}"
+    if fits(one + ",", indent):
+        return one
+    pad = " " * (indent + INDENT)
+    body = annotation if fits(annotation, indent + INDENT) else f"\n{pad}| ".join(split_top_level(annotation, " | "))
+    return f"{name}: (\n{pad}{body}\n{' ' * indent}){default}"
+
+
+def signature(head: str, params: Sequence[str | tuple[str, str, str]], tail: str, indent: int) -> str:
+    """A ``def`` laid out by :func:`bracket`; a parameter given as (name, annotation, default)
+    is laid out by :func:`annotated` when the parameters go one per line."""
+    flat = [p if isinstance(p, str) else f"{p[0]}: {p[1]}{p[2]}" for p in params]
+    one_per_line = [p if isinstance(p, str) else annotated(*p, indent + INDENT) for p in params]
+    return bracket(head, flat, tail, indent, is_def=True, exploded=one_per_line)
 
 
 def from_import(module: str, names: Sequence[str], indent: int = 0) -> str:

@@ -20,7 +20,7 @@ from generator.escape import dict_item, docstring, docstring_at, one_line, py_li
 from generator.formatting import LINE_LENGTH as LINE_LENGTH
 from generator.formatting import FormatOptions, format_sources
 from generator.ir import Api, Param
-from generator.layout import bracket, from_import
+from generator.layout import bracket, from_import, signature
 from generator.contract_plan import PRISM_VERSION, plan_tests
 from generator.samples import SampleError, Samples, kwargs_source, laid_out
 
@@ -68,6 +68,7 @@ def make_environment(overlay: Path | None = None, base: Path = DEFAULT_TEMPLATES
     env.filters["toml"] = toml_string
     env.globals["bracket"] = bracket
     env.globals["from_import"] = from_import
+    env.globals["signature"] = signature
     env.globals["sample"] = laid_out
     env.filters["dict_item"] = dict_item
     env.filters["wire_item"] = lambda p: f"{py_literal(p.wire_name)}: {p.py_name}"
@@ -75,11 +76,11 @@ def make_environment(overlay: Path | None = None, base: Path = DEFAULT_TEMPLATES
     return env
 
 
-def signature_item(p: Param) -> str:
-    """A keyword parameter of a generated method: ``name: hint`` and its default (``None`` for
-    what the client fills in, ``NOT_GIVEN`` for other optional parameters)."""
+def signature_item(p: Param) -> tuple[str, str, str]:
+    """A keyword parameter of a generated method for :func:`layout.signature`: name, hint and
+    default (`` = None`` for what the client fills in, `` = NOT_GIVEN`` for other optional ones)."""
     default = " = None" if p.default_from_client else ("" if p.required else " = NOT_GIVEN")
-    return f"{p.py_name}: {p.hint}{default}"
+    return (p.py_name, p.hint, default)
 
 
 def header(api: Api, comment: str = "#") -> str:
