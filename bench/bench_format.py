@@ -1,10 +1,10 @@
 """Formatting choices, measured in-process on the generator's real (unformatted) output.
 
 For our spec and for a synthetic spec (``--synthetic`` operations): black in one process
-without cache (what every generation paid before), black over worker processes, the content-hash
+without cache (a cold generation without workers), black over worker processes, the content-hash
 cache when warm, the cache after a one-operation change (only changed files formatted), ruff's
-formatter, and black fed input that is already in black's style (what emitting black-style code
-from the templates would buy).
+formatter, and black fed its own output (a fixed point: what is left for the templates, which
+lay code out in black's shape, to gain).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _measure(
 
     contenders: list[tuple[str, Callable[[], object], str]] = [
         (
-            "black, 1 process, no cache (before)",
+            "black, 1 process, no cache",
             lambda: format_sources(sources, FormatOptions(cache_dir=None, jobs=1)),
             "",
         ),
@@ -85,9 +85,9 @@ def _measure(
         ),
         ("black, cache warm, one operation changed", changed_run, ""),
         (
-            "black, input already in black's style, 1 process",
+            "black, fed its own output, 1 process",
             lambda: format_sources(already, FormatOptions(cache_dir=None, jobs=1)),
-            "what black-style templates would save",
+            "what is left for the templates to gain",
         ),
     ]
     if ruff:
