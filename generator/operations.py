@@ -263,10 +263,10 @@ class OperationBuilder:
             )
         return params
 
-    @staticmethod
-    def _arg_annotation(t: TypeRef, required: bool, client_default: bool = False, models: str = "") -> str:
-        """The annotation of a keyword argument (``models``: see :func:`annotation`)."""
-        text = annotation(t, request=True, models=models)
+    def _arg_annotation(self, t: TypeRef, required: bool, client_default: bool = False, models: str = "") -> str:
+        """The annotation of a keyword argument (``models``: see :func:`annotation`); an alias of
+        object models may be given as a mapping, as a model may."""
+        text = annotation(t, request=True, models=models, object_aliases=self.schemas.object_aliases(t))
         if client_default:
             return f"{text} | None"
         if not required:

@@ -513,6 +513,34 @@ class SchemaBuilder:
         self.drafts[name] = draft
         return _with(self._ref_to(draft), nullable=nullable)
 
+    def object_aliases(self, t: TypeRef) -> frozenset[str]:
+        """The aliases named in ``t`` that stand for object models: an alias of a model, or of a
+        union whose every member is one (through aliases). A mapping validates into them."""
+        found: set[str] = set()
+        stack, seen = [t], set()
+        while stack:
+            cur = stack.pop()
+            stack.extend(cur.args)
+            if cur.kind == "alias" and cur.name and cur.name not in seen:
+                seen.add(cur.name)
+                if self._stands_for_objects(cur, set()):
+                    found.add(cur.name)
+        return frozenset(found)
+
+    def _stands_for_objects(self, t: TypeRef, seen: set[str]) -> bool:
+        if t.nullable:
+            return False
+        if t.kind == "model":
+            draft = self.drafts.get(t.name or "")
+            return draft is not None and draft.kind == "object"
+        if t.kind == "union":
+            return bool(t.args) and all(self._stands_for_objects(a, seen) for a in t.args)
+        if t.kind == "alias" and t.name and t.name not in seen:
+            seen.add(t.name)
+            draft = self.drafts.get(t.name)
+            return draft is not None and draft.alias_type is not None and self._stands_for_objects(draft.alias_type, seen)
+        return False
+
     def _only_itself(self, name: str, t: TypeRef) -> bool:
         """``t`` reaches alias ``name`` through nothing but aliases (``A: {allOf: [$ref: A]}``):
         a type with no values of its own."""

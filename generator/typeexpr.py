@@ -21,7 +21,13 @@ _SCALARS = {
 
 
 def annotation(
-    t: TypeRef, *, open_enums: bool = False, request: bool = False, quote: frozenset[str] = frozenset(), models: str = ""
+    t: TypeRef,
+    *,
+    open_enums: bool = False,
+    request: bool = False,
+    quote: frozenset[str] = frozenset(),
+    models: str = "",
+    object_aliases: frozenset[str] = frozenset(),
 ) -> str:
     """Render ``t``.
 
@@ -31,15 +37,17 @@ def annotation(
     mapping, sequences and mappings need not be lists and dicts, datetimes may be ISO
     strings. ``quote``: names that must be written as forward references. ``models``: the
     name through which the module refers to the ``models`` package (model and alias names
-    are written ``<models>.<Name>``); empty when the names are in scope.
+    are written ``<models>.<Name>``); empty when the names are in scope. ``object_aliases``:
+    aliases that stand for object models (a union of them), which the input form also lets be
+    given as a mapping, like a model.
     """
-    text = _render(t, open_enums, request, quote, models)
+    text = _render(t, open_enums, request, quote, models, object_aliases)
     if t.nullable and t.kind not in ("none", "any"):
         text = f"{text} | None"
     return text
 
 
-def _render(t: TypeRef, open_enums: bool, request: bool, quote: frozenset[str], models: str) -> str:
+def _render(t: TypeRef, open_enums: bool, request: bool, quote: frozenset[str], models: str, object_aliases: frozenset[str]) -> str:
     kind = t.kind
     if kind in _SCALARS:
         if request and kind in ("datetime", "date"):
@@ -49,7 +57,7 @@ def _render(t: TypeRef, open_enums: bool, request: bool, quote: frozenset[str], 
         assert t.name is not None
         name = f"{models}.{t.name}" if models else t.name
         name = f'"{name}"' if t.name in quote else name
-        if request and kind == "model":
+        if request and (kind == "model" or t.name in object_aliases):
             return f"{name} | Mapping[str, Any]"
         return name
     if kind == "literal":
@@ -59,15 +67,15 @@ def _render(t: TypeRef, open_enums: bool, request: bool, quote: frozenset[str], 
             text = " | ".join([text, *bases])
         return text
     if kind == "list":
-        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote, models=models)
+        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote, models=models, object_aliases=object_aliases)
         return f"Sequence[{inner}]" if request else f"list[{inner}]"
     if kind == "dict":
-        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote, models=models)
+        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote, models=models, object_aliases=object_aliases)
         return f"Mapping[str, {inner}]" if request else f"dict[str, {inner}]"
     if kind == "union":
         members: list[str] = []
         for arg in t.args:
-            rendered = annotation(arg, open_enums=open_enums, request=request, quote=quote, models=models)
+            rendered = annotation(arg, open_enums=open_enums, request=request, quote=quote, models=models, object_aliases=object_aliases)
             if rendered not in members:
                 members.append(rendered)
         if t.discriminator and t.tags and not request:

@@ -20,7 +20,6 @@ from cloudforce_one_events.models import (
     BulkUpdateResult,
     CopyResult,
     Event,
-    EventSearchFilterText,
     MoveResult,
     RevertResult,
 )
@@ -41,18 +40,8 @@ CALLS = [
             "order_by": "date",
             "page": 1,
             "page_size": 100,
-            "search": [
-                EventSearchFilterText.model_validate(
-                    {"field": "attacker", "op": "equals", "value": "string"}
-                )
-            ],
-            "search_branches": [
-                [
-                    EventSearchFilterText.model_validate(
-                        {"field": "attacker", "op": "equals", "value": "string"}
-                    )
-                ]
-            ],
+            "search": [{"field": "attacker", "op": "equals", "value": "string"}],
+            "search_branches": [[{"field": "attacker", "op": "equals", "value": "string"}]],
             "source": "do",
         },
         explicit={"account_id": "023e105f4ecef8ad9ca31a8372d0c353"},

@@ -213,3 +213,28 @@ def test_several_success_responses_become_a_union(build: Callable[..., tuple[Api
     api, _ = build(minimal_spec(paths={"/r": {"get": op}}))
     assert _only_op(api).return_annotation == "str | int"
     assert _only_op(api).success_codes == (200, 201)
+
+
+def test_aliases_of_object_models_also_take_mappings_as_arguments(build: Callable[..., tuple[Api, Diagnostics]]) -> None:
+    """A JSON-encoded query parameter typed as a union of models (an alias) accepts plain dicts
+    in its annotation, as a model-typed one does; an alias of scalars does not."""
+    schemas = {
+        "Cat": {"type": "object", "required": ["meow"], "properties": {"meow": {"type": "string"}}},
+        "Dog": {"type": "object", "required": ["bark"], "properties": {"bark": {"type": "string"}}},
+        "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]},
+        "Color": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+    }
+
+    def query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"name": name, "in": "query", "content": {"application/json": {"schema": schema}}}
+
+    params = [
+        query("pets", {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}),
+        query("color", {"$ref": "#/components/schemas/Color"}),
+    ]
+    api, _ = build(minimal_spec(paths={"/things": {"get": _op(params=params)}}, components={"schemas": schemas}))
+    [op] = api.operations()
+    by_name = {p.py_name: p for p in op.params}
+    assert by_name["pets"].annotation == "Sequence[Pet | Mapping[str, Any]] | NotGiven"
+    assert by_name["pets"].hint == "Sequence[_models.Pet | Mapping[str, Any]] | NotGiven"
+    assert by_name["color"].annotation == "Color | NotGiven"

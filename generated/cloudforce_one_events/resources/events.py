@@ -226,8 +226,10 @@ class EventsResource(SyncResource):
         order_by: str | NotGiven = NOT_GIVEN,
         page: float | NotGiven = NOT_GIVEN,
         page_size: float | NotGiven = NOT_GIVEN,
-        search: Sequence[_models.EventSearchFilter] | NotGiven = NOT_GIVEN,
-        search_branches: Sequence[Sequence[_models.EventSearchFilter]] | NotGiven = NOT_GIVEN,
+        search: Sequence[_models.EventSearchFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        search_branches: (
+            Sequence[Sequence[_models.EventSearchFilter | Mapping[str, Any]]] | NotGiven
+        ) = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
@@ -295,8 +297,10 @@ class EventsResource(SyncResource):
         order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         order_by: str | NotGiven = NOT_GIVEN,
         page_size: float | NotGiven = NOT_GIVEN,
-        search: Sequence[_models.EventSearchFilter] | NotGiven = NOT_GIVEN,
-        search_branches: Sequence[Sequence[_models.EventSearchFilter]] | NotGiven = NOT_GIVEN,
+        search: Sequence[_models.EventSearchFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        search_branches: (
+            Sequence[Sequence[_models.EventSearchFilter | Mapping[str, Any]]] | NotGiven
+        ) = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1081,8 +1085,10 @@ class AsyncEventsResource(AsyncResource):
         order_by: str | NotGiven = NOT_GIVEN,
         page: float | NotGiven = NOT_GIVEN,
         page_size: float | NotGiven = NOT_GIVEN,
-        search: Sequence[_models.EventSearchFilter] | NotGiven = NOT_GIVEN,
-        search_branches: Sequence[Sequence[_models.EventSearchFilter]] | NotGiven = NOT_GIVEN,
+        search: Sequence[_models.EventSearchFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        search_branches: (
+            Sequence[Sequence[_models.EventSearchFilter | Mapping[str, Any]]] | NotGiven
+        ) = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
@@ -1150,8 +1156,10 @@ class AsyncEventsResource(AsyncResource):
         order: Literal["asc", "desc"] | NotGiven = NOT_GIVEN,
         order_by: str | NotGiven = NOT_GIVEN,
         page_size: float | NotGiven = NOT_GIVEN,
-        search: Sequence[_models.EventSearchFilter] | NotGiven = NOT_GIVEN,
-        search_branches: Sequence[Sequence[_models.EventSearchFilter]] | NotGiven = NOT_GIVEN,
+        search: Sequence[_models.EventSearchFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        search_branches: (
+            Sequence[Sequence[_models.EventSearchFilter | Mapping[str, Any]]] | NotGiven
+        ) = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
