@@ -99,6 +99,40 @@ def signature(head: str, params: Sequence[str | tuple[str, str, str]], tail: str
     return bracket(head, flat, tail, indent, is_def=True, exploded=one_per_line)
 
 
+def _literal_values(annotation: str) -> list[str] | None:
+    """The values of an annotation that is one ``Literal[...]`` and nothing else."""
+    if not annotation.startswith("Literal[") or len(split_top_level(annotation, " | ")) > 1:
+        return None
+    return split_top_level(annotation[len("Literal[") : -1], ", ")
+
+
+def type_alias(name: str, annotation: str) -> str:
+    """``name = annotation`` at module level, too long for a line laid out as black does: a
+    union in parentheses with one member per line (each after ``|`` but the first), a lone
+    ``Literal[...]`` with one value per line. Other long annotations are left to black."""
+    one = f"{name} = {annotation}"
+    if fits(one, 0):
+        return one
+    values = _literal_values(annotation)
+    if values is not None:
+        return bracket(f"{name} = Literal[", values, "]", 0, literal=True)
+    members = split_top_level(annotation, " | ")
+    if len(members) < 2:
+        return one
+    pad = " " * INDENT
+    return f"{name} = (\n{pad}" + f"\n{pad}| ".join(members) + "\n)"
+
+
+def field(name: str, annotation: str, indent: int) -> str:
+    """``name: annotation`` in a class body; a lone ``Literal[...]`` too long for a line gets one
+    value per line (black's shape). Other long annotations are left to black."""
+    one = f"{name}: {annotation}"
+    values = _literal_values(annotation)
+    if fits(one, indent) or values is None:
+        return one
+    return bracket(f"{name}: Literal[", values, "]", indent, literal=True)
+
+
 def from_import(module: str, names: Sequence[str], indent: int = 0) -> str:
     """``from module import a, b`` on one line when it fits, else parenthesized with one name
     per line (black never hugs imports)."""

@@ -20,7 +20,7 @@ from generator.escape import dict_item, docstring, docstring_at, one_line, py_li
 from generator.formatting import LINE_LENGTH as LINE_LENGTH
 from generator.formatting import FormatOptions, format_sources
 from generator.ir import Api, Param
-from generator.layout import bracket, from_import, signature
+from generator.layout import bracket, field, from_import, signature, type_alias
 from generator.contract_plan import PRISM_VERSION, plan_tests
 from generator.samples import SampleError, Samples, kwargs_source, laid_out
 
@@ -69,6 +69,8 @@ def make_environment(overlay: Path | None = None, base: Path = DEFAULT_TEMPLATES
     env.globals["bracket"] = bracket
     env.globals["from_import"] = from_import
     env.globals["signature"] = signature
+    env.globals["type_alias"] = type_alias
+    env.globals["field"] = field
     env.globals["sample"] = laid_out
     env.filters["dict_item"] = dict_item
     env.filters["wire_item"] = lambda p: f"{py_literal(p.wire_name)}: {p.py_name}"

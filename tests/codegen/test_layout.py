@@ -10,7 +10,7 @@ import black
 import pytest
 
 from generator.formatting import LINE_LENGTH
-from generator.layout import bracket, fits, from_import
+from generator.layout import bracket, field, fits, from_import, split_top_level, type_alias
 
 MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
 
@@ -55,3 +55,30 @@ def test_empty_brackets_stay_on_one_line_even_when_long() -> None:
 def test_from_import_is_blacks_fixed_point(names: list[str]) -> None:
     source = from_import(".module", names) + "\n"
     assert black.format_str(source, mode=MODE) == source
+
+
+LONG_LITERAL = "Literal[" + ", ".join(f'"value, number {i}"' for i in range(12)) + "]"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        type_alias("Short", "A | B") + "\n",
+        type_alias("Filter", " | ".join(f"EventSearchFilterVariant{i}" for i in range(6))) + "\n",
+        type_alias("Field", LONG_LITERAL) + "\n",
+        "class C:\n    " + field("op", LONG_LITERAL, 4) + "\n",
+        "class C:\n    " + field("op", 'Literal["a", "b"]', 4) + "\n",
+    ],
+    ids=["alias-one-line", "alias-union", "alias-literal", "field-literal", "field-short"],
+)
+def test_annotations_are_blacks_fixed_point(source: str) -> None:
+    assert black.format_str(source, mode=MODE) == source
+
+
+def test_split_top_level_ignores_brackets_and_quotes() -> None:
+    assert split_top_level('Literal["a | b", "c"] | Mapping[str, A | B] | None', " | ") == [
+        'Literal["a | b", "c"]',
+        "Mapping[str, A | B]",
+        "None",
+    ]
+    assert split_top_level('"x\\", y", "z"', ", ") == ['"x\\", y"', '"z"']
