@@ -147,13 +147,13 @@ def _unshadow(ops: list[Operation], names: NameRegistry, configured: set[str]) -
     config chose are left alone (mypy --strict on the generated code says if one clashes)."""
     used: set[str] = set()
     for op in ops:
-        texts = [p.annotation for p in op.params] + [op.return_annotation]
+        texts = [p.hint for p in op.params] + [op.return_hint]  # as the class body spells them
         if op.pagination is not None:
-            texts.append(op.pagination.item_annotation)
+            texts.append(op.pagination.item_hint)
         if op.bulk is not None:
-            texts.append(op.bulk.item_annotation)
-        for text in texts:
-            used |= set(re.findall(r"[A-Za-z_]\w*", _STRINGS.sub("''", text)))
+            texts.append(op.bulk.item_hint)
+        for text in texts:  # names looked up in the class body, not attributes (`_models.X`)
+            used |= set(re.findall(r"(?<![\w.])[A-Za-z_]\w*", _STRINGS.sub("''", text)))
     for index, op in enumerate(ops):
         if op.py_name in used and op.operation_id not in configured:
             new, _ = names.claim(op.py_name + "_", op.py_name + "_op")

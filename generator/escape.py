@@ -85,7 +85,9 @@ def docstring_at(text: str, indent: int, line_length: int = 100) -> str:
     lines = docstring(text).split("\n")
     common = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=0)
     pad = " " * indent
-    body = "\n".join([lines[0].strip()] + [pad + line[common:] if line.strip() else "" for line in lines[1:]])
+    # lines[0] as docstring() left it: stripped already, and a trailing space it added after a
+    # quote must stay (`""""` would end the string early)
+    body = "\n".join([lines[0]] + [pad + line[common:] if line.strip() else "" for line in lines[1:]])
     if len(lines) > 1 and len(body.rsplit("\n", 1)[-1]) + 3 > line_length:
         body += "\n" + pad
     return body

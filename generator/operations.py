@@ -501,11 +501,11 @@ class OperationBuilder:
             method=cfg.method,
             items_field=cfg.items_field,
             items_param=param.py_name,
-            item_annotation=annotation(item, request=True),
+            item_annotation=annotation(item, request=True, object_aliases=self.schemas.object_aliases(item)),
             item_type_expr=annotation(item),
             default_chunk_size=cfg.default_chunk_size,
             max_chunk_size=cfg.max_chunk_size,
-            item_hint=annotation(item, request=True, models=MODELS_ALIAS),
+            item_hint=annotation(item, request=True, models=MODELS_ALIAS, object_aliases=self.schemas.object_aliases(item)),
             item_type_arg=annotation(item, models=MODELS_ALIAS),
         )
 

@@ -15,14 +15,15 @@ from typing import Any
 
 import jinja2
 
+from generator.contract_plan import PRISM_VERSION, plan_tests
 from generator.diagnostics import GenerationError, Location
 from generator.escape import dict_item, docstring, docstring_at, one_line, py_literal, toml_string
 from generator.formatting import LINE_LENGTH as LINE_LENGTH
 from generator.formatting import FormatOptions, format_sources
 from generator.ir import Api, Param
 from generator.layout import bracket, field, from_import, signature, type_alias
-from generator.contract_plan import PRISM_VERSION, plan_tests
 from generator.samples import SampleError, Samples, kwargs_source, laid_out
+from generator.template_cache import template_cache
 
 _PACKAGED = Path(__file__).resolve().parent / "templates"
 DEFAULT_TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "templates"
@@ -34,32 +35,17 @@ class RenderedFile:
     content: bytes
 
 
-def bytecode_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
-    """Compiled templates kept beside the format cache: compiling the templates is a third of an
-    unchanged regeneration. Keyed by template file and checked against its source by Jinja."""
-    if cache_dir is None:
-        return None
-    directory = cache_dir.parent / "jinja" if cache_dir.name == "format" else cache_dir / "jinja"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:  # a read-only cache location: compile every time
-        return None
-    return jinja2.FileSystemBytecodeCache(str(directory))
-
-
 def make_environment(overlay: Path | None = None, base: Path = DEFAULT_TEMPLATES, *, cache_dir: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if overlay is not None:
         loaders.append(jinja2.FileSystemLoader(str(overlay)))
     loaders.append(jinja2.FileSystemLoader(str(base)))
+    options: dict[str, Any] = {"autoescape": False, "keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        bytecode_cache=bytecode_cache(cache_dir),
+        bytecode_cache=template_cache(cache_dir, options),
+        **options,
     )
     env.filters["pylit"] = py_literal
     env.filters["doc"] = docstring
@@ -106,6 +92,7 @@ class Renderer:
         format_options: FormatOptions | None = None,
     ) -> None:
         self.api = api
+        self.overlay = overlay
         self.format = formatter or format_python
         self.format_options = format_options or FormatOptions()
         self.env = make_environment(overlay, cache_dir=self.format_options.cache_dir)
@@ -152,9 +139,9 @@ class Renderer:
             try:
                 template = self.env.get_template(template_name)
                 if extra.get("verbatim"):
-                    source, filename, _ = template.environment.loader.get_source(template.environment, template_name)  # type: ignore[union-attr]
+                    source = template.environment.loader.get_source(template.environment, template_name)[0]  # type: ignore[union-attr]
                     text = header(self.api) + "\n" + source
-                    if filename is not None and Path(filename).resolve().is_relative_to(DEFAULT_TEMPLATES):
+                    if self.overlay is None or not (self.overlay / template_name).is_file():
                         preformatted.add(path)  # an overlay's copy is formatted like any other file
                 else:
                     text = template.render(api=self.api, header=header, **extra)

@@ -515,7 +515,8 @@ class SchemaBuilder:
 
     def object_aliases(self, t: TypeRef) -> frozenset[str]:
         """The aliases named in ``t`` that stand for object models: an alias of a model, or of a
-        union whose every member is one (through aliases). A mapping validates into them."""
+        union whose members are such (or ``None``), through aliases, whatever their
+        nullability. A mapping validates into them, so arguments of these types accept one."""
         found: set[str] = set()
         stack, seen = [t], set()
         while stack:
@@ -523,22 +524,21 @@ class SchemaBuilder:
             stack.extend(cur.args)
             if cur.kind == "alias" and cur.name and cur.name not in seen:
                 seen.add(cur.name)
-                if self._stands_for_objects(cur, set()):
+                if self._stands_for_objects(cur, ()):
                     found.add(cur.name)
         return frozenset(found)
 
-    def _stands_for_objects(self, t: TypeRef, seen: set[str]) -> bool:
-        if t.nullable:
-            return False
+    def _stands_for_objects(self, t: TypeRef, path: tuple[str, ...]) -> bool:
+        """``path``: the aliases being expanded above ``t`` (a cycle stands for nothing)."""
         if t.kind == "model":
             draft = self.drafts.get(t.name or "")
             return draft is not None and draft.kind == "object"
         if t.kind == "union":
-            return bool(t.args) and all(self._stands_for_objects(a, seen) for a in t.args)
-        if t.kind == "alias" and t.name and t.name not in seen:
-            seen.add(t.name)
+            members = [a for a in t.args if a.kind != "none"]
+            return bool(members) and all(self._stands_for_objects(a, path) for a in members)
+        if t.kind == "alias" and t.name and t.name not in path:
             draft = self.drafts.get(t.name)
-            return draft is not None and draft.alias_type is not None and self._stands_for_objects(draft.alias_type, seen)
+            return draft is not None and draft.alias_type is not None and self._stands_for_objects(draft.alias_type, (*path, t.name))
         return False
 
     def _only_itself(self, name: str, t: TypeRef) -> bool:

@@ -9,8 +9,10 @@ to find, only objects to scan and promote.
 Measured on ``bulk_create`` with 1,000 events, those collections cost about as much as the
 validation itself.
 
-``with gc_paused():`` disables the collector around such a call (a single pydantic-core call: no
-user code runs inside it) and enables it again afterwards if it was enabled when the block began.
+``with gc_paused():`` disables the collector around such a call (a single pydantic-core call;
+the only other code that may run inside is what the value being validated brings along, such as
+the methods of a user's own mapping or iterable, or a discriminator function) and enables it
+again afterwards if it was enabled when the block began.
 The allocations still count: the next collection happens when it would have, just not in the
 middle of building the value. A nested block leaves the collector to the outer one; a block in
 another thread may find it disabled by this one and then leaves it alone, so the collector can

@@ -163,24 +163,59 @@ def test_verbatim_copies_skip_the_formatter_unless_overlaid(tmp_path: Path, monk
 
 
 def test_compiled_templates_are_cached_beside_the_format_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The second Renderer loads compiled templates from the cache; an edited template is
-    recompiled (Jinja checks each entry against the template's source), and the output is the
-    same either way."""
+    """The second Renderer loads compiled templates from the cache instead of compiling them; an
+    edited template is recompiled (Jinja checks each entry against the source); the output is
+    the same either way."""
+    import jinja2
+
     from generator.formatting import FormatOptions
 
     monkeypatch.chdir(ROOT)
-    cache = tmp_path / "cache" / "format"
+    cache = tmp_path / "cache"
     api = generate(Options(SPEC, CONFIG, tmp_path / "out")).api
+    compiled: list[str] = []
+    real_compile = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: object, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled.append(str(name))
+        return real_compile(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
 
     def readme(overlay: Path | None = None) -> str:
         files = render.Renderer(api, overlay=overlay, format_options=FormatOptions(cache_dir=cache)).render()
         return next(f.content.decode() for f in files if f.path == "README.md")
 
     first = readme()
-    compiled = sorted((tmp_path / "cache" / "jinja").iterdir())
-    assert compiled, "nothing was cached"
+    assert compiled, "the first render compiles"
+    [directory] = cache.glob("jinja-*")
+    assert any(directory.iterdir()) and directory.stat().st_mode & 0o777 == 0o700
+    compiled.clear()
     assert readme() == first == (GENERATED / "README.md").read_text()
+    assert compiled == [], f"compiled again: {compiled}"
     overlay = tmp_path / "templates" / "package"
     overlay.mkdir(parents=True)
     (overlay / "README.md.jinja").write_text("# edited {{ api.distribution }}\n")
     assert readme(tmp_path / "templates") == "# edited cloudforce-one-events\n"
+    assert compiled == ["package/README.md.jinja"]
+
+
+def test_a_cache_that_fails_costs_speed_not_the_generation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unwritable, unreadable or shared cache directories: templates are compiled every time."""
+    import jinja2
+
+    from generator.template_cache import cache_key, template_cache
+
+    def refuse(*args: object) -> None:
+        raise PermissionError("read-only cache")
+
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "dump_bytecode", refuse)
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "load_bytecode", refuse)
+    env = render.make_environment(cache_dir=tmp_path / "c")
+    assert env.bytecode_cache is not None
+    assert env.from_string("{{ 1 + 1 }}").render() == "2"
+    assert env.get_template("tests/_macros.jinja") is not None  # loaded and compiled, not cached
+    shared = tmp_path / "shared" / f"jinja-{cache_key({})}"
+    shared.mkdir(parents=True)
+    shared.chmod(0o777)
+    assert template_cache(shared.parent, {}) is None  # others may write there: not used

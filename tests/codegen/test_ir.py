@@ -223,6 +223,10 @@ def test_aliases_of_object_models_also_take_mappings_as_arguments(build: Callabl
         "Dog": {"type": "object", "required": ["bark"], "properties": {"bark": {"type": "string"}}},
         "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]},
         "Color": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        "PetA": {"$ref": "#/components/schemas/Pet"},
+        "PetB": {"$ref": "#/components/schemas/Pet"},
+        "Both": {"oneOf": [{"$ref": "#/components/schemas/PetA"}, {"$ref": "#/components/schemas/PetB"}]},  # a diamond
+        "MaybePet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}, {"type": "null"}]},
     }
 
     def query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -231,6 +235,8 @@ def test_aliases_of_object_models_also_take_mappings_as_arguments(build: Callabl
     params = [
         query("pets", {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}),
         query("color", {"$ref": "#/components/schemas/Color"}),
+        query("both", {"$ref": "#/components/schemas/Both"}),
+        query("maybe", {"$ref": "#/components/schemas/MaybePet"}),
     ]
     api, _ = build(minimal_spec(paths={"/things": {"get": _op(params=params)}}, components={"schemas": schemas}))
     [op] = api.operations()
@@ -238,3 +244,5 @@ def test_aliases_of_object_models_also_take_mappings_as_arguments(build: Callabl
     assert by_name["pets"].annotation == "Sequence[Pet | Mapping[str, Any]] | NotGiven"
     assert by_name["pets"].hint == "Sequence[_models.Pet | Mapping[str, Any]] | NotGiven"
     assert by_name["color"].annotation == "Color | NotGiven"
+    assert by_name["both"].annotation == "Both | Mapping[str, Any] | NotGiven"
+    assert by_name["maybe"].annotation.startswith("MaybePet | Mapping[str, Any]")
