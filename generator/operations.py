@@ -176,6 +176,7 @@ class OperationBuilder:
         extras: list[tuple[str, str]] = []
         if body is not None and body.encoding != "json":
             extras.append(("content_type", py_literal(body.content_type)))
+            extras.append(("body_encoding", py_literal(body.encoding)))
         for key in ("accept", "response_format"):
             if key in reading:
                 extras.append((key, py_literal(reading[key])))

@@ -135,7 +135,12 @@ def test_wildcard_binary_bodies_and_responses(build: Callable[..., tuple[Api, li
     api, _ = build(minimal_spec(paths=paths))
     op = _op(api)
     assert op.body is not None and op.body.encoding == "binary" and op.return_annotation == "bytes"
-    assert dict(op.endpoint_extras) == {"content_type": '"application/octet-stream"', "accept": '"*/*"', "response_format": '"bytes"'}
+    assert dict(op.endpoint_extras) == {
+        "content_type": '"application/octet-stream"',
+        "body_encoding": '"binary"',
+        "accept": '"*/*"',
+        "response_format": '"bytes"',
+    }
 
 
 def test_read_only_required_fields_bind_responses_only(build: Callable[..., tuple[Api, list[str]]]) -> None:

@@ -206,8 +206,10 @@ class Endpoint(Generic[T]):
     success_codes: frozenset[int] = frozenset({200})
     # -- bodies that are not JSON, and how success bodies are read
     content_type: str = "application/json"
-    """Media type of the request body: JSON, ``multipart/form-data``,
-    ``application/x-www-form-urlencoded``, ``text/*`` or any binary type (see ``encode_body``)."""
+    """Media type of the request body (its ``Content-Type`` header when not JSON)."""
+    body_encoding: str = "json"
+    """How the body is encoded, as the generator decided from the media type: ``json``,
+    ``multipart``, ``form``, ``text`` or ``binary`` (see ``encode_body``)."""
     accept: str | None = None
     """``Accept`` header of the call when the success responses are not (only) JSON."""
     response_format: str = "json"

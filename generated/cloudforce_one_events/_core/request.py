@@ -319,20 +319,6 @@ def serialize_body(
 # --- bodies that are not JSON ---------------------------------------------------
 
 
-def body_kind(content_type: str) -> str:
-    """``json``, ``multipart``, ``form``, ``text`` or ``binary``: how a body is encoded."""
-    base = content_type.split(";")[0].strip().lower()
-    if base == "application/json" or base.endswith(("/json", "+json")) or base == "*/*":
-        return "json"
-    if base.startswith("multipart/"):
-        return "multipart"
-    if base == "application/x-www-form-urlencoded":
-        return "form"
-    if base.startswith("text/") or base.endswith(("+xml", "/xml")):
-        return "text"
-    return "binary"
-
-
 def encode_body(
     endpoint: Endpoint[Any],
     body: object,
@@ -347,7 +333,7 @@ def encode_body(
     objects are sent as JSON text. ``text/*`` bodies are ``str`` (sent as UTF-8), anything else
     ``bytes`` (a ``str`` is sent as UTF-8, a file object is read).
     """
-    kind = body_kind(endpoint.content_type)
+    kind = endpoint.body_encoding
     if kind == "json":
         content = serialize_body(endpoint, body, extra_body)
         return content, None if content is None else "application/json"
