@@ -59,9 +59,14 @@ def make_environment(overlay: Path | None = None, base: Path = DEFAULT_TEMPLATES
     env.globals["field"] = field
     env.globals["sample"] = laid_out
     env.filters["dict_item"] = dict_item
-    env.filters["wire_item"] = lambda p: f"{py_literal(p.wire_name)}: {p.py_name}"
+    env.filters["wire_item"] = wire_item
     env.filters["signature_item"] = signature_item
     return env
+
+
+def wire_item(p: Param) -> str:
+    """``"wireName": py_name``: a parameter as an item of the dicts a method passes to the runtime."""
+    return f"{py_literal(p.wire_name)}: {p.py_name}"
 
 
 def signature_item(p: Param) -> tuple[str, str, str]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.escape import py_literal
-from generator.layout import fits
+from generator.layout import bracket
 from generator.ir import Api, Model, Operation, Param, TypeRef
 
 FIXED_UUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -435,22 +435,16 @@ def kwargs_source(kwargs: dict[str, Any]) -> str:
 
 
 def laid_out(value: Any, indent: int, head: str = "", tail: str = "") -> str:
-    """``head`` + :func:`source` of ``value`` + ``tail``, with its lines broken the way black
-    breaks them when ``head`` starts at column ``indent`` (see :mod:`generator.layout`): a
-    display that does not fit gets one element per line (each followed by a comma when there
-    are several), an instance its data on a line of its own; nested values likewise."""
-    one = head + source(value) + tail
-    if fits(one, indent):
-        return one
-    pad, close = " " * (indent + 4), " " * indent
+    """``head`` + :func:`source` of ``value`` + ``tail``, with its lines broken by
+    :func:`generator.layout.bracket` when ``head`` starts at column ``indent``: the elements of
+    a display, or the data of an instance, each laid out the same way one level deeper."""
+    inner = indent + 4
     if isinstance(value, Instance):
-        return f"{head}{value.model}.model_validate(\n{pad}{laid_out(value.data, indent + 4)}\n{close}){tail}"
+        return bracket(f"{head}{value.model}.model_validate(", [source(value.data)], ")" + tail, indent, exploded=[laid_out(value.data, inner)])
     if isinstance(value, dict) and value:
-        comma = "," if len(value) > 1 else ""
-        items = [laid_out(v, indent + 4, f"{py_literal(str(k))}: ", comma) for k, v in value.items()]
-        return head + "{\n" + "".join(f"{pad}{item}\n" for item in items) + close + "}" + tail
+        keys = [f"{py_literal(str(k))}: " for k in value]
+        flat = [k + source(v) for k, v in zip(keys, value.values())]
+        return bracket(head + "{", flat, "}" + tail, indent, literal=True, exploded=[laid_out(v, inner, k) for k, v in zip(keys, value.values())])
     if isinstance(value, (list, tuple)) and value:
-        comma = "," if len(value) > 1 else ""
-        items = [laid_out(v, indent + 4, "", comma) for v in value]
-        return head + "[\n" + "".join(f"{pad}{item}\n" for item in items) + close + "]" + tail
-    return one  # a long scalar: black leaves it as it is
+        return bracket(head + "[", [source(v) for v in value], "]" + tail, indent, literal=True, exploded=[laid_out(v, inner) for v in value])
+    return head + source(value) + tail  # a scalar: black does not break it

@@ -107,7 +107,7 @@ CALLS = [
                     "event": "An attacker registered the domain domain.com",
                     "raw": {"data": {"foo": "bar"}},
                     "tlp": "amber",
-                }
+                },
             ],
             "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         },
@@ -130,7 +130,7 @@ CALLS = [
                     "targetCountry": "US",
                     "targetIndustry": "Finance",
                     "tlp": "amber",
-                }
+                },
             ],
             "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
             "include_created_events": False,
@@ -151,7 +151,7 @@ CALLS = [
                     "event": "An attacker registered the domain domain.com",
                     "raw": {"data": {"foo": "bar"}},
                     "tlp": "amber",
-                }
+                },
             ],
             "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         },
@@ -174,7 +174,7 @@ CALLS = [
                     "targetCountry": "US",
                     "targetIndustry": "Finance",
                     "tlp": "amber",
-                }
+                },
             ],
             "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         },

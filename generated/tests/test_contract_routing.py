@@ -22,6 +22,8 @@ from cloudforce_one_events.models import (
     TagListResult,
 )
 
+from contract_harness import check_result
+
 
 @pytest.mark.operation("get_DatasetList", "routing")
 def test_datasets_list_is_not_events_get_legacy(client: Client) -> None:
@@ -44,12 +46,10 @@ def test_datasets_list_is_not_events_get_legacy(client: Client) -> None:
         for key in ["attacker", "attackerCountry", "attackerCountryAlpha3", "category", "datasetId"]
     ), "the shape of Event"
     result = raw.parse()
-    assert isinstance(result, list)
-    assert result, "Prism's example list is empty: nothing was parsed"
-    assert all(isinstance(item, DatasetListItem) for item in result)
+    check_result(result, list[DatasetListItem])
     with pytest.warns(DeprecationWarning):
         other = client.events.get_legacy(event_id="4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d")
-    assert isinstance(other, Event)
+    check_result(other, Event)
 
 
 @pytest.mark.operation("post_DatasetCreate", "routing")
@@ -63,13 +63,13 @@ def test_datasets_create_is_not_datasets_update(client: Client) -> None:
     missing = [key for key in ["isAnalytics", "isPublic", "name", "uuid"] if key not in body]
     assert not missing, f"not the shape of Dataset, lacks {missing}"
     result = raw.parse()
-    assert isinstance(result, Dataset)
+    check_result(result, Dataset)
     other = client.datasets.update(
         dataset_id="9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
         is_public=False,
         name="Phishing campaigns 2024",
     )
-    assert isinstance(other, Dataset)
+    check_result(other, Dataset)
 
 
 @pytest.mark.operation("get_EventAggregate", "routing")
@@ -87,10 +87,10 @@ def test_events_aggregate_is_not_events_get_legacy(client: Client) -> None:
         for key in ["attacker", "attackerCountry", "attackerCountryAlpha3", "category", "datasetId"]
     ), "the shape of Event"
     result = raw.parse()
-    assert isinstance(result, AggregateResult)
+    check_result(result, AggregateResult)
     with pytest.warns(DeprecationWarning):
         other = client.events.get_legacy(event_id="4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d")
-    assert isinstance(other, Event)
+    check_result(other, Event)
 
 
 @pytest.mark.operation("post_EventCreate", "routing")
@@ -142,12 +142,12 @@ def test_events_create_is_not_events_update(client: Client) -> None:
     ]
     assert not missing, f"not the shape of Event, lacks {missing}"
     result = raw.parse()
-    assert isinstance(result, Event)
+    check_result(result, Event)
     other = client.events.update(
         event_id="4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
         dataset_id="9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
     )
-    assert isinstance(other, Event)
+    check_result(other, Event)
 
 
 @pytest.mark.operation("get_EventQueryList", "routing")
@@ -182,12 +182,10 @@ def test_queries_list_is_not_events_get_legacy(client: Client) -> None:
         for key in ["attacker", "attackerCountry", "attackerCountryAlpha3", "category", "datasetId"]
     ), "the shape of Event"
     result = raw.parse()
-    assert isinstance(result, list)
-    assert result, "Prism's example list is empty: nothing was parsed"
-    assert all(isinstance(item, SavedQuery) for item in result)
+    check_result(result, list[SavedQuery])
     with pytest.warns(DeprecationWarning):
         other = client.events.get_legacy(event_id="4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d")
-    assert isinstance(other, Event)
+    check_result(other, Event)
 
 
 @pytest.mark.operation("post_EventQueryCreate", "routing")
@@ -222,9 +220,9 @@ def test_queries_create_is_not_queries_update(client: Client) -> None:
     ]
     assert not missing, f"not the shape of SavedQuery, lacks {missing}"
     result = raw.parse()
-    assert isinstance(result, SavedQuery)
+    check_result(result, SavedQuery)
     other = client.queries.update(query_id=42)
-    assert isinstance(other, SavedQuery)
+    check_result(other, SavedQuery)
 
 
 @pytest.mark.operation("get_EventQueryAlertList", "routing")
@@ -258,11 +256,9 @@ def test_queries_alerts_list_is_not_queries_get(client: Client) -> None:
         for key in ["alert_enabled", "alert_rollup_enabled", "name", "query_json", "rule_enabled"]
     ), "the shape of SavedQuery"
     result = raw.parse()
-    assert isinstance(result, list)
-    assert result, "Prism's example list is empty: nothing was parsed"
-    assert all(isinstance(item, QueryAlert) for item in result)
+    check_result(result, list[QueryAlert])
     other = client.queries.get(query_id=42)
-    assert isinstance(other, SavedQuery)
+    check_result(other, SavedQuery)
 
 
 @pytest.mark.operation("post_EventQueryAlertCreate", "routing")
@@ -290,9 +286,9 @@ def test_queries_alerts_create_is_not_queries_alerts_update(client: Client) -> N
     ]
     assert not missing, f"not the shape of QueryAlert, lacks {missing}"
     result = raw.parse()
-    assert isinstance(result, QueryAlert)
+    check_result(result, QueryAlert)
     other = client.queries.alerts.update(alert_id=7)
-    assert isinstance(other, QueryAlert)
+    check_result(other, QueryAlert)
 
 
 @pytest.mark.operation("get_TagList", "routing")
@@ -310,7 +306,7 @@ def test_tags_list_is_not_events_get_legacy(client: Client) -> None:
         for key in ["attacker", "attackerCountry", "attackerCountryAlpha3", "category", "datasetId"]
     ), "the shape of Event"
     result = raw.parse()
-    assert isinstance(result, TagListResult)
+    check_result(result, TagListResult)
     with pytest.warns(DeprecationWarning):
         other = client.events.get_legacy(event_id="4a7b1c2d-8e9f-4a0b-9c1d-2e3f4a5b6c7d")
-    assert isinstance(other, Event)
+    check_result(other, Event)

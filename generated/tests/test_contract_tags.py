@@ -53,7 +53,7 @@ CALLS = [
             "date_of_discovery": "2014-10-01",
             "external_reference_links": ["https://example.com/reports/apt28"],
             "external_references": [
-                {"description": "Vendor write-up", "url": "https://example.com/reports/apt28"}
+                {"description": "Vendor write-up", "url": "https://example.com/reports/apt28"},
             ],
             "internal_aliases": [{"confidence": 8, "tlp": "red", "value": "Fancy Bear"}],
             "internal_description": "Tracked since 2014.",
@@ -98,7 +98,7 @@ CALLS = [
             "date_of_discovery": "2014-10-01",
             "external_reference_links": ["https://example.com/reports/apt28"],
             "external_references": [
-                {"description": "Vendor write-up", "url": "https://example.com/reports/apt28"}
+                {"description": "Vendor write-up", "url": "https://example.com/reports/apt28"},
             ],
             "internal_aliases": [{"confidence": 8, "tlp": "red", "value": "Fancy Bear"}],
             "internal_description": "Tracked since 2014.",
