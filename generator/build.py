@@ -13,7 +13,7 @@ from generator.escape import one_line
 from generator.ir import Api, Operation, Resource, Security, TypeRef
 from generator.loader import LoadedSpec
 from generator.models import finalize, usage
-from generator.naming import NameRegistry, class_name, method_name, module_name, snake
+from generator.naming import RESOURCE_MEMBERS, NameRegistry, class_name, configured_name_problem, method_name, module_name, snake
 from generator.operations import OperationBuilder, RawOperation, collect
 from generator.schemas import SchemaBuilder
 from generator.typeexpr import helpers_used
@@ -53,21 +53,23 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
     builder = OperationBuilder(schemas, config)
 
     operations: dict[tuple[str, ...], list[Operation]] = {}
-    member_names: dict[tuple[str, ...], NameRegistry] = {}
-    for path in sorted(tree):
-        member_names[path] = NameRegistry({"with_raw_response", "with_streaming_response"})
-        for child in sorted(tree):
-            if len(child) == len(path) + 1 and child[: len(path)] == path:
-                member_names[path].claim(method_name(child[-1]))
+    member_names, configured = _members(tree, raw_ops, config)
     for raw in raw_ops:
         names = member_names[raw.resource_path]
-        py, numbered = names.claim(method_name(raw.py_name), method_name(raw.operation_id), method_name(f"{raw.method} {raw.operation_id}"))
-        if numbered:
-            diagnostics.warn(spec.locate(raw.pointer), f"method name for {raw.operation_id!r} numbered as {py!r}")
+        if raw.operation_id in configured:
+            py = configured[raw.operation_id]
+        else:
+            py, numbered = names.claim(method_name(raw.py_name), method_name(raw.operation_id), method_name(f"{raw.method} {raw.operation_id}"))
+            if numbered:
+                diagnostics.warn(spec.locate(raw.pointer), f"method name for {raw.operation_id!r} numbered as {py!r}")
         op = builder.build(raw, py, class_names[raw.resource_path])
         for extra in (op.pagination.method if op.pagination else None, op.bulk.method if op.bulk else None):
+            where = config.location("pagination", raw.operation_id) if op.pagination and extra == op.pagination.method else config.location("bulk")
+            problem = configured_name_problem(extra) if extra else None
+            if problem:
+                raise GenerationError.at(where, f"cannot name the companion of {raw.operation_id!r} {extra!r}: {problem}")
             if extra and not names.claim(extra)[0] == extra:
-                raise GenerationError.at(config.location("pagination" if op.pagination else "bulk"), f"method name {extra!r} is already used in {'.'.join(raw.resource_path)}")
+                raise GenerationError.at(where, f"method name {extra!r} is already used in {'.'.join(raw.resource_path)}")
         operations.setdefault(raw.resource_path, []).append(op)
     for path, ops in operations.items():
         _unshadow(ops, member_names[path], set(config.operations))
@@ -139,6 +141,44 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
         security=_security(document),
         bulk=bulk,
     )
+
+
+def _members(
+    tree: dict[tuple[str, ...], list[RawOperation]], raw_ops: list[RawOperation], config: Config
+) -> tuple[dict[tuple[str, ...], NameRegistry], dict[str, str]]:
+    """The member names of every resource class, claimed before any derived method name: its
+    sub-resources, then the method names the config chose (operationId -> name). A config name is
+    the client's public API: it is used exactly as written, or generation stops with an error at
+    its line saying why; it is never adjusted."""
+    members: dict[tuple[str, ...], NameRegistry] = {}
+    owners: dict[tuple[tuple[str, ...], str], str] = {}
+    for path in sorted(tree):
+        members[path] = NameRegistry(set(RESOURCE_MEMBERS))
+        for child in sorted(tree):
+            if len(child) == len(path) + 1 and child[: len(path)] == path:
+                members[path].claim(method_name(child[-1]))
+                owners[(path, method_name(child[-1]))] = f"the sub-resource {'.'.join(child)}"
+    chosen: dict[str, str] = {}
+    for raw in raw_ops:
+        target = config.operations.get(raw.operation_id)
+        if target is None:
+            continue
+        where = config.location("operations", raw.operation_id)
+        segments = target.split(".")
+        for index, segment in enumerate(segments):
+            problem = configured_name_problem(segment)
+            if problem is None and index == 0 and segment in _CLIENT_ATTRIBUTES:
+                problem = f"the client already has an attribute {segment!r}"
+            if problem:
+                raise GenerationError.at(where, f"cannot name {raw.operation_id!r} {target!r}: {problem}")
+        name, path = segments[-1], raw.resource_path
+        if name in members[path].taken:
+            owner = owners.get((path, name), "a member of every resource class")
+            raise GenerationError.at(where, f"cannot name {raw.operation_id!r} {target!r}: {'.'.join(path)}.{name} is already {owner}")
+        members[path].claim(name)
+        owners[(path, name)] = f"the method of {raw.operation_id!r}"
+        chosen[raw.operation_id] = name
+    return members, chosen
 
 
 def _unshadow(ops: list[Operation], names: NameRegistry, configured: set[str]) -> None:

@@ -127,15 +127,40 @@ def param_name(wire: str) -> str:
     return name
 
 
-# names a resource class body itself uses (decorators): a method may not shadow them
-_CLASS_BODY_NAMES = {"cached_property", "deprecated"}
+# What a method or sub-resource of a generated resource class can collide with: the members every
+# resource class (and its ``WithRawResponse`` twin) defines, and the names its body looks up at
+# class level (the decorators). Nothing else is reserved there: pydantic's model attributes
+# (``copy``, ``json``, ...) live on models, and the request options are parameters, not members.
+RESOURCE_MEMBERS = frozenset({"with_raw_response", "with_streaming_response"})
+_CLASS_BODY_NAMES = frozenset({"cached_property", "deprecated"})
 
 
 def method_name(name: str) -> str:
+    """Attribute name of a method or sub-resource derived from the spec: snake_case, with a
+    trailing underscore only where the plain name cannot be a member of a resource class."""
     result = escape_keyword(snake(name))
-    if result in RESERVED_PARAMS or result.startswith("with_") or result in _PYDANTIC_RESERVED or result in _CLASS_BODY_NAMES:
+    if result in RESOURCE_MEMBERS or result in _CLASS_BODY_NAMES:
         result += "_"
     return result
+
+
+def configured_name_problem(name: str) -> str | None:
+    """Why ``name``, a method or resource name written in the config, cannot be used exactly as
+    written on a resource class; ``None`` when it can. The config's names are the client's public
+    API: they are used as written or refused, never adjusted."""
+    if not (name.isascii() and name.isidentifier()):
+        return f"{name!r} is not a Python identifier"
+    if keyword.iskeyword(name):
+        return f"{name!r} is a Python keyword"
+    if name.startswith("_"):
+        return f"{name!r} starts with an underscore: resource classes keep such names for their own state"
+    if name in RESOURCE_MEMBERS:
+        return f"every resource class already has a member {name!r}"
+    if name in _CLASS_BODY_NAMES:
+        return f"resource class bodies use {name!r} as a decorator; a member of that name would shadow it"
+    if name != snake(name):
+        return f"{name!r} is not snake_case; write {snake(name)!r}"
+    return None
 
 
 def module_name(name: str) -> str:

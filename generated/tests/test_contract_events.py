@@ -218,7 +218,7 @@ CALLS = [
     ),
     Call(
         "post_EventCopyToNewDS",
-        "events.copy_",
+        "events.copy",
         required={
             "dataset_id": "9f2c6a1e-3b7d-4c58-8e0a-5d1f2b3c4d5e",
             "dest_dataset_id": "0b5e8a1c-2d3f-4e5a-8b6c-7d8e9f0a1b2c",

@@ -95,6 +95,15 @@ def _(tmp: Path) -> list[str]:
     return ["--spec", str(spec), "--config", str(config)]
 
 
+@case("config_name_cannot_be_honoured")
+def _(tmp: Path) -> list[str]:
+    toys = {"get": {"operationId": "listToys", "responses": {"200": {"description": "ok"}}}}
+    spec = _dump(tmp / "openapi.yaml", minimal_spec(paths={"/pets": OP, "/pets/toys": toys}))
+    config = tmp / "codegen.toml"
+    config.write_text('[operations]\nlistToys = "pets.toys.list"\nlistPets = "pets.toys"\n')
+    return ["--spec", str(spec), "--config", str(config)]
+
+
 @case("config_syntax_error")
 def _(tmp: Path) -> list[str]:
     spec = _dump(tmp / "openapi.yaml", minimal_spec(paths={"/pets": OP}))

@@ -246,3 +246,52 @@ def test_aliases_of_object_models_also_take_mappings_as_arguments(build: Callabl
     assert by_name["color"].annotation == "Color | NotGiven"
     assert by_name["both"].annotation == "Both | Mapping[str, Any] | NotGiven"
     assert by_name["maybe"].annotation.startswith("MaybePet | Mapping[str, Any]")
+
+
+def test_config_method_names_are_used_as_written(build: Callable[..., tuple[Api, Diagnostics]]) -> None:
+    """`events.copy` is `copy`: pydantic's reserved attribute names concern models, not resource
+    classes, so nothing renames a config name to `copy_`."""
+    op = _op()
+    op["operationId"] = "copyEvents"
+    api, diagnostics = build(minimal_spec(paths={"/e": {"post": op}}), Config(path="codegen.toml", operations={"copyEvents": "events.copy"}))
+    assert [(r.path, o.py_name) for r in api.all_resources() for o in r.operations] == [(("events",), "copy")]
+    assert not list(diagnostics)
+
+
+def test_derived_method_names_make_room_for_config_names(build: Callable[..., tuple[Api, Diagnostics]]) -> None:
+    """A name the config chose is claimed before any derived one, whatever the order in the spec."""
+    first, second = _op(), _op()
+    first["operationId"], second["operationId"] = "list", "listEverything"
+    doc = minimal_spec(paths={"/a": {"get": first}, "/b": {"get": second}})
+    api, _ = build(doc, Config(path="codegen.toml", operations={"listEverything": "things.list"}))
+    names = {o.operation_id: o.py_name for o in api.operations()}
+    assert names["listEverything"] == "list"
+    assert names["list"] != "list"
+
+
+@pytest.mark.parametrize(
+    ("operations", "message"),
+    [
+        ({"doThing": "things.class"}, "cannot name 'doThing' 'things.class': 'class' is a Python keyword"),
+        ({"doThing": "things.with_raw_response"}, "every resource class already has a member 'with_raw_response'"),
+        ({"doThing": "things.getThing"}, "'getThing' is not snake_case; write 'get_thing'"),
+        ({"doThing": "close.get"}, "the client already has an attribute 'close'"),
+        ({"doThing": "things.get", "other": "things.get"}, "things.get is already the method of 'doThing'"),
+        ({"doThing": "things.sub", "other": "things.sub.get"}, "things.sub is already the sub-resource things.sub"),
+    ],
+)
+def test_config_names_that_cannot_be_honoured_are_errors(
+    build: Callable[..., tuple[Api, Diagnostics]], operations: dict[str, str], message: str
+) -> None:
+    from generator.diagnostics import GenerationError
+
+    other = _op()
+    other["operationId"] = "other"
+    doc = minimal_spec(paths={"/r": {"get": _op()}, "/s": {"get": other}})
+    text = "[operations]\n" + "".join(f'{k} = "{v}"\n' for k, v in operations.items())
+    with pytest.raises(GenerationError) as info:
+        build(doc, Config(path="codegen.toml", text=text, operations=operations))
+    [diagnostic] = info.value.diagnostics
+    assert message in diagnostic.message
+    assert diagnostic.location.file == "codegen.toml" and diagnostic.location.line is not None
+    assert diagnostic.location.pointer.startswith("/operations/")

@@ -4,7 +4,17 @@ import keyword
 
 import pytest
 
-from generator.naming import NameRegistry, class_name, field_name, item_name, method_name, param_name, singular, snake
+from generator.naming import (
+    NameRegistry,
+    class_name,
+    configured_name_problem,
+    field_name,
+    item_name,
+    method_name,
+    param_name,
+    singular,
+    snake,
+)
 
 
 @pytest.mark.parametrize(
@@ -58,7 +68,35 @@ def test_class_names() -> None:
 
 def test_method_names_avoid_resource_members() -> None:
     assert method_name("with_raw_response") == "with_raw_response_"
+    assert method_name("deprecated") == "deprecated_"  # a decorator of the class body
+    assert method_name("class") == "class_"
     assert method_name("getEventList") == "get_event_list"
+
+
+@pytest.mark.parametrize("name", ["copy", "json", "dict", "validate", "model_dump", "options", "timeout", "with_tags", "self"])
+def test_method_names_reserve_only_what_collides_on_a_resource_class(name: str) -> None:
+    """Pydantic's model attributes and the request options are not members of a resource class:
+    a method may take their names."""
+    assert method_name(name) == name
+    assert configured_name_problem(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("with_raw_response", "already has a member"),
+        ("with_streaming_response", "already has a member"),
+        ("cached_property", "decorator"),
+        ("deprecated", "decorator"),
+        ("class", "keyword"),
+        ("_client", "underscore"),
+        ("getLegacy", "not snake_case; write 'get_legacy'"),
+        ("list-all", "not a Python identifier"),
+    ],
+)
+def test_configured_names_that_cannot_be_honoured_say_why(name: str, reason: str) -> None:
+    problem = configured_name_problem(name)
+    assert problem is not None and reason in problem
 
 
 @pytest.mark.parametrize(

@@ -670,7 +670,7 @@ class EventsResource(SyncResource):
             options=options,
         )
 
-    def copy_(
+    def copy(
         self,
         *,
         dataset_id: str,
@@ -1009,7 +1009,7 @@ class EventsResourceWithRawResponse:
         self.bulk_create_relationships = as_raw(resource.bulk_create_relationships)
         self.get = as_raw(resource.get)
         self.move = as_raw(resource.move)
-        self.copy_ = as_raw(resource.copy_)
+        self.copy = as_raw(resource.copy)
         self.delete = as_raw(resource.delete)
         self.revert = as_raw(resource.revert)
         self.get_legacy = as_raw(resource.get_legacy)
@@ -1535,7 +1535,7 @@ class AsyncEventsResource(AsyncResource):
             options=options,
         )
 
-    async def copy_(
+    async def copy(
         self,
         *,
         dataset_id: str,
@@ -1874,7 +1874,7 @@ class AsyncEventsResourceWithRawResponse:
         self.bulk_create_relationships = as_raw_async(resource.bulk_create_relationships)
         self.get = as_raw_async(resource.get)
         self.move = as_raw_async(resource.move)
-        self.copy_ = as_raw_async(resource.copy_)
+        self.copy = as_raw_async(resource.copy)
         self.delete = as_raw_async(resource.delete)
         self.revert = as_raw_async(resource.revert)
         self.get_legacy = as_raw_async(resource.get_legacy)
