@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from generator import __version__
-from generator.config import AuthConfig, Config
+from generator.config import TYPE_OVERRIDES, AuthConfig, Config
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.escape import one_line
 from generator.ir import Api, Operation, Resource, Security, TypeRef
@@ -48,7 +48,7 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
     taken = set()
     for base in class_names.values():
         taken |= {f"{base}Resource", f"Async{base}Resource", f"{base}ResourceWithRawResponse", f"Async{base}ResourceWithRawResponse"}
-    schemas = SchemaBuilder(spec, diagnostics, taken)
+    schemas = SchemaBuilder(spec, diagnostics, taken, config.type_overrides)
     schemas.register_components()
     builder = OperationBuilder(schemas, config)
 
@@ -84,6 +84,7 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
                 roots.append((op.response.type, "response"))
             roots.extend((e.type, "response") for e in op.error_responses if e.type is not None)
     models, modules = finalize(schemas.drafts, usage(schemas.drafts, roots))
+    _unused_overrides(schemas, config, diagnostics)
 
     tag_docs = {str(t.get("name")): str(t.get("description") or "") for t in document.get("tags") or [] if isinstance(t, dict)}
     module_registry = NameRegistry({"__init__"})
@@ -179,6 +180,17 @@ def _members(
         owners[(path, name)] = f"the method of {raw.operation_id!r}"
         chosen[raw.operation_id] = name
     return members, chosen
+
+
+def _unused_overrides(schemas: SchemaBuilder, config: Config, diagnostics: Diagnostics) -> None:
+    """A ``[type_overrides]`` entry that narrowed nothing (the property is gone, or no longer a
+    ``number``) is reported, so that a newer document does not silently make it stale."""
+    for wire, kind in config.type_overrides.items():
+        if wire not in schemas.overridden:
+            diagnostics.warn(
+                config.location("type_overrides", wire),
+                f"type override {wire!r} = {kind!r} matched no property the document declares {TYPE_OVERRIDES[kind]!r}",
+            )
 
 
 def _unshadow(ops: list[Operation], names: NameRegistry, configured: set[str]) -> None:

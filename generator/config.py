@@ -72,6 +72,10 @@ class Config:
     pagination: dict[str, PaginationConfig] = field(default_factory=dict)
     bulk: BulkConfig | None = None
     renames: dict[str, str] = field(default_factory=dict)
+    type_overrides: dict[str, str] = field(default_factory=dict)
+    """``[type_overrides]``: wire name of an object property -> the JSON type its field has for
+    the user (only ``"integer"``: a property the document declares ``number``, or an array of
+    ``number``, becomes ``int``). The spec keeps its types; the IR applies these."""
 
     def location(self, *keys: str) -> Location:
         """Where a key is written in the config file (best effort line lookup)."""
@@ -99,7 +103,11 @@ _KNOWN = {
     "pagination": None,
     "bulk": {"operation", "items_field", "method", "default_chunk_size", "max_chunk_size"},
     "renames": None,
+    "type_overrides": None,
 }
+
+# what a [type_overrides] entry may say: the JSON type -> the schema types it narrows
+TYPE_OVERRIDES = {"integer": "number"}
 
 
 def load_config(path: Path | None, display: str | None = None) -> Config:
@@ -148,6 +156,12 @@ def _parse(data: dict[str, Any], base: Config) -> Config:
         if not _METHOD_PATH.match(target):
             raise GenerationError.at(where, f"{target!r} is not of the form 'resource[.sub].method'")
         operations[op_id] = target
+    type_overrides: dict[str, str] = {}
+    for wire, kind in data.get("type_overrides", {}).items():
+        where = base.location("type_overrides", wire)
+        if kind not in TYPE_OVERRIDES:
+            raise GenerationError.at(where, f"type override {kind!r} for {wire!r} is not one of {', '.join(map(repr, TYPE_OVERRIDES))}")
+        type_overrides[wire] = kind
     pagination = {}
     for op_id, table in data.get("pagination", {}).items():
         where = base.location("pagination", op_id)
@@ -180,4 +194,5 @@ def _parse(data: dict[str, Any], base: Config) -> Config:
         pagination=pagination,
         bulk=bulk,
         renames={str(k): str(v) for k, v in data.get("renames", {}).items()},
+        type_overrides=type_overrides,
     )

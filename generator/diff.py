@@ -21,6 +21,8 @@ API (a moved path, a new auth scheme). The rules, by where a type is used:
   field, a field made optional or nullable, or a new union member (the old client cannot
   parse it) is breaking.
 * a model used by both (or by neither) is judged by both rules.
+* ``float`` -> ``int`` is a narrowing and ``int`` -> ``float`` a widening (an ``int`` is accepted
+  wherever a ``float`` is): breaking in requests and in responses respectively.
 * any other type change (``int`` -> ``str``, another model) is breaking.
 * a model removed from the package is breaking: every model is public
   (``<package>.models``).
@@ -336,6 +338,12 @@ def type_changes(
     request = "request" in usage
     response = "response" in usage
     out: list[_TypeChange] = []
+    if {old.kind, new.kind} == {"float", "int"}:
+        narrowed = new.kind == "int"
+        verb = "narrowed" if narrowed else "widened"
+        message = f"type {verb} from `{_ann(old)}` to `{_ann(new)}`"
+        out.append(_TypeChange(f"type-{verb}", request if narrowed else response, message, new.pointer))
+        old = replace(old, kind=new.kind)  # nullability and constraints are compared as usual
     if _shape(old, rename) != _shape(new, rename):
         return [
             _TypeChange(

@@ -9,6 +9,7 @@ objects in :mod:`generator.models`, once usage (request/response) is known.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +64,11 @@ class ModelDraft:
 
 
 class SchemaBuilder:
-    def __init__(self, spec: LoadedSpec, diagnostics: Diagnostics, taken: set[str] | None = None) -> None:
+    def __init__(
+        self, spec: LoadedSpec, diagnostics: Diagnostics, taken: set[str] | None = None, type_overrides: Mapping[str, str] | None = None
+    ) -> None:
+        self.type_overrides = dict(type_overrides or {})  # property wire name -> "integer"
+        self.overridden: dict[str, set[str]] = {}  # wire name -> pointers of the schemas it narrowed
         self.spec = spec
         self.doc = spec.document
         self.diagnostics = diagnostics
@@ -236,6 +241,8 @@ class SchemaBuilder:
             if isinstance(prop_schema, dict) and _types(prop_schema) == {"array"} and "items" in prop_schema:
                 hint = item_name(parent, wire)
             prop_type = self.type_of(prop_schema, prop_pointer, hint, owner, array_context=(parent, wire))
+            if wire in self.type_overrides:
+                prop_type = self._narrowed(prop_type, wire)
             py = py_names[wire]
             resolved, _ = self.deref(prop_schema, prop_pointer)
             resolved = resolved if isinstance(resolved, dict) else {}
@@ -272,6 +279,16 @@ class SchemaBuilder:
         if additional is None and isinstance(schema.get("discriminator"), dict):
             draft.additional = True  # a polymorphic base: its subtypes' fields must get through
         draft.done = True
+
+    def _narrowed(self, t: TypeRef, wire: str) -> TypeRef:
+        """``t`` with the config's type override for property ``wire`` applied: a ``number``
+        (``float``), or a list of them, becomes ``int``; any other type is left as it is."""
+        if t.kind == "float":
+            self.overridden.setdefault(wire, set()).add(t.pointer)
+            return _with(t, kind="int")
+        if t.kind == "list":
+            return _with(t, args=(self._narrowed(t.args[0], wire),))
+        return t
 
     def _fits(self, value: Any, t: TypeRef, depth: int = 0) -> bool:
         """``value`` (a scalar default) is a value of ``t`` as Python and mypy see it."""

@@ -131,6 +131,22 @@ def change_return_type(doc: Doc) -> None:
     content["application/json"]["schema"] = {"type": "string"}
 
 
+def narrow_response_field(doc: Doc) -> None:
+    schema(doc, "Event")["properties"]["killChain"]["type"] = "integer"
+
+
+def widen_response_field(doc: Doc) -> None:
+    schema(doc, "SavedQuery")["properties"]["id"]["type"] = "number"
+
+
+def narrow_param(doc: Doc) -> None:
+    param(doc, "/events/{event_id}/relationships", "get", "maxDepth")["schema"]["type"] = "integer"
+
+
+def widen_request_field(doc: Doc) -> None:
+    schema(doc, "QueryAlertCreateRequest")["properties"]["query_id"]["type"] = "number"
+
+
 def format_enum(doc: Doc) -> list[Any]:
     return param(doc, "/events", "get", "format")["schema"]["enum"]
 
@@ -277,6 +293,10 @@ CASES: list[tuple[str, Callable[[Doc], None], str, bool]] = [
     ("response field type changed", change_response_field_type, "type-changed", True),
     ("parameter type changed", change_param_type, "type-changed", True),
     ("return type changed", change_return_type, "type-changed", True),
+    ("response field narrowed from float to int", narrow_response_field, "type-narrowed", False),
+    ("response field widened from int to float", widen_response_field, "type-widened", True),
+    ("parameter narrowed from float to int", narrow_param, "type-narrowed", True),
+    ("request field widened from int to float", widen_request_field, "type-widened", False),
     ("request enum value removed", remove_request_enum_value, "enum-value-removed", True),
     ("request enum value added", add_request_enum_value, "enum-value-added", False),
     ("response enum value added", add_response_enum_value, "enum-value-added", False),

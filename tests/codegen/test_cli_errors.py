@@ -104,6 +104,14 @@ def _(tmp: Path) -> list[str]:
     return ["--spec", str(spec), "--config", str(config)]
 
 
+@case("config_type_override_unknown")
+def _(tmp: Path) -> list[str]:
+    spec = _dump(tmp / "openapi.yaml", minimal_spec(paths={"/pets": OP}))
+    config = tmp / "codegen.toml"
+    config.write_text('[type_overrides]\ncount = "integer"\ntotal = "int"\n')
+    return ["--spec", str(spec), "--config", str(config)]
+
+
 @case("config_syntax_error")
 def _(tmp: Path) -> list[str]:
     spec = _dump(tmp / "openapi.yaml", minimal_spec(paths={"/pets": OP}))

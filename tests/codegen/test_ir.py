@@ -295,3 +295,39 @@ def test_config_names_that_cannot_be_honoured_are_errors(
     assert message in diagnostic.message
     assert diagnostic.location.file == "codegen.toml" and diagnostic.location.line is not None
     assert diagnostic.location.pointer.startswith("/operations/")
+
+
+def test_type_overrides_make_counts_int_in_models_only(build: Callable[..., tuple[Api, Diagnostics]]) -> None:
+    """[type_overrides] narrows `number` properties (and arrays of them) named in the table to `int`;
+    other properties of the same schema, non-number properties of a listed name and operation
+    arguments keep the document's type. An entry that narrows nothing is warned about."""
+    result = {
+        "type": "object",
+        "required": ["createdCount"],
+        "properties": {
+            "createdCount": {"type": "number", "example": 3},
+            "total": {"type": ["number", "null"]},
+            "indexes": {"type": "array", "items": {"type": "number"}},
+            "ratio": {"type": "number"},
+            "page": {"type": "string"},
+        },
+    }
+    params = [{"name": "createdCount", "in": "query", "schema": {"type": "number"}}]
+    overrides = {"createdCount": "integer", "total": "integer", "indexes": "integer", "page": "integer", "gone": "integer"}
+    text = "[type_overrides]\n" + "".join(f'{k} = "integer"\n' for k in overrides)
+    config = Config(path="codegen.toml", text=text, type_overrides=overrides)
+    api, diagnostics = build(minimal_spec(paths={"/r": {"get": _op(response=result, params=params)}}), config)
+    fields = {f.wire_name: f.annotation for f in _model(api, "ThingsDoThingResponse").fields}
+    assert fields == {
+        "createdCount": "int",
+        "total": "int | None",
+        "indexes": "list[int] | None",
+        "ratio": "float | None",
+        "page": "str | None",
+    }
+    assert {p.wire_name: p.annotation for p in _only_op(api).params} == {"createdCount": "float | NotGiven"}
+    stale = {d.location.pointer: (d.location.line, d.message) for d in diagnostics if "type override" in d.message}
+    assert stale == {  # a property that is not a number, or no property at all: nothing narrowed
+        "/type_overrides/page": (5, "type override 'page' = 'integer' matched no property the document declares 'number'"),
+        "/type_overrides/gone": (6, "type override 'gone' = 'integer' matched no property the document declares 'number'"),
+    }
