@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import re
 from typing import Any
@@ -72,7 +73,7 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
                 raise GenerationError.at(where, f"method name {extra!r} is already used in {'.'.join(raw.resource_path)}")
         operations.setdefault(raw.resource_path, []).append(op)
     for path, ops in operations.items():
-        _unshadow(ops, member_names[path], set(config.operations))
+        _unshadow(ops, member_names[path], config)
 
     roots: list[tuple[TypeRef, str]] = []
     for ops in operations.values():
@@ -141,6 +142,7 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
         },
         security=_security(document),
         bulk=bulk,
+        integer_pointers=tuple(sorted({pointer for found in schemas.overridden.values() for pointer in found})),
     )
 
 
@@ -193,26 +195,64 @@ def _unused_overrides(schemas: SchemaBuilder, config: Config, diagnostics: Diagn
             )
 
 
-def _unshadow(ops: list[Operation], names: NameRegistry, configured: set[str]) -> None:
-    """A method named like a type its class's annotations use (``def str(...)`` beside ``-> str``)
-    would shadow it in the class body: such a derived name takes a trailing underscore. Names the
-    config chose are left alone (mypy --strict on the generated code says if one clashes)."""
+def _unshadow(ops: list[Operation], names: NameRegistry, config: Config) -> None:
+    """A method named like a type its class's annotations use (``def list(...)`` beside
+    ``-> list[Event]``) would shadow that type in the class body. A derived name takes a trailing
+    underscore. A name the config chose is kept: the annotations of the class then spell a shadowed
+    builtin ``builtins.list``; any other shadowed name is an error at the config line."""
     used: set[str] = set()
     for op in ops:
-        texts = [p.hint for p in op.params] + [op.return_hint]  # as the class body spells them
-        if op.pagination is not None:
-            texts.append(op.pagination.item_hint)
-        if op.bulk is not None:
-            texts.append(op.bulk.item_hint)
-        for text in texts:  # names looked up in the class body, not attributes (`_models.X`)
-            used |= set(re.findall(r"(?<![\w.])[A-Za-z_]\w*", _STRINGS.sub("''", text)))
+        for text in _hints(op):  # names looked up in the class body, not attributes (`_models.X`)
+            used |= set(_NAME.findall(_STRINGS.sub("''", text)))
+    qualify: set[str] = set()
     for index, op in enumerate(ops):
-        if op.py_name in used and op.operation_id not in configured:
+        if op.py_name not in used:
+            continue
+        if op.operation_id not in config.operations:
             new, _ = names.claim(op.py_name + "_", op.py_name + "_op")
             message = op.deprecation_message.replace(f".{op.py_name}()", f".{new}()")
             ops[index] = dataclasses.replace(op, py_name=new, deprecation_message=message)
+        elif op.py_name in _BUILTINS:
+            qualify.add(op.py_name)
+        else:
+            raise GenerationError.at(
+                config.location("operations", op.operation_id),
+                f"cannot name {op.operation_id!r} {config.operations[op.operation_id]!r}: the annotations of its "
+                f"resource class use the name {op.py_name!r}, which the method would shadow",
+            )
+    if qualify:
+        ops[:] = [_qualified(op, qualify) for op in ops]
 
 
+def _hints(op: Operation) -> list[str]:
+    """The annotations a resource class body spells for ``op``."""
+    texts = [p.hint for p in op.params] + [op.return_hint]
+    if op.pagination is not None:
+        texts.append(op.pagination.item_hint)
+    if op.bulk is not None:
+        texts.append(op.bulk.item_hint)
+    return texts
+
+
+def _qualified(op: Operation, shadowed: set[str]) -> Operation:
+    """``op`` with the builtins in ``shadowed`` spelled ``builtins.<name>`` in its annotations."""
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(sorted(shadowed)) + r")\b")
+
+    def spell(text: str) -> str:
+        parts = re.split(f"({_STRINGS.pattern})", text)  # string literals (Literal["list"]) stay
+        return "".join(part if i % 2 else pattern.sub(r"builtins.\1", part) for i, part in enumerate(parts))
+
+    params = tuple(dataclasses.replace(p, hint=spell(p.hint)) for p in op.params)
+    changes: dict[str, Any] = {"params": params, "return_hint": spell(op.return_hint)}
+    if op.pagination is not None:
+        changes["pagination"] = dataclasses.replace(op.pagination, item_hint=spell(op.pagination.item_hint))
+    if op.bulk is not None:
+        changes["bulk"] = dataclasses.replace(op.bulk, item_hint=spell(op.bulk.item_hint))
+    return dataclasses.replace(op, **changes)
+
+
+_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 _STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 
@@ -247,6 +287,8 @@ def _resource_helpers(ops: list[Operation]) -> frozenset[str]:
             helpers.add("bulk")
         for text in texts:
             helpers |= helpers_used(text)
+            if "builtins." in text:  # a builtin a member of the class shadows (see _unshadow)
+                helpers.add("builtins")
             if text.startswith("LazyType("):
                 helpers.add("LazyType")
         if any(not p.required and not p.default_from_client for p in op.params):

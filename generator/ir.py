@@ -282,6 +282,9 @@ class Security:
     api_key_headers: tuple[tuple[str, str], ...]  # (scheme name, header name)
 
 
+CONTRACT_SPEC = "contract-spec.yaml"
+
+
 @dataclass(frozen=True)
 class Api:
     title: str
@@ -304,6 +307,14 @@ class Api:
     security: Security = Security(True, ())
     bulk: tuple[Resource, Operation] | None = None
     models_alias: str = MODELS_ALIAS
+    # JSON pointers of the `number` schemas that codegen.toml's [type_overrides] made `int`
+    integer_pointers: tuple[str, ...] = ()
+
+    @property
+    def contract_spec(self) -> str:
+        """The document Prism serves to the contract tests, relative to the tests directory: the
+        spec as the client reads it (:mod:`generator.contract_spec`), or "" for the spec copy."""
+        return CONTRACT_SPEC if self.integer_pointers else ""
 
     def all_resources(self) -> list[Resource]:
         out: list[Resource] = []

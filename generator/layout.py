@@ -133,6 +133,15 @@ def field(name: str, annotation: str, indent: int) -> str:
     return bracket(f"{name}: Literal[", values, "]", indent, literal=True)
 
 
+def keyword(name: str, source: str, indent: int) -> str:
+    """``name=source`` as one argument of an exploded call at ``indent`` (a comma follows it); a
+    dict display too long for the line gets one entry per line (black's shape)."""
+    one = f"{name}={source}"
+    if fits(one + ",", indent) or not (source.startswith("{") and source.endswith("}")):
+        return one
+    return bracket(f"{name}={{", split_top_level(source[1:-1], ", "), "}", indent, literal=True)
+
+
 def from_import(module: str, names: Sequence[str], indent: int = 0) -> str:
     """``from module import a, b`` on one line when it fits, else parenthesized with one name
     per line (black never hugs imports)."""

@@ -13,6 +13,7 @@ from generator import __version__
 from generator.build import build_api
 from generator.changelog import plan_release
 from generator.config import load_config
+from generator.contract_spec import contract_spec
 from generator.diagnostics import Diagnostic, Diagnostics, GenerationError, Level, Location
 from generator.formatting import FormatOptions
 from generator.ir import Api
@@ -52,6 +53,7 @@ def render_all(options: Options, formatter: Callable[[str, str], str] | None = N
     api = dataclasses.replace(api, package_version=release.version)
     files = Renderer(api, overlay=options.templates, formatter=formatter, format_options=FormatOptions(formatter=options.formatter)).render()
     files.append(_spec_copy(options.spec, spec.raw))
+    files.extend(contract_spec(api, spec.document))
     files.extend(release.files)
     files.append(_manifest(api, files))
     files.sort(key=lambda f: f.path)

@@ -21,7 +21,7 @@ from generator.escape import dict_item, docstring, docstring_at, one_line, py_li
 from generator.formatting import LINE_LENGTH as LINE_LENGTH
 from generator.formatting import FormatOptions, format_sources
 from generator.ir import Api, Param
-from generator.layout import bracket, field, from_import, signature, type_alias
+from generator.layout import bracket, field, from_import, keyword, signature, type_alias
 from generator.samples import SampleError, Samples, kwargs_source, laid_out
 from generator.template_cache import template_cache
 
@@ -57,6 +57,7 @@ def make_environment(overlay: Path | None = None, base: Path = DEFAULT_TEMPLATES
     env.globals["signature"] = signature
     env.globals["type_alias"] = type_alias
     env.globals["field"] = field
+    env.globals["keyword"] = keyword
     env.globals["sample"] = laid_out
     env.filters["dict_item"] = dict_item
     env.filters["wire_item"] = wire_item

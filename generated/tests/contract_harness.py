@@ -156,16 +156,25 @@ class Pages:
     method: str
     required: Mapping[str, Any] = field(default_factory=dict)
     item: Any = object  # the class of the items, or object
+    deprecated: bool = False
 
     def check(self, items: list[Any]) -> None:
         assert items, "auto-paging yielded nothing although Prism's example page has items"
         check_result(items, list[self.item] if self.item is not object else object)  # type: ignore[name-defined]
 
+    def warns(self) -> contextlib.AbstractContextManager[object]:
+        """Paging over a deprecated operation must say so."""
+        return pytest.warns(DeprecationWarning) if self.deprecated else contextlib.nullcontext()
+
     def run(self, client: Any) -> None:
-        self.check(list(method_of(client, self.method)(**self.required)))
+        with self.warns():
+            items = list(method_of(client, self.method)(**self.required))
+        self.check(items)
 
     async def run_async(self, client: Any) -> None:
-        self.check([item async for item in method_of(client, self.method)(**self.required)])
+        with self.warns():
+            items = [item async for item in method_of(client, self.method)(**self.required)]
+        self.check(items)
 
 
 def _param(*values: Any, test_id: str, operation_id: str, variant: str) -> Any:

@@ -331,3 +331,26 @@ def test_type_overrides_make_counts_int_in_models_only(build: Callable[..., tupl
         "/type_overrides/page": (5, "type override 'page' = 'integer' matched no property the document declares 'number'"),
         "/type_overrides/gone": (6, "type override 'gone' = 'integer' matched no property the document declares 'number'"),
     }
+
+
+def test_config_names_shadowing_a_builtin_qualify_the_annotations(build: Callable[..., tuple[Api, Diagnostics]]) -> None:
+    """`things.list` is kept as configured; the class's annotations then write the builtin it
+    shadows as `builtins.list` (a later `-> list[str]` would otherwise name the method)."""
+    first, second = _op(response={"type": "array", "items": {"type": "string"}}), _op(response={"type": "array", "items": {"type": "string"}})
+    first["operationId"], second["operationId"] = "listThings", "listOthers"
+    doc = minimal_spec(paths={"/a": {"get": first}, "/b": {"get": second}})
+    api, _ = build(doc, Config(path="codegen.toml", operations={"listThings": "things.list", "listOthers": "things.list_others"}))
+    [resource] = api.resources
+    assert {o.py_name: o.return_hint for o in resource.operations} == {"list": "builtins.list[str]", "list_others": "builtins.list[str]"}
+    assert {o.py_name: o.return_annotation for o in resource.operations} == {"list": "list[str]", "list_others": "list[str]"}
+    assert "builtins" in resource.helpers
+
+
+def test_config_name_shadowing_an_imported_annotation_name_is_an_error(build: Callable[..., tuple[Api, Diagnostics]]) -> None:
+    from generator.diagnostics import GenerationError
+
+    op = _op(response={"type": "string", "format": "date-time"})
+    text = '[operations]\ndoThing = "things.datetime"\n'
+    with pytest.raises(GenerationError, match="the annotations of its resource class use the name 'datetime'") as info:
+        build(minimal_spec(paths={"/a": {"get": op}}), Config(path="codegen.toml", text=text, operations={"doThing": "things.datetime"}))
+    assert info.value.diagnostics[0].location.line == 2

@@ -10,7 +10,7 @@ import black
 import pytest
 
 from generator.formatting import LINE_LENGTH
-from generator.layout import bracket, field, fits, from_import, split_top_level, type_alias
+from generator.layout import bracket, field, fits, from_import, keyword, split_top_level, type_alias
 
 MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
 
@@ -82,3 +82,12 @@ def test_split_top_level_ignores_brackets_and_quotes() -> None:
         "None",
     ]
     assert split_top_level('"x\\", y", "z"', ", ") == ['"x\\", y"', '"z"']
+
+
+STYLES = "{" + ", ".join(f'"parameterNumber{i}": ("form", False)' for i in range(4)) + "}"
+
+
+@pytest.mark.parametrize("source", ['{"seeds": ("form", False)}', STYLES, "frozenset([200])"], ids=["short-dict", "long-dict", "not-a-dict"])
+def test_keyword_arguments_are_blacks_fixed_point(source: str) -> None:
+    text = "x = Endpoint(\n    operation_id=\"op\",\n    " + keyword("query_styles", source, 4) + ",\n)\n"
+    assert black.format_str(text, mode=MODE) == text

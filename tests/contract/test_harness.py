@@ -80,6 +80,8 @@ class FakeResource:
         return self.value
 
     def list_all(self, **kwargs: Any) -> Iterator[Any]:
+        if self.deprecated:
+            warnings.warn("things.list() is deprecated", DeprecationWarning, stacklevel=2)
         return iter(self.value)
 
 
@@ -210,3 +212,10 @@ def test_parametrize_helpers_mark_every_case_with_its_operation() -> None:
     empty = h.empty_paths(table).args[1]
     assert [p.id for p in empty] == ["things.get-thing_id", "things.get-account_id"]
     assert {m.args for p in empty for m in p.marks} == {("getThing", "empty_path")}
+
+
+def test_paging_over_a_deprecated_operation_must_warn() -> None:
+    pages = h.Pages("listThings", "things.list_all", item=Item, deprecated=True)
+    pages.run(client(FakeResource([Item()], deprecated=True)))
+    with pytest.raises(pytest.fail.Exception):
+        pages.run(client(FakeResource([Item()], deprecated=False)))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from functools import cached_property
 
 from typing_extensions import Unpack
@@ -14,7 +15,7 @@ from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
 
 __all__ = ["DatasetsResource", "AsyncDatasetsResource"]
 
-_LIST: Endpoint[list[_models.DatasetListItem]] = Endpoint(
+_LIST: Endpoint[builtins.list[_models.DatasetListItem]] = Endpoint(
     operation_id="get_DatasetList",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/dataset",
@@ -78,7 +79,7 @@ class DatasetsResource(SyncResource):
         include_deleted: bool | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[_models.DatasetListItem]:
+    ) -> builtins.list[_models.DatasetListItem]:
         """List datasets
 
         Returns the datasets of the account, optionally including ones that were soft-deleted.
@@ -287,7 +288,7 @@ class AsyncDatasetsResource(AsyncResource):
         include_deleted: bool | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[_models.DatasetListItem]:
+    ) -> builtins.list[_models.DatasetListItem]:
         """List datasets
 
         Returns the datasets of the account, optionally including ones that were soft-deleted.

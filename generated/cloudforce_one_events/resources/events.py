@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -48,7 +49,7 @@ if TYPE_CHECKING:  # sub-resources load on first access, like the client's resou
 
 __all__ = ["EventsResource", "AsyncEventsResource"]
 
-_LIST: Endpoint[list[_models.Event]] = Endpoint(
+_LIST: Endpoint[builtins.list[_models.Event]] = Endpoint(
     operation_id="get_EventListGet",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events",
@@ -233,7 +234,7 @@ class EventsResource(SyncResource):
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[_models.Event]:
+    ) -> builtins.list[_models.Event]:
         """List and filter events
 
         Returns a page of events from one or more datasets. Without `datasetId` the account's
@@ -1092,7 +1093,7 @@ class AsyncEventsResource(AsyncResource):
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[_models.Event]:
+    ) -> builtins.list[_models.Event]:
         """List and filter events
 
         Returns a page of events from one or more datasets. Without `datasetId` the account's

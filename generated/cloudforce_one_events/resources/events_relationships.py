@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Literal
@@ -26,7 +27,7 @@ _CREATE: Endpoint[_models.RelationshipCreateResult] = Endpoint(
     success_codes=frozenset([200]),
 )
 
-_LIST: Endpoint[list[_models.Event]] = Endpoint(
+_LIST: Endpoint[builtins.list[_models.Event]] = Endpoint(
     operation_id="get_EventRelationships",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/{event_id}/relationships",
@@ -96,7 +97,7 @@ class EventsRelationshipsResource(SyncResource):
         page_size: float | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[_models.Event]:
+    ) -> builtins.list[_models.Event]:
         """Walk an event's relationship graph
 
         Follows typed links outward from one event (towards its parents, its children, or both) up
@@ -216,7 +217,7 @@ class AsyncEventsRelationshipsResource(AsyncResource):
         page_size: float | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
         **options: Unpack[RequestOptions],
-    ) -> list[_models.Event]:
+    ) -> builtins.list[_models.Event]:
         """Walk an event's relationship graph
 
         Follows typed links outward from one event (towards its parents, its children, or both) up

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # sub-resources load on first access, like the client's resou
 
 __all__ = ["QueriesResource", "AsyncQueriesResource"]
 
-_LIST: Endpoint[list[_models.SavedQuery]] = Endpoint(
+_LIST: Endpoint[builtins.list[_models.SavedQuery]] = Endpoint(
     operation_id="get_EventQueryList",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/queries",
@@ -90,7 +91,7 @@ class QueriesResource(SyncResource):
 
     def list(
         self, *, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> list[_models.SavedQuery]:
+    ) -> builtins.list[_models.SavedQuery]:
         """List saved queries
 
         Returns all of the account's stored event searches.
@@ -352,7 +353,7 @@ class AsyncQueriesResource(AsyncResource):
 
     async def list(
         self, *, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> list[_models.SavedQuery]:
+    ) -> builtins.list[_models.SavedQuery]:
         """List saved queries
 
         Returns all of the account's stored event searches.

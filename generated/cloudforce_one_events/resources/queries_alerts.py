@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 from functools import cached_property
 
 from typing_extensions import Unpack
@@ -14,7 +15,7 @@ from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
 
 __all__ = ["QueriesAlertsResource", "AsyncQueriesAlertsResource"]
 
-_LIST: Endpoint[list[_models.QueryAlert]] = Endpoint(
+_LIST: Endpoint[builtins.list[_models.QueryAlert]] = Endpoint(
     operation_id="get_EventQueryAlertList",
     method="GET",
     path="/accounts/{account_id}/cloudforce-one/events/queries/alerts",
@@ -74,7 +75,7 @@ class QueriesAlertsResource(SyncResource):
 
     def list(
         self, *, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> list[_models.QueryAlert]:
+    ) -> builtins.list[_models.QueryAlert]:
         """List query alerts
 
         Returns the account's notification subscriptions, across all saved queries.
@@ -299,7 +300,7 @@ class AsyncQueriesAlertsResource(AsyncResource):
 
     async def list(
         self, *, account_id: str | None = None, **options: Unpack[RequestOptions]
-    ) -> list[_models.QueryAlert]:
+    ) -> builtins.list[_models.QueryAlert]:
         """List query alerts
 
         Returns the account's notification subscriptions, across all saved queries.

@@ -1,0 +1,38 @@
+"""The document Prism serves to the generated contract tests: the spec as the client reads it.
+
+``[type_overrides]`` makes some ``number`` properties ``int`` for the user while ``spec/`` keeps
+upstream's types. Prism's dynamic mode would answer such a property with a fraction (a valid
+``number``), which the client rightly refuses. So when overrides apply, the contract tests get
+their own copy of the bundled document with exactly those schemas typed ``integer``
+(``tests/contract-spec.yaml``); everything else is the spec unchanged. The spec copy beside
+the client (``spec/<name>``) stays byte for byte the spec, for the next change report.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import yaml
+
+from generator.ir import Api
+from generator.loader import resolve_pointer
+from generator.render import RenderedFile, header
+
+
+def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
+    """``tests/<api.contract_spec>`` when overrides apply, else nothing."""
+    if not api.contract_spec:
+        return []
+    served = copy.deepcopy(document)
+    for pointer in api.integer_pointers:
+        schema = resolve_pointer(served, pointer)
+        kind = schema.get("type") if isinstance(schema, dict) else None
+        if kind == "number":
+            schema["type"] = "integer"
+        elif isinstance(kind, list):
+            schema["type"] = ["integer" if k == "number" else k for k in kind]
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(served, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    note = "# The spec as the client reads it: codegen.toml's [type_overrides] applied (see generator/contract_spec.py).\n"
+    return [RenderedFile(f"tests/{api.contract_spec}", (header(api) + "\n" + note + text).encode("utf-8"))]
