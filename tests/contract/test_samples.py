@@ -205,7 +205,7 @@ def test_plan_covers_every_operation_deterministically() -> None:
     api = spec_api()
     plan = plan_tests(api)
     assert {c.op.operation_id for c in plan.cases} == {op.operation_id for op in api.operations()}
-    assert len(plan.cases) == 47
+    assert len(plan.cases) == 72
     assert plan_tests(api) == plan
 
 
@@ -214,6 +214,8 @@ def test_routing_traps_include_the_known_ones() -> None:
     assert ("get_EventAggregate", "get_EventReadDeprecated") in pairs
     assert ("get_EventQueryAlertList", "get_EventQueryRead") in pairs
     assert ("post_DatasetCreate", "post_DatasetUpdate") in pairs
+    assert ("get_DatasetIndicatorTagList", "get_DatasetIndicatorRead") in pairs  # .../indicators/tags
+    assert ("post_EventGraphQL", "post_EventUpdate") in pairs  # /events/graphql vs /events/{event_id}
     assert ("get_EventReadDeprecated", "get_EventAggregate") not in pairs  # templated never counts as static
 
 
