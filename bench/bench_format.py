@@ -44,8 +44,8 @@ def _measure(
     *,
     quick: bool,
 ) -> Table:
-    from generator import formatting
-    from generator.formatting import FormatOptions, available_cpus, format_sources
+    from generator.render import formatting
+    from generator.render.formatting import FormatOptions, available_cpus, format_sources
 
     size = sum(len(s) for _, s in sources)
     cpus = available_cpus()
@@ -127,7 +127,7 @@ def _measure(
 
 
 def _ruff_diff(sources: list[tuple[str, str]], black_out: list[tuple[str, str]]) -> int:
-    from generator.formatting import FormatOptions, format_sources
+    from generator.render.formatting import FormatOptions, format_sources
 
     ruffed = format_sources(sources, FormatOptions(formatter="ruff", cache_dir=None))
     return sum(1 for r, (_, b) in zip(ruffed, black_out) if r != b)
@@ -136,7 +136,7 @@ def _ruff_diff(sources: list[tuple[str, str]], black_out: list[tuple[str, str]])
 def run(*, rounds: int = 7, quick: bool = False, synthetic: int = 150) -> list[Table]:
     from bench import synthetic_spec
     from bench.bench_generate import one_operation_change
-    from generator import formatting
+    from generator.render import formatting
 
     tables = []
     with tempfile.TemporaryDirectory(prefix="cf1-bench-fmt-") as tmp:

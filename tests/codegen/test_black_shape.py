@@ -13,12 +13,12 @@ from pathlib import Path
 import black
 
 from bench import synthetic_spec
-from generator.build import build_api
-from generator.config import load_config
+from generator.build.api import build_api
+from generator.load.config import load_config
 from generator.diagnostics import Diagnostics
-from generator.formatting import LINE_LENGTH, TARGET_VERSION
-from generator.loader import load_spec
-from generator.render import Renderer
+from generator.render.formatting import LINE_LENGTH, TARGET_VERSION
+from generator.load.loader import load_spec
+from generator.render.renderer import Renderer
 from tests.conftest import CONFIG, SPEC
 
 MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion[TARGET_VERSION.upper()]})

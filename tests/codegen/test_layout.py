@@ -9,8 +9,8 @@ from __future__ import annotations
 import black
 import pytest
 
-from generator.formatting import LINE_LENGTH
-from generator.layout import bracket, field, fits, from_import, split_top_level, type_alias
+from generator.render.formatting import LINE_LENGTH
+from generator.render.layout import bracket, field, fits, from_import, split_top_level, type_alias
 
 MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
 

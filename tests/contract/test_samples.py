@@ -19,13 +19,13 @@ import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from generator.build import build_api
-from generator.config import load_config
+from generator.build.api import build_api
+from generator.load.config import load_config
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.ir import Api, Constraints, Field, Model, Operation, Param, TypeRef
-from generator.loader import load_spec
-from generator.contract_plan import plan_tests, routing_traps
-from generator.samples import (
+from generator.load.loader import load_spec
+from generator.testplan.contract_plan import plan_tests, routing_traps
+from generator.testplan.samples import (
     _from_pattern,
     FIXED_DATE,
     FIXED_DATETIME,

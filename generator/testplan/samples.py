@@ -15,7 +15,7 @@ against the spec, so that Prism (which validates requests) accepts it:
 A type no valid value can be found for (contradictory bounds, an unmatched pattern) stops the
 generation with an error that points at the schema.
 
-:func:`source` prints a sample as Python source. :mod:`generator.contract_plan` turns the
+:func:`source` prints a sample as Python source. :mod:`generator.testplan.contract_plan` turns the
 samples into what the contract-test templates print. Everything is deterministic.
 """
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.escape import py_literal
-from generator.layout import bracket
+from generator.render.layout import bracket
 from generator.ir import Api, Model, Operation, Param, TypeRef
 
 FIXED_UUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"

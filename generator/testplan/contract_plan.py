@@ -7,7 +7,7 @@ the result must have. The generated ``contract_harness.py`` runs each row sync a
 and through ``with_raw_response``, against Prism's static and dynamic modes. Besides the tables:
 routing traps (a fixed segment where another operation has a parameter), requests Prism must
 reject, and the operations that exercise authentication. Sample values come from
-:mod:`generator.samples`. Everything is deterministic.
+:mod:`generator.testplan.samples`. Everything is deterministic.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 from generator.diagnostics import GenerationError, Location
 from generator.escape import py_literal
 from generator.ir import Api, Operation, Resource
-from generator.samples import SampleError, Samples, instances_in, kwargs_source
+from generator.testplan.samples import SampleError, Samples, instances_in, kwargs_source
 
 PRISM_VERSION = "5.14.2"  # @stoplight/prism-cli, as pinned in the repository's package.json
 

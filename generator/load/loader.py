@@ -26,7 +26,7 @@ import yaml
 from pydantic import ValidationError
 
 from generator.diagnostics import GenerationError, Location
-from generator.refgraph import is_cyclic, strongly_connected_components
+from generator.load.refgraph import is_cyclic, strongly_connected_components
 
 JSON = Any
 

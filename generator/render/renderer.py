@@ -15,18 +15,18 @@ from typing import Any
 
 import jinja2
 
-from generator.contract_plan import PRISM_VERSION, plan_tests
+from generator.testplan.contract_plan import PRISM_VERSION, plan_tests
 from generator.diagnostics import GenerationError, Location
 from generator.escape import dict_item, docstring, docstring_at, one_line, py_literal, toml_string
-from generator.formatting import LINE_LENGTH as LINE_LENGTH
-from generator.formatting import FormatOptions, format_sources
+from generator.render.formatting import LINE_LENGTH as LINE_LENGTH
+from generator.render.formatting import FormatOptions, format_sources
 from generator.ir import Api, Param
-from generator.layout import bracket, field, from_import, signature, type_alias
-from generator.samples import SampleError, Samples, kwargs_source, laid_out
-from generator.template_cache import template_cache
+from generator.render.layout import bracket, field, from_import, signature, type_alias
+from generator.testplan.samples import SampleError, Samples, kwargs_source, laid_out
+from generator.render.template_cache import template_cache
 
-_PACKAGED = Path(__file__).resolve().parent / "templates"
-DEFAULT_TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "templates"
+_PACKAGED = Path(__file__).resolve().parents[1] / "templates"
+DEFAULT_TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[2] / "templates"
 
 
 @dataclass(frozen=True)

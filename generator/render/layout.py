@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generator.formatting import LINE_LENGTH
+from generator.render.formatting import LINE_LENGTH
 
 INDENT = 4
 
