@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.escape import py_literal
-from generator.render.formatting import LINE_LENGTH
+from generator.render.formatters import LINE_LENGTH
 from generator.testplan.sample_source import source
 from generator.testplan.samples import Instance
 

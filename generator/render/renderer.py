@@ -18,7 +18,6 @@ import jinja2
 from generator.testplan.contract_plan import PRISM_VERSION, plan_tests
 from generator.diagnostics import GenerationError, Location
 from generator.escape import dict_item, docstring, docstring_at, one_line, py_literal, toml_string
-from generator.render.formatting import LINE_LENGTH as LINE_LENGTH
 from generator.render.formatting import FormatOptions, format_sources
 from generator.ir import Api, Param
 from generator.render.layout import bracket, field, from_import, laid_out, signature, type_alias
