@@ -32,6 +32,10 @@ DEFAULT_TEMPLATES = (
 )
 
 
+VERBATIM_FOLDERS = {"runtime": "{package}/_core", "tests": "tests"}
+"""Template folder -> output folder of the plain ``.py`` files in it, which are copied verbatim."""
+
+
 @dataclass(frozen=True)
 class RenderedFile:
     path: str  # relative to the output directory, with "/" separators
@@ -147,13 +151,26 @@ class Renderer:
                     {"resource": resource},
                 )
             )
+        files += self._verbatim_files()
+        files += self._test_files()
+        return files
+
+    def _verbatim_files(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every ``.py`` template directly in a folder of :data:`VERBATIM_FOLDERS`, copied as is
+        (they are black-formatted and tested where they are written)."""
+        files: list[tuple[str, str, dict[str, Any]]] = []
         for name in sorted(self.env.list_templates()):
-            if name.startswith("runtime/") and name.endswith(".py") and name.count("/") == 1:
-                files.append((name, f"{pkg}/_core/{name.split('/', 1)[1]}", {"verbatim": True}))
-        plan = plan_tests(api)
+            folder, _, file = name.partition("/")
+            if folder in VERBATIM_FOLDERS and file.endswith(".py") and "/" not in file:
+                target = VERBATIM_FOLDERS[folder].format(package=self.api.package)
+                files.append((name, f"{target}/{file}", {"verbatim": True}))
+        return files
+
+    def _test_files(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """The contract tests: fixtures, one module per resource, routing and Prism behaviour."""
+        plan = plan_tests(self.api)
         tests = {"plan": plan, "prism_version": PRISM_VERSION}
-        files.append(("tests/conftest.py.jinja", "tests/conftest.py", tests))
-        files.append(("tests/contract_harness.py", "tests/contract_harness.py", {"verbatim": True}))
+        files = [("tests/conftest.py.jinja", "tests/conftest.py", tests)]
         for suite in plan.resources:
             files.append(
                 (
