@@ -1,6 +1,6 @@
 """The intermediate representation: everything the templates need, already decided.
 
-Plain frozen dataclasses. :mod:`generator.build` creates them from a bundled spec;
+Plain frozen dataclasses. :mod:`generator.build.api` creates them from a bundled spec;
 templates only format them. Python names, annotations, defaults and import lists
 are computed by the builder so that the templates contain no naming or typing
 decisions.
@@ -313,7 +313,7 @@ class Api:
     @property
     def contract_spec(self) -> str:
         """The document Prism serves to the contract tests, relative to the tests directory: the
-        spec as the client reads it (:mod:`generator.contract_spec`), or "" for the spec copy."""
+        spec as the client reads it (:mod:`generator.render.contract_spec`), or "" for the spec copy."""
         return CONTRACT_SPEC if self.integer_pointers else ""
 
     def all_resources(self) -> list[Resource]:

@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 
 from generator.ir import Api
-from generator.loader import resolve_pointer
-from generator.render import RenderedFile, header
+from generator.load.pointers import resolve_pointer
+from generator.render.renderer import RenderedFile, header
 
 
 def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
@@ -34,5 +34,5 @@ def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
             schema["type"] = ["integer" if k == "number" else k for k in kind]
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(served, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
-    note = "# The spec as the client reads it: codegen.toml's [type_overrides] applied (see generator/contract_spec.py).\n"
+    note = "# The spec as the client reads it: codegen.toml's [type_overrides] applied (see generator/render/contract_spec.py).\n"
     return [RenderedFile(f"tests/{api.contract_spec}", (header(api) + "\n" + note + text).encode("utf-8"))]
