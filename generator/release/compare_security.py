@@ -54,9 +54,9 @@ def compare_requirements(loc: str, old: Operation, new: Operation, out: ChangeLi
 
 
 def _schemes(side: Side) -> dict[str, Any]:
-    schemes: dict[str, Any] = (side.spec.document.get("components") or {}).get(
-        "securitySchemes"
-    ) or {}
+    """The document's ``components/securitySchemes``."""
+    components = side.spec.document.get("components") or {}
+    schemes: dict[str, Any] = components.get("securitySchemes") or {}
     return schemes
 
 
