@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from generator.build.typeexpr import annotation
 from generator.ir import Operation
-from generator.load.loader import join_pointer
+from generator.load.pointers import join_pointer
 from generator.release.changes import ChangeList
 from generator.release.compare_params import compare_params
 from generator.release.compare_security import compare_requirements

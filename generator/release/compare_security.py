@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.ir import Operation
-from generator.load.loader import join_pointer
+from generator.load.pointers import join_pointer
 from generator.release.changes import ChangeList
 from generator.release.sides import Side
 

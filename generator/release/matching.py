@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.ir import Api, Model, Operation
-from generator.load.loader import join_pointer
+from generator.load.pointers import join_pointer
 
 OperationIndex = dict[str, tuple[str, Operation]]
 """operationId -> (the method as Python, ``events.bulk_create``; the operation)."""
