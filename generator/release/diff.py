@@ -47,7 +47,7 @@ from generator.load.config import Config, load_config
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.ir import Api, Constraints, Field, Model, Operation, Param, TypeRef
 from generator.load.loader import LoadedSpec, join_pointer, load_spec
-from generator.build.operations import HTTP_METHODS
+from generator.build.operation_ids import HTTP_METHODS
 from generator.build.typeexpr import annotation
 
 Level = Literal["major", "minor", "patch"]
