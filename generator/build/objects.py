@@ -31,12 +31,11 @@ from generator.load.loader import join_pointer
 
 
 @dataclass
-class Merged:
+class _Merged:
     """An object's own keywords with those of its ``allOf`` members."""
 
-    properties: dict[str, tuple[Any, str]] = field(
-        default_factory=dict
-    )  # wire -> (schema, pointer)
+    # wire name -> (schema, pointer)
+    properties: dict[str, tuple[Any, str]] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     additional: Any = None  # False, True, (schema, pointer), or None when unsaid
 
@@ -93,7 +92,7 @@ def new_object(
 def _fill(
     registry: SchemaRegistry, draft: ModelDraft, schema: dict[str, Any], pointer: str
 ) -> None:
-    merged = merge_allof(registry, schema, pointer)
+    merged = _merge_allof(registry, schema, pointer)
     _warn_untyped(registry, schema, pointer, merged)
     py_names = _field_names(registry, merged.properties)
     for wire, (prop_schema, prop_pointer) in merged.properties.items():
@@ -106,7 +105,7 @@ def _fill(
 
 
 def _warn_untyped(
-    registry: SchemaRegistry, schema: dict[str, Any], pointer: str, merged: Merged
+    registry: SchemaRegistry, schema: dict[str, Any], pointer: str, merged: _Merged
 ) -> None:
     """What an object's model leaves untyped: variants beside its properties, allOf
     polymorphism, patternProperties."""
@@ -212,15 +211,15 @@ def _field_names(
     return out
 
 
-def merge_allof(registry: SchemaRegistry, schema: dict[str, Any], pointer: str) -> Merged:
+def _merge_allof(registry: SchemaRegistry, schema: dict[str, Any], pointer: str) -> _Merged:
     """Properties, required names and additionalProperties of an object, allOf merged."""
-    merged = Merged()
+    merged = _Merged()
     for index, member in enumerate(schema.get("allOf", []) or []):
         member_pointer = join_pointer(pointer, "allOf", index)
         resolved, resolved_pointer = registry.deref(member, member_pointer)
         if not isinstance(resolved, dict):
             continue
-        inner = merge_allof(registry, resolved, resolved_pointer)
+        inner = _merge_allof(registry, resolved, resolved_pointer)
         for key, value in inner.properties.items():
             merged.properties.setdefault(key, value)
         merged.required |= inner.required

@@ -26,7 +26,7 @@ def register_components(registry: SchemaRegistry) -> None:
         pointer = join_pointer("/components/schemas", key)
         registry.claim(class_name(key), pointer, alternatives=(class_name(key) + "Schema",))
     for key in schemas:
-        component_type(registry, join_pointer("/components/schemas", key))
+        _component_type(registry, join_pointer("/components/schemas", key))
 
 
 def ref_type(
@@ -35,13 +35,13 @@ def ref_type(
     """The type of ``{$ref: ...}`` (``nullable`` beside it in 3.0 makes it nullable)."""
     target = schema["$ref"][1:]
     if target.startswith("/components/schemas/") and target.count("/") == 3:
-        base = component_type(registry, target)
+        base = _component_type(registry, target)
     else:
         base = _elsewhere(registry, target, hint, owner)
     return replace(base, nullable=base.nullable or bool(schema.get("nullable")), pointer=pointer)
 
 
-def component_type(registry: SchemaRegistry, pointer: str) -> TypeRef:
+def _component_type(registry: SchemaRegistry, pointer: str) -> TypeRef:
     """The model of the named schema at ``pointer`` (made the first time it is asked for)."""
     schema = resolve_pointer(registry.doc, pointer)
     name = registry.by_pointer.get(pointer)

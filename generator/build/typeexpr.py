@@ -93,7 +93,7 @@ def _union(members: list[Expr]) -> Expr:
 
 NONE = _name("None")
 NOT_GIVEN = _name("NotGiven")
-MAPPING = _subscript("Mapping", _name("str"), _name("Any"))
+_MAPPING = _subscript("Mapping", _name("str"), _name("Any"))
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def content_argument(*, text: bool, required: bool) -> Expr:
 
 def fields_argument(*, required: bool) -> Expr:
     """The whole body of a form or multipart request that is no object model: its fields."""
-    return MAPPING if required else MAPPING | NOT_GIVEN
+    return _MAPPING if required else _MAPPING | NOT_GIVEN
 
 
 def _expr(t: TypeRef, style: _Style) -> Expr:
@@ -241,7 +241,7 @@ def _named(t: TypeRef, style: _Style) -> Expr:
             else _name(t.name)
         )
     if style.request and (t.kind == "model" or t.name in style.object_aliases):
-        return expr | MAPPING
+        return expr | _MAPPING
     return expr
 
 
