@@ -15,7 +15,7 @@ from typing import Any
 from generator.build.keywords import allof_passthrough, declared_types, description
 from generator.build.registry import ModelDraft, SchemaRegistry
 from generator.ir import TypeRef
-from generator.load.loader import join_pointer
+from generator.load.pointers import join_pointer
 
 
 def ref_alias(

@@ -22,7 +22,7 @@ from generator.build.typeexpr import fields_argument, file_argument, runtime_typ
 from generator.diagnostics import GenerationError
 from generator.ir import MODELS_ALIAS, Body, Bulk, Param, TypeRef
 from generator.load.config import Config
-from generator.load.loader import join_pointer
+from generator.load.pointers import join_pointer
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from generator.build.keywords import constraints
 from generator.build.naming import class_name, item_name
 from generator.build.registry import SchemaRegistry
 from generator.ir import TypeRef
-from generator.load.loader import join_pointer
+from generator.load.pointers import join_pointer
 
 
 def array_type(

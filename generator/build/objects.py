@@ -27,7 +27,7 @@ from generator.build.naming import (
 )
 from generator.build.registry import FieldDraft, ModelDraft, SchemaRegistry
 from generator.ir import TypeRef
-from generator.load.loader import join_pointer
+from generator.load.pointers import join_pointer
 
 
 @dataclass

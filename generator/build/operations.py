@@ -24,7 +24,7 @@ from generator.diagnostics import GenerationError, Location
 from generator.escape import one_line, py_literal
 from generator.ir import MODELS_ALIAS, Body, Operation, Param, TypeRef
 from generator.load.config import Config
-from generator.load.loader import join_pointer
+from generator.load.pointers import join_pointer
 
 
 @dataclass(frozen=True)

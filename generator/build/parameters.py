@@ -21,7 +21,7 @@ from generator.build.registry import SchemaRegistry
 from generator.build.typeexpr import Spelled, argument
 from generator.ir import MODELS_ALIAS, Param
 from generator.load.config import Config
-from generator.load.loader import join_pointer
+from generator.load.pointers import join_pointer
 
 PATH_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")  # as the runtime's Endpoint reads a path template
 

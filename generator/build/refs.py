@@ -16,7 +16,7 @@ from generator.build.naming import class_name
 from generator.build.objects import is_object, new_object
 from generator.build.registry import SchemaRegistry
 from generator.ir import TypeRef
-from generator.load.loader import join_pointer, resolve_pointer, split_pointer
+from generator.load.pointers import join_pointer, resolve_pointer, split_pointer
 
 
 def register_components(registry: SchemaRegistry) -> None:

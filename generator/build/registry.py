@@ -16,7 +16,8 @@ from typing import Any, Protocol
 from generator.build.naming import NameRegistry, class_name
 from generator.diagnostics import Diagnostics
 from generator.ir import TypeRef
-from generator.load.loader import LoadedSpec, resolve_pointer
+from generator.load.loader import LoadedSpec
+from generator.load.pointers import resolve_pointer
 
 # Names the generated modules import; no model may take them.
 RESERVED_CLASS_NAMES = {

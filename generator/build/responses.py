@@ -19,7 +19,7 @@ from generator.build.typeexpr import Spelled, annotation, type_expr
 from generator.diagnostics import GenerationError
 from generator.ir import MODELS_ALIAS, Pagination, Param, Response, TypeRef
 from generator.load.config import Config
-from generator.load.loader import join_pointer
+from generator.load.pointers import join_pointer
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from generator.build.keywords import declared_types, description, same_value
 from generator.build.naming import class_name
 from generator.build.registry import ModelDraft, SchemaRegistry
 from generator.ir import TypeRef
-from generator.load.loader import join_pointer, split_pointer
+from generator.load.pointers import join_pointer, split_pointer
 
 Tags = tuple[tuple[Any, str], ...]  # (discriminator value, member model name)
 
