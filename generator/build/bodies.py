@@ -15,7 +15,7 @@ from typing import Any
 from generator.build.aliases import object_aliases
 from generator.build.media import body_encoding, is_json
 from generator.build.naming import NameRegistry, param_name
-from generator.build.operation_ids import DocumentOperation
+from generator.build.operation_ids import OperationSite
 from generator.build.registry import SchemaRegistry
 from generator.build.typeexpr import NONE, Spelled, annotation, argument, content_argument
 from generator.build.typeexpr import fields_argument, file_argument, runtime_type, type_expr
@@ -39,13 +39,13 @@ class _Sent:
 
 def request_body(
     registry: SchemaRegistry,
-    source: DocumentOperation,
+    site: OperationSite,
     context: str,
     taken: set[str],
     spelled: Spelled,
 ) -> tuple[Body | None, list[Param]]:
     """The body of an operation and its keyword arguments (``taken``: names of the others)."""
-    sent = _sent(registry, source)
+    sent = _sent(registry, site)
     if sent is None:
         return None, []
     if sent.encoding in ("binary", "text"):
@@ -56,11 +56,11 @@ def request_body(
     return _whole(registry, sent, t, spelled)
 
 
-def _sent(registry: SchemaRegistry, source: DocumentOperation) -> _Sent | None:
-    entry = source.node.get("requestBody")
+def _sent(registry: SchemaRegistry, site: OperationSite) -> _Sent | None:
+    entry = site.node.get("requestBody")
     if entry is None:
         return None
-    body, pointer = registry.deref(entry, join_pointer(source.pointer, "requestBody"))
+    body, pointer = registry.deref(entry, join_pointer(site.pointer, "requestBody"))
     body = body if isinstance(body, dict) else {}
     content = body.get("content") or {}
     if not isinstance(content, dict) or not content:

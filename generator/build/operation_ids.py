@@ -1,9 +1,12 @@
 """The operations of a document and their operationIds, derived where the document has none.
 
-Decided once, for the generator and for the change report (:mod:`generator.release`):
-which keys of a path item are operations (a path item may be a ``$ref``), and the id of an
-operation without ``operationId``: ``<method>_<path words>`` (``get_events_dataset_id``),
-numbered (``_2``, ``_3``...) while it equals an explicit id or one derived before it.
+Decided once, for the builder (:func:`generator.build.operations.collect`) and the change
+report (:mod:`generator.release`), which both walk the document with :func:`operation_sites`
+and so always agree on every id: which keys of a path item are operations (a path item may
+be a ``$ref``), and the id of an operation without ``operationId`` (or with a blank one):
+``<method>_<path words>`` (``get /things/{id}`` -> ``get_things_id``), numbered ``_2``,
+``_3``... while an explicit operationId anywhere in the document, or an id derived before
+it, holds that name.
 """
 
 from __future__ import annotations
@@ -29,38 +32,32 @@ def derived_operation_id(method: str, path: str, taken: Container[str] = frozens
 
 
 @dataclass(frozen=True)
-class DocumentOperation:
-    """An operation as the document has it, with its operationId (explicit or derived)."""
+class OperationSite:
+    """Where an operation is in the document, and its operationId (explicit or derived)."""
 
     operation_id: str
     method: str
     path: str
     pointer: str  # of the operation object
-    item_pointer: str  # where the path item's own keys are (a $ref'd path item lives elsewhere)
     node: dict[str, Any]
-    path_item: dict[str, Any]  # the path item, a $ref resolved
+    path_item: dict[str, Any]  # with the keys of the path item a ``$ref`` names
+    item_pointer: str  # where the path item's own keys are (a $ref'd path item lives elsewhere)
 
 
-def document_operations(document: dict[str, Any]) -> list[DocumentOperation]:
-    """Every operation in document order. Explicit ids are kept as written (duplicates
-    included: the generator refuses them); derived ones are unique."""
+def operation_sites(document: dict[str, Any]) -> list[OperationSite]:
+    """Every operation of ``document`` in document order. Explicit operationIds are returned
+    as written, duplicates included (the builder reports those); derived ones never collide
+    with another id."""
     found = list(_walk(document))
     taken = {op_id for *_, op_id in found if op_id is not None}
-    out: list[DocumentOperation] = []
+    out: list[OperationSite] = []
     for method, path, item_pointer, item, op_id in found:
         if op_id is None:
             op_id = derived_operation_id(method, path, taken)
         taken.add(op_id)
         pointer = join_pointer(item_pointer, method)
-        out.append(
-            DocumentOperation(op_id, method, path, pointer, item_pointer, item[method], item)
-        )
+        out.append(OperationSite(op_id, method, path, pointer, item[method], item, item_pointer))
     return out
-
-
-def operation_ids(document: dict[str, Any]) -> set[str]:
-    """Every operationId of a document, derived ones included."""
-    return {op.operation_id for op in document_operations(document)}
 
 
 def _walk(document: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any], str | None]]:

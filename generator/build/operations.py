@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.build.bodies import bulk, request_body
 from generator.build.naming import class_name, constant, snake
-from generator.build.operation_ids import DocumentOperation, document_operations
+from generator.build.operation_ids import OperationSite, operation_sites
 from generator.build.parameters import parameters, signature_order
 from generator.build.registry import SchemaRegistry
 from generator.build.responses import pagination, responses, unwraps_envelope
@@ -29,9 +29,9 @@ from generator.load.pointers import join_pointer
 
 @dataclass(frozen=True)
 class RawOperation:
-    """An operation of the document (``source``) and where it goes in the client."""
+    """An operation of the document (``site``) and where it goes in the client."""
 
-    source: DocumentOperation
+    site: OperationSite
     resource_path: tuple[str, ...]
     py_name: str  # the method name asked for (config or operationId), before naming
 
@@ -50,21 +50,21 @@ def collect(
     """Every operation, with its resource and method name (config first, derived otherwise)."""
     found: list[RawOperation] = []
     ids: dict[str, str] = {}  # operationId -> pointer
-    for source in document_operations(document):
-        op_id = source.operation_id
+    for site in operation_sites(document):
+        op_id = site.operation_id
         if op_id in ids:
             raise GenerationError.at(
-                spec_locate(join_pointer(source.pointer, "operationId")),
+                spec_locate(join_pointer(site.pointer, "operationId")),
                 f"duplicate operationId {op_id!r} (also at {ids[op_id]})",
             )
-        ids[op_id] = source.pointer
+        ids[op_id] = site.pointer
         target = config.operations.get(op_id)
         if target:
             *resource, method_py = target.split(".")
-            found.append(RawOperation(source, tuple(resource), method_py))
+            found.append(RawOperation(site, tuple(resource), method_py))
         else:
-            tags = source.node.get("tags") or ["default"]
-            found.append(RawOperation(source, (snake(str(tags[0])),), op_id))
+            tags = site.node.get("tags") or ["default"]
+            found.append(RawOperation(site, (snake(str(tags[0])),), op_id))
     _check_config_names(config, ids)
     return found
 
@@ -85,24 +85,24 @@ def build_operation(
     registry: SchemaRegistry, config: Config, raw: RawOperation, py_name: str, owner_class: str
 ) -> BuiltOperation:
     """The IR operation of ``raw``, a method ``py_name`` of resource class ``owner_class``."""
-    source, spelled = raw.source, Spelled()
+    site, spelled = raw.site, Spelled()
     context = class_name(owner_class + " " + py_name)
-    own_params = parameters(registry, config, source, context, spelled)
+    own_params = parameters(registry, config, site, context, spelled)
     body, body_params = request_body(
-        registry, source, context, {p.py_name for p in own_params}, spelled
+        registry, site, context, {p.py_name for p in own_params}, spelled
     )
-    answers = responses(registry, source, context)
+    answers = responses(registry, site, context)
     params = signature_order([*own_params, *body_params])
     result = answers.success.type if answers.success else None
-    node = source.node
+    node = site.node
     security = node.get("security", registry.doc.get("security"))
     requirements = security if isinstance(security, list) else []
     operation = Operation(
-        operation_id=source.operation_id,
+        operation_id=site.operation_id,
         py_name=py_name,
         const_name="_" + constant(py_name),
-        http_method=source.method.upper(),
-        path=source.path,
+        http_method=site.method.upper(),
+        path=site.path,
         summary=one_line(str(node.get("summary") or "")),
         description=str(node.get("description") or "").strip(),
         tags=tuple(str(t) for t in node.get("tags") or ()),
@@ -121,9 +121,9 @@ def build_operation(
         unwrap_envelope=unwraps_envelope(registry, config, result),
         deprecated=bool(node.get("deprecated")),
         deprecation_message=f"{'.'.join([*raw.resource_path, py_name])}() is deprecated by the API",
-        pagination=pagination(registry, config, source.operation_id, params, result, spelled),
-        bulk=bulk(registry, config, source.operation_id, params, spelled),
-        pointer=source.pointer,
+        pagination=pagination(registry, config, site.operation_id, params, result, spelled),
+        bulk=bulk(registry, config, site.operation_id, params, spelled),
+        pointer=site.pointer,
         security=tuple(tuple(sorted(req)) for req in requirements if isinstance(req, dict)),
         model_names=_model_names(params, body, result),
         endpoint_extras=_endpoint_extras(body, params, answers.reading),
@@ -146,7 +146,7 @@ def _model_names(params: list[Param], body: Body | None, result: TypeRef | None)
 def _endpoint_extras(
     body: Body | None, params: list[Param], reading: dict[str, Any]
 ) -> tuple[tuple[str, str], ...]:
-    """Keywords of the Endpoint constant that differ from its defaults, as Python source."""
+    """Keywords of the Endpoint constant that differ from its defaults, as Python site."""
     extras: list[tuple[str, str]] = []
     if body is not None and body.encoding != "json":
         extras.append(("content_type", py_literal(body.content_type)))

@@ -16,7 +16,7 @@ from typing import Any
 from generator.build.aliases import object_aliases
 from generator.build.media import is_json
 from generator.build.naming import NameRegistry, class_name, param_name
-from generator.build.operation_ids import DocumentOperation
+from generator.build.operation_ids import OperationSite
 from generator.build.registry import SchemaRegistry
 from generator.build.typeexpr import Spelled, argument
 from generator.ir import MODELS_ALIAS, Param
@@ -34,16 +34,16 @@ Declared = dict[tuple[str, str], tuple[dict[str, Any], str]]  # (name, in) -> (p
 def parameters(
     registry: SchemaRegistry,
     config: Config,
-    source: DocumentOperation,
+    site: OperationSite,
     context: str,
     spelled: Spelled,
 ) -> list[Param]:
     """The keyword arguments of an operation's parameters (``context``: the class name their
     inline schemas are named after)."""
     declared: Declared = {}
-    for holder, base in ((source.path_item, source.item_pointer), (source.node, source.pointer)):
+    for holder, base in ((site.path_item, site.item_pointer), (site.node, site.pointer)):
         _declare(registry, holder, base, declared)
-    _match_path(registry, source.path, source.pointer, declared)
+    _match_path(registry, site.path, site.pointer, declared)
     names = NameRegistry()
     params = []
     for (wire, location), (param, param_pointer) in declared.items():

@@ -75,12 +75,12 @@ def build_operations(
     operations: dict[Path, list[BuiltOperation]] = {}
     for raw in raw_ops:
         names = member_names[raw.resource_path]
-        op_id, method = raw.source.operation_id, raw.source.method
+        op_id, method = raw.site.operation_id, raw.site.method
         py, numbered = names.claim(
             method_name(raw.py_name), method_name(op_id), method_name(f"{method} {op_id}")
         )
         if numbered:
-            where = registry.spec.locate(raw.source.pointer)
+            where = registry.spec.locate(raw.site.pointer)
             registry.diagnostics.warn(where, f"method name for {op_id!r} numbered as {py!r}")
         built = build_operation(registry, config, raw, py, class_names[raw.resource_path])
         _claim_helpers(built, names, config, raw.resource_path)

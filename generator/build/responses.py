@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.build.media import body_encoding, is_json
-from generator.build.operation_ids import DocumentOperation
+from generator.build.operation_ids import OperationSite
 from generator.build.registry import SchemaRegistry
 from generator.build.typeexpr import Spelled, annotation, type_expr
 from generator.diagnostics import GenerationError
@@ -50,10 +50,10 @@ class _Read:
         return Response(self.status, self.description, self.type, shown)
 
 
-def responses(registry: SchemaRegistry, source: DocumentOperation, context: str) -> Responses:
+def responses(registry: SchemaRegistry, site: OperationSite, context: str) -> Responses:
     """The responses of an operation (``context``: the class name inline schemas are named after)."""
-    entries = (source.node.get("responses") or {}).items()
-    read = [_read(registry, source, context, str(status), entry) for status, entry in entries]
+    entries = (site.node.get("responses") or {}).items()
+    read = [_read(registry, site, context, str(status), entry) for status, entry in entries]
     success = [r for r in read if _is_success(r.status)]
     errors = tuple(r.response() for r in read if not _is_success(r.status))
     if not success:  # the default response is the success
@@ -86,9 +86,9 @@ def _is_success(status: str) -> bool:
 
 
 def _read(
-    registry: SchemaRegistry, source: DocumentOperation, context: str, status: str, entry: Any
+    registry: SchemaRegistry, site: OperationSite, context: str, status: str, entry: Any
 ) -> _Read:
-    pointer = join_pointer(source.pointer, "responses", status)
+    pointer = join_pointer(site.pointer, "responses", status)
     resolved, resolved_pointer = registry.deref(entry, pointer)
     resolved = resolved if isinstance(resolved, dict) else {}
     description = str(resolved.get("description") or "").strip()

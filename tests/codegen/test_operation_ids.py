@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.build.api import build_api
-from generator.build.operation_ids import derived_operation_id, document_operations, operation_ids
+from generator.build.operation_ids import derived_operation_id, operation_sites
 from generator.diagnostics import Diagnostics
 from generator.load.config import Config
 from generator.load.loader import load_spec
@@ -35,7 +35,7 @@ def test_derived_ids_avoid_explicit_ids_written_later_and_ids_derived_before() -
             "/c": {"get": OK, "post": {**OK, "operationId": "get_c"}},
         }
     )
-    found = [(op.pointer, op.operation_id) for op in document_operations(doc)]
+    found = [(op.pointer, op.operation_id) for op in operation_sites(doc)]
     assert found == [
         ("/paths/~1a-b/get", "get_a_b"),
         ("/paths/~1a_b/get", "get_a_b_2"),
@@ -49,7 +49,7 @@ def test_path_items_by_reference_are_walked_and_their_ids_count() -> None:
         paths={"/get": {"get": OK}, "/x": {"$ref": "#/components/pathItems/X"}},
         components={"pathItems": {"X": {"get": {**OK, "operationId": "get_get"}}}},
     )
-    found = [(op.pointer, op.operation_id) for op in document_operations(doc)]
+    found = [(op.pointer, op.operation_id) for op in operation_sites(doc)]
     assert found == [("/paths/~1get/get", "get_get_2"), ("/components/pathItems/X/get", "get_get")]
 
 
@@ -64,4 +64,8 @@ def test_the_generator_uses_these_ids(write_spec: Callable[..., Path]) -> None:
     )
     api = build_api(load_spec(write_spec(doc)), Config(), Diagnostics())
     built = {op.operation_id for op in api.operations()}
-    assert built == operation_ids(doc) == {"get_get", "get_get_2", "delete_y_id"}
+    assert (
+        built
+        == {site.operation_id for site in operation_sites(doc)}
+        == {"get_get", "get_get_2", "delete_y_id"}
+    )
