@@ -1,120 +1,52 @@
-"""Bundled spec + config -> :class:`~generator.ir.Api`. The IR's single entry point."""
+"""Bundled spec + config -> :class:`~generator.ir.Api`. The IR's single entry point.
+
+Ties the build together: operations are collected and grouped into resources
+(:mod:`~generator.build.resources`), schemas typed on the way
+(:mod:`~generator.build.schemas`), models finalized once their usage is known
+(:mod:`~generator.build.models`). The package name, the client's environment variables,
+base URL and security are decided here.
+"""
 
 from __future__ import annotations
 
-import builtins
-import dataclasses
-import re
 from typing import Any
 
 from generator import __version__
-from generator.load.config import TYPE_OVERRIDES, AuthConfig, Config
+from generator.build.models import finalize, usage
+from generator.build.naming import module_name, snake
+from generator.build.operations import BuiltOperation, collect
+from generator.build.resources import build_operations, resource_class_names, resource_classes
+from generator.build.resources import resource_tree, resources
+from generator.build.registry import SchemaRegistry
+from generator.build.schemas import new_registry
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.escape import one_line
 from generator.ir import Api, Operation, Resource, Security, TypeRef
+from generator.load.config import TYPE_OVERRIDES, AuthConfig, Config
 from generator.load.loader import LoadedSpec
-from generator.build.models import finalize, usage
-from generator.build.naming import RESOURCE_MEMBERS, NameRegistry, class_name, configured_name_problem, method_name, module_name, snake
-from generator.build.operations import OperationBuilder, RawOperation, collect
-from generator.build.schemas import SchemaBuilder
-from generator.build.typeexpr import helpers_used
 
 
-def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, package_name: str | None = None) -> Api:
+def build_api(
+    spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, package_name: str | None = None
+) -> Api:
     document = spec.document
     info = document.get("info") or {}
     title = str(info.get("title") or "API")
     package = package_name or config.package_name or module_name(title)
     if not package.isidentifier():
-        raise GenerationError.at(config.location("package", "name"), f"package name {package!r} is not a Python identifier")
+        raise GenerationError.at(
+            config.location("package", "name"),
+            f"package name {package!r} is not a Python identifier",
+        )
     raw_ops = collect(document, config, spec.locate)
-    webhooks = document.get("webhooks")
-    if isinstance(webhooks, dict) and webhooks:
-        diagnostics.warn(
-            spec.locate("/webhooks"),
-            f"{len(webhooks)} webhook(s) not generated: the API sends them, a client does not call them",
-        )
-
-    tree: dict[tuple[str, ...], list[RawOperation]] = {}
-    for raw in raw_ops:
-        for depth in range(1, len(raw.resource_path)):
-            tree.setdefault(raw.resource_path[:depth], [])
-        tree.setdefault(raw.resource_path, []).append(raw)
-
-    class_names: dict[tuple[str, ...], str] = {}
-    registry = NameRegistry()
-    for path in sorted(tree):
-        base, _ = registry.claim(class_name(" ".join(path)), class_name(" ".join(path) + " api"), case_insensitive=True)
-        class_names[path] = base
-    taken = set()
-    for base in class_names.values():
-        taken |= {f"{base}Resource", f"Async{base}Resource", f"{base}ResourceWithRawResponse", f"Async{base}ResourceWithRawResponse"}
-    schemas = SchemaBuilder(spec, diagnostics, taken, config.type_overrides)
-    schemas.register_components()
-    builder = OperationBuilder(schemas, config)
-
-    operations: dict[tuple[str, ...], list[Operation]] = {}
-    member_names, configured = _members(tree, raw_ops, config)
-    for raw in raw_ops:
-        names = member_names[raw.resource_path]
-        if raw.operation_id in configured:
-            py = configured[raw.operation_id]
-        else:
-            py, numbered = names.claim(method_name(raw.py_name), method_name(raw.operation_id), method_name(f"{raw.method} {raw.operation_id}"))
-            if numbered:
-                diagnostics.warn(spec.locate(raw.pointer), f"method name for {raw.operation_id!r} numbered as {py!r}")
-        op = builder.build(raw, py, class_names[raw.resource_path])
-        for extra in (op.pagination.method if op.pagination else None, op.bulk.method if op.bulk else None):
-            where = config.location("pagination", raw.operation_id) if op.pagination and extra == op.pagination.method else config.location("bulk")
-            problem = configured_name_problem(extra) if extra else None
-            if problem:
-                raise GenerationError.at(where, f"cannot name the companion of {raw.operation_id!r} {extra!r}: {problem}")
-            if extra and not names.claim(extra)[0] == extra:
-                raise GenerationError.at(where, f"method name {extra!r} is already used in {'.'.join(raw.resource_path)}")
-        operations.setdefault(raw.resource_path, []).append(op)
-    for path, ops in operations.items():
-        _unshadow(ops, member_names[path], config)
-
-    roots: list[tuple[TypeRef, str]] = []
-    for ops in operations.values():
-        for op in ops:
-            roots.extend((p.type, "request") for p in op.params)
-            if op.body is not None:
-                roots.append((op.body.type, "request"))
-            if op.response is not None and op.response.type is not None:
-                roots.append((op.response.type, "response"))
-            roots.extend((e.type, "response") for e in op.error_responses if e.type is not None)
-    models, modules = finalize(schemas.drafts, usage(schemas.drafts, roots))
-    _unused_overrides(schemas, config, diagnostics)
-
-    tag_docs = {str(t.get("name")): str(t.get("description") or "") for t in document.get("tags") or [] if isinstance(t, dict)}
-    module_registry = NameRegistry({"__init__"})
-
-    def make(path: tuple[str, ...]) -> Resource:
-        children = [make(child) for child in sorted(tree) if len(child) == len(path) + 1 and child[: len(path)] == path]
-        ops = operations.get(path, [])
-        doc = config.resource_docs.get(".".join(path)) or next(
-            (tag_docs[t] for op in ops for t in op.tags if tag_docs.get(t)), ""
-        )
-        module, _ = module_registry.claim(module_name("_".join(path)), module_name("_".join(path) + "_resource"), case_insensitive=True)
-        return Resource(
-            helpers=_resource_helpers(ops) | ({"TYPE_CHECKING"} if children else set()),  # sub-resources load lazily
-            attr=_attr(path),
-            accessor=".".join(_attr(path[: i + 1]) for i in range(len(path))),
-            path=path,
-            class_name=class_names[path] + "Resource",
-            module=module,
-            doc=doc or f"Operations on {' '.join(path)}.",
-            operations=tuple(ops),
-            children=tuple(children),
-        )
-
-    resources = tuple(make(path) for path in sorted(tree) if len(path) == 1)
-    bulk = None
-    for resource in [r for top in resources for r in top.walk()]:
-        for op in resource.operations:
-            if op.bulk is not None:
-                bulk = (resource, op)
+    _warn_webhooks(spec, diagnostics)
+    tree = resource_tree(raw_ops)
+    class_names = resource_class_names(tree)
+    registry = new_registry(spec, diagnostics, resource_classes(class_names), config.type_overrides)
+    operations = build_operations(registry, config, raw_ops, tree, class_names)
+    models, modules = finalize(registry.drafts, usage(registry.drafts, _usage_roots(operations)))
+    _unused_overrides(registry, config, diagnostics)
+    top = resources(tree, operations, class_names, config, document)
     auth = config.auth if config.path else _default_auth(package)
     return Api(
         title=title,
@@ -129,7 +61,7 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
         spec_name=spec.path.name,
         spec_sha256=spec.sha256,
         generator_version=__version__,
-        resources=resources,
+        resources=top,
         models=tuple(models),
         model_modules=tuple(modules),
         path_defaults=tuple(sorted(config.path_defaults.items())),
@@ -141,161 +73,56 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
             "base_url": auth.base_url_env,
         },
         security=_security(document),
-        bulk=bulk,
-        integer_pointers=tuple(sorted({pointer for found in schemas.overridden.values() for pointer in found})),
+        bulk=_bulk(top),
+        integer_pointers=tuple(sorted({p for found in registry.overridden.values() for p in found})),
     )
 
 
-def _members(
-    tree: dict[tuple[str, ...], list[RawOperation]], raw_ops: list[RawOperation], config: Config
-) -> tuple[dict[tuple[str, ...], NameRegistry], dict[str, str]]:
-    """The member names of every resource class, claimed before any derived method name: its
-    sub-resources, then the method names the config chose (operationId -> name). A config name is
-    the client's public API: it is used exactly as written, or generation stops with an error at
-    its line saying why; it is never adjusted."""
-    members: dict[tuple[str, ...], NameRegistry] = {}
-    owners: dict[tuple[tuple[str, ...], str], str] = {}
-    for path in sorted(tree):
-        members[path] = NameRegistry(set(RESOURCE_MEMBERS))
-        for child in sorted(tree):
-            if len(child) == len(path) + 1 and child[: len(path)] == path:
-                members[path].claim(method_name(child[-1]))
-                owners[(path, method_name(child[-1]))] = f"the sub-resource {'.'.join(child)}"
-    chosen: dict[str, str] = {}
-    for raw in raw_ops:
-        target = config.operations.get(raw.operation_id)
-        if target is None:
-            continue
-        where = config.location("operations", raw.operation_id)
-        segments = target.split(".")
-        for index, segment in enumerate(segments):
-            problem = configured_name_problem(segment)
-            if problem is None and index == 0 and segment in _CLIENT_ATTRIBUTES:
-                problem = f"the client already has an attribute {segment!r}"
-            if problem:
-                raise GenerationError.at(where, f"cannot name {raw.operation_id!r} {target!r}: {problem}")
-        name, path = segments[-1], raw.resource_path
-        if name in members[path].taken:
-            owner = owners.get((path, name), "a member of every resource class")
-            raise GenerationError.at(where, f"cannot name {raw.operation_id!r} {target!r}: {'.'.join(path)}.{name} is already {owner}")
-        members[path].claim(name)
-        owners[(path, name)] = f"the method of {raw.operation_id!r}"
-        chosen[raw.operation_id] = name
-    return members, chosen
-
-
-def _unused_overrides(schemas: SchemaBuilder, config: Config, diagnostics: Diagnostics) -> None:
+def _unused_overrides(registry: SchemaRegistry, config: Config, diagnostics: Diagnostics) -> None:
     """A ``[type_overrides]`` entry that narrowed nothing (the property is gone, or no longer a
     ``number``) is reported, so that a newer document does not silently make it stale."""
     for wire, kind in config.type_overrides.items():
-        if wire not in schemas.overridden:
+        if wire not in registry.overridden:
             diagnostics.warn(
                 config.location("type_overrides", wire),
-                f"type override {wire!r} = {kind!r} matched no property the document declares {TYPE_OVERRIDES[kind]!r}",
+                f"type override {wire!r} = {kind!r} matched no property the document declares "
+                f"{TYPE_OVERRIDES[kind]!r}",
             )
 
 
-def _unshadow(ops: list[Operation], names: NameRegistry, config: Config) -> None:
-    """A method named like a type its class's annotations use (``def list(...)`` beside
-    ``-> list[Event]``) would shadow that type in the class body. A derived name takes a trailing
-    underscore. A name the config chose is kept: the annotations of the class then spell a shadowed
-    builtin ``builtins.list``; any other shadowed name is an error at the config line."""
-    used: set[str] = set()
-    for op in ops:
-        for text in _hints(op):  # names looked up in the class body, not attributes (`_models.X`)
-            used |= set(_NAME.findall(_STRINGS.sub("''", text)))
-    qualify: set[str] = set()
-    for index, op in enumerate(ops):
-        if op.py_name not in used:
-            continue
-        if op.operation_id not in config.operations:
-            new, _ = names.claim(op.py_name + "_", op.py_name + "_op")
-            message = op.deprecation_message.replace(f".{op.py_name}()", f".{new}()")
-            ops[index] = dataclasses.replace(op, py_name=new, deprecation_message=message)
-        elif op.py_name in _BUILTINS:
-            qualify.add(op.py_name)
-        else:
-            raise GenerationError.at(
-                config.location("operations", op.operation_id),
-                f"cannot name {op.operation_id!r} {config.operations[op.operation_id]!r}: the annotations of its "
-                f"resource class use the name {op.py_name!r}, which the method would shadow",
-            )
-    if qualify:
-        ops[:] = [_qualified(op, qualify) for op in ops]
+def _warn_webhooks(spec: LoadedSpec, diagnostics: Diagnostics) -> None:
+    webhooks = spec.document.get("webhooks")
+    if isinstance(webhooks, dict) and webhooks:
+        diagnostics.warn(
+            spec.locate("/webhooks"),
+            f"{len(webhooks)} webhook(s) not generated: the API sends them, a client does not call them",
+        )
 
 
-def _hints(op: Operation) -> list[str]:
-    """The annotations a resource class body spells for ``op``."""
-    texts = [p.hint for p in op.params] + [op.return_hint]
-    if op.pagination is not None:
-        texts.append(op.pagination.item_hint)
-    if op.bulk is not None:
-        texts.append(op.bulk.item_hint)
-    return texts
+def _usage_roots(
+    operations: dict[tuple[str, ...], list[BuiltOperation]],
+) -> list[tuple[TypeRef, str]]:
+    """The types each operation sends ("request") and receives ("response")."""
+    roots: list[tuple[TypeRef, str]] = []
+    for ops in operations.values():
+        for op in (built.operation for built in ops):
+            roots.extend((p.type, "request") for p in op.params)
+            if op.body is not None:
+                roots.append((op.body.type, "request"))
+            if op.response is not None and op.response.type is not None:
+                roots.append((op.response.type, "response"))
+            roots.extend((e.type, "response") for e in op.error_responses if e.type is not None)
+    return roots
 
 
-def _qualified(op: Operation, shadowed: set[str]) -> Operation:
-    """``op`` with the builtins in ``shadowed`` spelled ``builtins.<name>`` in its annotations."""
-    pattern = re.compile(r"(?<![\w.])(" + "|".join(sorted(shadowed)) + r")\b")
-
-    def spell(text: str) -> str:
-        parts = re.split(f"({_STRINGS.pattern})", text)  # string literals (Literal["list"]) stay
-        return "".join(part if i % 2 else pattern.sub(r"builtins.\1", part) for i, part in enumerate(parts))
-
-    params = tuple(dataclasses.replace(p, hint=spell(p.hint)) for p in op.params)
-    changes: dict[str, Any] = {"params": params, "return_hint": spell(op.return_hint)}
-    if op.pagination is not None:
-        changes["pagination"] = dataclasses.replace(op.pagination, item_hint=spell(op.pagination.item_hint))
-    if op.bulk is not None:
-        changes["bulk"] = dataclasses.replace(op.bulk, item_hint=spell(op.bulk.item_hint))
-    return dataclasses.replace(op, **changes)
-
-
-_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
-_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
-_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-
-
-# attributes of the generated Client a top-level resource may not shadow
-_CLIENT_ATTRIBUTES = frozenset({"close", "aclose", "base_url", "account_id", "timeout", "max_retries", "retry_unsafe"})
-
-
-def _attr(path: tuple[str, ...]) -> str:
-    """Attribute name of the resource at ``path`` on its parent (the client for top level)."""
-    name = method_name(path[-1])
-    if len(path) == 1 and name in _CLIENT_ATTRIBUTES:
-        name += "_"
-    return name
-
-
-def _resource_helpers(ops: list[Operation]) -> frozenset[str]:
-    """What a resource module imports: typing and runtime helpers, and ``models`` (the lazily
-    loading models package, as ``MODELS_ALIAS``) when it names any model. No model module itself
-    is imported: the module refers to models only through the package."""
-    helpers: set[str] = set()
-    for op in ops:
-        if op.model_names:
-            helpers.add("models")
-        texts = [p.hint for p in op.params] + [op.return_hint, op.response_type_expr]
-        if op.body is not None:
-            texts.append(op.body.type_expr)
-        if op.pagination is not None:
-            texts.append(op.pagination.item_hint)
-            helpers.add("PageIterator")
-        if op.bulk is not None:
-            texts += [op.bulk.item_hint, op.bulk.item_type_arg]
-            helpers.add("bulk")
-        for text in texts:
-            helpers |= helpers_used(text)
-            if "builtins." in text:  # a builtin a member of the class shadows (see _unshadow)
-                helpers.add("builtins")
-            if text.startswith("LazyType("):
-                helpers.add("LazyType")
-        if any(not p.required and not p.default_from_client for p in op.params):
-            helpers.add("NotGiven")
-        if op.deprecated:
-            helpers.add("deprecated")
-    return frozenset(helpers)
+def _bulk(top: tuple[Resource, ...]) -> tuple[Resource, Operation] | None:
+    """The resource and operation of the bulk helper (the last, should there be several)."""
+    bulk = None
+    for resource in [r for resource in top for r in resource.walk()]:
+        for op in resource.operations:
+            if op.bulk is not None:
+                bulk = (resource, op)
+    return bulk
 
 
 def _default_auth(package: str) -> AuthConfig:
