@@ -465,6 +465,9 @@ class OperationBuilder:
         item = self._items_type(result, cfg.items)
         if item is None:
             raise GenerationError.at(where, f"cannot find a list of items at {cfg.items or '(the body)'!r} in the response of {raw.operation_id}")
+        if cfg.cursor_param and not any(p.wire_name == cfg.cursor_param and p.location == "query" for p in params):
+            raise GenerationError.at(where, f"{raw.operation_id} has no query parameter {cfg.cursor_param!r} (cursor_param)")
+        maximum = size.type.constraints.maximum
         return Pagination(
             method=cfg.method,
             page_param=cfg.page_param,
@@ -476,6 +479,8 @@ class OperationBuilder:
             item_annotation=annotation(item, open_enums=True),
             page_py=page.py_name,
             item_hint=annotation(item, open_enums=True, models=MODELS_ALIAS),
+            max_page_size=int(maximum) if maximum is not None and maximum >= 1 else None,
+            cursor_param=cfg.cursor_param,
         )
 
     def _items_type(self, result: TypeRef | None, items: str) -> TypeRef | None:

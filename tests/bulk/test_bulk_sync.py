@@ -163,7 +163,7 @@ def test_429_beyond_the_retry_budget_fails_the_chunk_only() -> None:
     assert [e.index for e in report.errors] == list(range(10))
     first = report.errors[0]
     assert first.kind == "server" and first.status_code == 429 and first.chunk == 1
-    assert not first.maybe_created  # a 429 was not processed
+    assert first.outcome == "not_sent"  # a 429 was not processed: safe to send again
     assert report.chunks_failed == 1 and report.created == 10
 
 
@@ -183,8 +183,8 @@ def test_unknown_fate_chunk_not_resent_and_reported_failed(
     assert [e.index for e in report.errors] == list(range(10, 20))
     error = report.errors[0]
     assert error.kind == kind and error.status_code == status and error.chunk == 2
-    assert error.maybe_created
-    assert "not sent again" in error.message and "retry_unsafe" in error.message
+    assert error.outcome == "unknown" and error.maybe_created
+    assert "may have been processed, so it was not sent again" in error.message
     assert report.created == 20 and report.chunks_failed == 1
 
 
@@ -219,7 +219,7 @@ def test_connection_refused_beyond_budget_is_certainly_not_created() -> None:
     report = client.events.bulk_create_all(events(10), dataset_id=DATASET)
     check_invariant(report, server, total=10)
     assert report.failed == 10
-    assert all(e.kind == "transport" and not e.maybe_created for e in report.errors)
+    assert all(e.kind == "transport" and e.outcome == "not_sent" for e in report.errors)
 
 
 def test_unreadable_2xx_and_failed_envelope() -> None:
@@ -228,9 +228,9 @@ def test_unreadable_2xx_and_failed_envelope() -> None:
     report = client.events.bulk_create_all(events(30), dataset_id=DATASET, chunk_size=10)
     check_invariant(report, server, total=30)
     garbage, envelope = report.errors[0], report.errors[10]
-    assert garbage.kind == "server" and garbage.maybe_created and garbage.status_code == 202
-    assert envelope.kind == "server" and not envelope.maybe_created
-    assert "bad dataset" in envelope.message
+    assert garbage.outcome == "unknown" and garbage.status_code == 202
+    assert envelope.outcome == "rejected" and envelope.status_code == 200
+    assert "bad batch" in envelope.message
 
 
 @pytest.mark.parametrize("seed", range(12))

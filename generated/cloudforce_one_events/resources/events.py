@@ -17,7 +17,12 @@ from .. import _core  # _core.bulk loads on the first bulk call
 from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
 from .._core.endpoint import Endpoint, LazyType
-from .._core.pagination import AsyncPageIterator, PageIterator, PaginationSpec
+from .._core.pagination import (
+    DEFAULT_MAX_PAGES,
+    AsyncPageIterator,
+    PageIterator,
+    PaginationSpec,
+)
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
 
 if TYPE_CHECKING:  # sub-resources load on first access, like the client's resources
@@ -61,6 +66,8 @@ _LIST_PAGES = PaginationSpec(
     page_param="page",
     size_param="pageSize",
     default_page_size=100,
+    max_page_size=25000,
+    cursor_param="cursor",
 )
 
 _AGGREGATE: Endpoint[_models.AggregateResult] = Endpoint(
@@ -303,12 +310,17 @@ class EventsResource(SyncResource):
         ) = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> PageIterator[_models.Event]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... (or by ``cursor`` once
+        an answer returns a cursor) and stop at an empty page, at the reported total, or
+        at a short page (after checking the next one when the first page is short and no total
+        is reported: the server may cap the page size). The page size is at most
+        25000. Raises ``PaginationError`` when a page repeats an
+        earlier one or after ``max_pages`` pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -329,6 +341,7 @@ class EventsResource(SyncResource):
                 "source": source,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     def aggregate(
@@ -513,6 +526,7 @@ class EventsResource(SyncResource):
         stop_on_error: bool = False,
         on_progress: Callable[[_core.bulk.BulkProgress], object] | None = None,
         on_error: Callable[[_core.bulk.BulkError], object] | None = None,
+        control: _core.bulk.BulkControl | None = None,
         **options: Unpack[RequestOptions],
     ) -> _core.bulk.BulkReport:
         """Stream any number of items through ``bulk_create`` in chunks; report on every item.
@@ -555,6 +569,7 @@ class EventsResource(SyncResource):
             stop_on_error=stop_on_error,
             on_progress=on_progress,
             on_error=on_error,
+            control=control,
             options=options,
         )
 
@@ -1162,12 +1177,17 @@ class AsyncEventsResource(AsyncResource):
         ) = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> AsyncPageIterator[_models.Event]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... (or by ``cursor`` once
+        an answer returns a cursor) and stop at an empty page, at the reported total, or
+        at a short page (after checking the next one when the first page is short and no total
+        is reported: the server may cap the page size). The page size is at most
+        25000. Raises ``PaginationError`` when a page repeats an
+        earlier one or after ``max_pages`` pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -1188,6 +1208,7 @@ class AsyncEventsResource(AsyncResource):
                 "source": source,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     async def aggregate(
@@ -1376,6 +1397,7 @@ class AsyncEventsResource(AsyncResource):
         stop_on_error: bool = False,
         on_progress: Callable[[_core.bulk.BulkProgress], object] | None = None,
         on_error: Callable[[_core.bulk.BulkError], object] | None = None,
+        control: _core.bulk.BulkControl | None = None,
         **options: Unpack[RequestOptions],
     ) -> _core.bulk.BulkReport:
         """Stream any number of items through ``bulk_create`` in chunks; report on every item.
@@ -1420,6 +1442,7 @@ class AsyncEventsResource(AsyncResource):
             stop_on_error=stop_on_error,
             on_progress=on_progress,
             on_error=on_error,
+            control=control,
             options=options,
         )
 
