@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from cloudforce_one_events._core import errors
 from cloudforce_one_events._core.bulk import (
+    BulkControl,
     BulkCore,
     Chunk,
     ChunkOutcome,
@@ -208,13 +209,19 @@ def test_finish_settles_every_item_whatever_ended_the_run() -> None:
     assert report.created == 0
 
 
-def test_feed_after_stop_is_a_bug() -> None:
+def test_an_item_read_while_stopping_is_accounted_for() -> None:
     c = core(stop_on_error=True)
     c.feed({"n": 0})
     flushed = c.feed({})
     assert flushed is not None and flushed.indices == [0] and c.stopping
-    with pytest.raises(RuntimeError):
-        c.feed({"n": 2})
+    control = BulkControl()
+    c2 = core(control=control)
+    assert c2.feed({"n": 0}) is None
+    control.stop()  # e.g. a signal handler, while the driver awaited the next item
+    assert c2.feed({"n": 1}) is None and c2.flush() is None
+    report = c2.finish()
+    assert [(e.index, e.outcome) for e in report.errors] == [(0, "not_sent"), (1, "not_sent")]
+    assert report.stop_reason == "stopped"
 
 
 def test_drivers_share_the_core() -> None:

@@ -195,9 +195,12 @@ class BulkCore(Generic[I]):
     # reading
 
     def feed(self, item: object) -> Chunk[I] | None:
-        """Take the next input item; returns a chunk when one is full (or when stopping)."""
-        if self.stopping:
-            raise RuntimeError("BulkCore.feed() after the ingestion stopped")
+        """Take the next input item; returns a chunk when one is full (or when stopping).
+
+        An item read while the run was being stopped (by a signal handler, say, while the
+        driver awaited it) is still accounted for: it waits with the pending items, which
+        :meth:`finish` reports ``not_sent`` when no chunk may be sent any more.
+        """
         report = self.report
         index = report.consumed
         report.consumed = index + 1

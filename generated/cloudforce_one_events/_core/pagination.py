@@ -165,6 +165,7 @@ class Pager:
         self._seen: dict[bytes, int] = {}  # items digest -> the page (count) that had them
         self._cursor: str | None = None
         self._cursors: set[str] = set()
+        self._problem: PaginationError | None = None
 
     def _size(self, asked: int | None) -> int | None:
         spec = self.spec
@@ -174,7 +175,10 @@ class Pager:
         return size
 
     def query(self) -> dict[str, object]:
-        """Query parameters of the next page; raises when ``max_pages`` pages were read."""
+        """Query parameters of the next page; raises when ``max_pages`` pages were read or the
+        last page returned a cursor already used."""
+        if self._problem is not None:
+            raise self._problem
         if self.pages_read >= self.max_pages:
             raise PaginationError(
                 f"stopped after max_pages={self.max_pages} pages ({self.items_seen} items) while "
@@ -265,8 +269,8 @@ class Pager:
             cursor = info.get("cursor") or _lookup(info.get("cursors"), "after")
         if not isinstance(cursor, str) or not cursor:
             return None
-        if cursor in self._cursors:
-            raise PaginationError(
+        if cursor in self._cursors:  # this page is fine; the next one cannot be asked
+            self._problem = PaginationError(
                 f"page {self.pages_read} of the listing returned a cursor already used: "
                 "the pages cycle; items yielded so far are correct",
                 page=self.pages_read,
