@@ -96,10 +96,9 @@ def request_flow(
             decision = retry_decision(
                 method, status_code=response.status_code, retry_unsafe=retry_unsafe
             )
-            if not decision.retry or retries_taken >= policy.max_retries:
-                raise make_status_error(response)
-            delay = policy.delay(retries_taken, response.headers)
-            if delay is None:  # the server asks for a longer wait than the policy allows
+            retry = decision.retry and retries_taken < policy.max_retries
+            delay = policy.delay(retries_taken, response.headers) if retry else None
+            if delay is None:  # not retryable, out of retries, or asked to wait too long
                 raise make_status_error(response)
         elif isinstance(outcome, Exception):
             if not isinstance(outcome, (httpx.HTTPError, OSError)):

@@ -266,12 +266,22 @@ def _main_thread() -> bool:
 
 
 def _run(spec: IngestSpec, args: argparse.Namespace, http_client: httpx.AsyncClient | None) -> int:
+    from .ingest_output import write_json
     from .ingest_run import Ingest
 
+    ingest = Ingest(spec, args, http_client)
     try:
-        return Ingest(spec, args, http_client).run()
+        return ingest.run()
     except InputError as exc:
         _fail(spec, f"{args.file}: {exc}; nothing was sent")
+        if ingest.outputs_checked and args.report is not None:
+            problem = {
+                "input": args.file,
+                "exit_status": EXIT_USAGE,
+                "error": str(exc),
+                "meaning": "the input cannot be read: nothing was sent",
+            }
+            write_json(args.report, problem)
         return EXIT_USAGE
     except (UsageError, ValueError) as exc:
         _fail(spec, str(exc))

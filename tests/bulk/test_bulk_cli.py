@@ -207,6 +207,38 @@ def test_unreadable_input_exits_2_with_the_line_and_sends_nothing(
     assert server.requests == 0
 
 
+def test_unreadable_input_still_writes_the_report(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(event(0)) + "\n{oops\n")
+    report = tmp_path / "report.json"
+    assert cli(FakeServer(), str(source), "--dataset-id", DATASET, "--report", str(report)) == 2
+    data = json.loads(report.read_text())
+    assert data["exit_status"] == 2 and "line 2: invalid JSON" in data["error"]
+
+
+def test_input_changed_while_sending_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cloudforce_one_events._core import ingest_run
+
+    source = write_jsonl(tmp_path / "in.jsonl", events(30))
+    checked = ingest_run.check_input
+
+    def check_then_change(path: str, fmt: str, model: Any = None) -> Any:
+        result = checked(path, fmt, model)
+        with open(path, "a") as out:  # another program appends a broken line meanwhile
+            out.write("{broken\n")
+        return result
+
+    monkeypatch.setattr(ingest_run, "check_input", check_then_change)
+    server = FakeServer()
+    assert cli(server, str(source), "--dataset-id", DATASET, "--chunk-size", "10") == 2
+    out = capsys.readouterr().out
+    assert "the input changed while it was sent: line 31: invalid JSON" in out
+    assert "exit status 2: the input changed while it was sent" in out
+    assert "in all: 30 created" in out and sorted(server.stored.values()) == [1] * 30
+
+
 def test_empty_input_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for name, text in (("in.jsonl", "\n\n"), ("in.json", "[]"), ("in.csv", "category,event\n")):
         source = tmp_path / name
@@ -267,6 +299,15 @@ def test_an_output_that_is_the_input_is_refused(
     assert cli(server, str(source), "--dataset-id", DATASET, flag, alias) == 2
     assert "is the same file as the input FILE: refused" in capsys.readouterr().err
     assert source.read_bytes() == before and server.requests == 0
+
+
+def test_a_hard_link_to_the_input_is_the_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", events(3))
+    link = tmp_path / "retry.jsonl"
+    os.link(source, link)
+    assert cli(FakeServer(), str(source), "--dataset-id", DATASET, "--rejected-out", str(link)) == 2
+    assert "same file as the input FILE" in capsys.readouterr().err
+    assert link.read_text() == source.read_text() != ""
 
 
 def test_two_outputs_on_one_file_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -83,6 +83,7 @@ class Ingest:
         self.http_client = http_client
         self.signals = 0
         self.outcome = Outcome()
+        self.outputs_checked = False  # the output paths are safe to write
 
     def run(self) -> int:
         self._check_usage()
@@ -146,7 +147,7 @@ class Ingest:
         named = [(flag, path) for flag, path in outputs if path is not None]
         if args.dry_run:
             named = [(flag, path) for flag, path in named if flag != "--journal"]
-        seen: dict[str, str] = {}
+        seen: dict[object, str] = {}
         if args.file != "-":
             seen[_identity(args.file)] = "the input FILE"
         for flag, path in named:
@@ -158,6 +159,7 @@ class Ingest:
             folder = os.path.dirname(os.path.abspath(path))
             if not os.access(folder, os.W_OK):
                 raise UsageError(f"cannot write {flag} {path}: its folder is not writable")
+        self.outputs_checked = True
 
     @contextmanager
     def _input(self) -> Iterator[tuple[str, str]]:
@@ -237,10 +239,8 @@ class Ingest:
 
     def _records(self, path: str, ledger: Ledger, fed: array[int]) -> Iterator[object]:
         for entry in read_records(path, self.outcome.fmt, self.spec.item_type):
-            if isinstance(entry, BadLine):
-                raise InputError(
-                    f"the input changed while it was sent: {entry.message}", entry.line
-                )
+            if isinstance(entry, BadLine):  # the input changed since it was checked
+                raise InputError(entry.message, entry.line)
             if ledger.to_send(entry.ordinal):
                 fed.append(entry.ordinal)
                 yield entry.value
@@ -338,8 +338,13 @@ def _settle(ledger: Ledger, report: BulkReport, fed: array[int]) -> None:
             ledger.settle(fed[index], CREATED)
 
 
-def _identity(path: str) -> str:
-    return os.path.normcase(os.path.realpath(path))
+def _identity(path: str) -> object:
+    """What tells two paths of one file apart from two files (links and hard links included)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return os.path.normcase(os.path.realpath(path))
+    return (stat.st_dev, stat.st_ino)
 
 
 def _head(path: str) -> str:
