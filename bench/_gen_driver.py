@@ -13,7 +13,7 @@ import time
 
 def main() -> int:
     started = time.perf_counter()
-    from generator import formatting
+    from generator.render import formatting
     from generator.cli import main as cli
 
     code = cli(sys.argv[1:])

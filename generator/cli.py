@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from generator.diagnostics import GenerationError
-from generator.formatting import FORMATTERS
+from generator.render.formatters import FORMATTERS
 from generator.pipeline import Options, generate
 
 DEFAULT_SPEC = Path("spec/cloudforce-one-events.yaml")
@@ -105,7 +105,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from generator.diff import diff_specs, render
+    from generator.release.diff import diff_specs, render
 
     config = None if args.no_config else args.config
     if config is None and not args.no_config and DEFAULT_CONFIG.exists():

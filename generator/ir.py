@@ -1,6 +1,6 @@
 """The intermediate representation: everything the templates need, already decided.
 
-Plain frozen dataclasses. :mod:`generator.build` creates them from a bundled spec;
+Plain frozen dataclasses. :mod:`generator.build.api` creates them from a bundled spec;
 templates only format them. Python names, annotations, defaults and import lists
 are computed by the builder so that the templates contain no naming or typing
 decisions.

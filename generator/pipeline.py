@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.build import build_api
-from generator.changelog import plan_release
-from generator.config import load_config
+from generator.build.api import build_api
+from generator.release.changelog import plan_release
+from generator.load.config import load_config
 from generator.diagnostics import Diagnostic, Diagnostics, GenerationError, Level, Location
-from generator.formatting import FormatOptions
+from generator.render.formatting import FormatOptions
 from generator.ir import Api
-from generator.loader import load_spec
-from generator.render import RenderedFile, Renderer
-from generator.writer import Drift, compare, write_atomically
+from generator.load.loader import load_spec
+from generator.render.renderer import RenderedFile, Renderer
+from generator.write.atomic import Drift, compare, write_atomically
 
 MANIFEST = "codegen-manifest.json"
 
@@ -32,7 +32,7 @@ class Options:
     package_name: str | None = None
     allow_external_refs: bool = False
     formatter: str = "black"
-    """``black`` or ``ruff`` (the ``ruff`` extra); see :mod:`generator.formatting`."""
+    """``black`` or ``ruff`` (the ``ruff`` extra); see :mod:`generator.render.formatting`."""
 
 
 @dataclass(frozen=True)

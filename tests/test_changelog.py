@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.build import build_api
-from generator.changelog import CHANGELOG, CONFIG_COPY, HEADER, bump_version, plan_release
+from generator.build.api import build_api
+from generator.release.changelog import CHANGELOG, CONFIG_COPY, HEADER, bump_version, plan_release
 from generator.cli import main
-from generator.config import load_config
+from generator.load.config import load_config
 from generator.diagnostics import Diagnostics
-from generator.loader import load_spec
+from generator.load.loader import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_NAME = "cloudforce-one-events.yaml"

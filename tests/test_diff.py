@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.diff import Change, Report, classify, diff_specs, to_markdown, to_text
+from generator.release.diff import Change, Report, classify, diff_specs, to_markdown, to_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "cloudforce-one-events.yaml"

@@ -9,7 +9,7 @@ import black
 import pytest
 import yaml
 
-from generator import render
+from generator.render import renderer as render
 from generator.diagnostics import GenerationError, Location
 from generator.pipeline import Options, generate
 from tests.conftest import CONFIG, GENERATED, ROOT, SPEC, CliResult, minimal_spec
@@ -158,6 +158,7 @@ def test_verbatim_copies_skip_the_formatter_unless_overlaid(tmp_path: Path, monk
     assert "cloudforce_one_events/_core/logs.py" in seen
     assert "EXTRA = {\"a\": 1, \"b\": 2}" in files["cloudforce_one_events/_core/logs.py"]
     assert "cloudforce_one_events/_core/flow.py" not in seen and "tests/contract_harness.py" not in seen
+    assert "tests/prism_servers.py" not in seen
     assert files["cloudforce_one_events/_core/flow.py"] == (GENERATED / "cloudforce_one_events" / "_core" / "flow.py").read_text()
     assert "cloudforce_one_events/_client.py" in seen
 
@@ -168,7 +169,7 @@ def test_compiled_templates_are_cached_beside_the_format_cache(tmp_path: Path, m
     the same either way."""
     import jinja2
 
-    from generator.formatting import FormatOptions
+    from generator.render.formatting import FormatOptions
 
     monkeypatch.chdir(ROOT)
     cache = tmp_path / "cache"
@@ -204,7 +205,7 @@ def test_a_cache_that_fails_costs_speed_not_the_generation(tmp_path: Path, monke
     """Unwritable, unreadable or shared cache directories: templates are compiled every time."""
     import jinja2
 
-    from generator.template_cache import cache_key, template_cache
+    from generator.render.template_cache import cache_key, template_cache
 
     def refuse(*args: object) -> None:
         raise PermissionError("read-only cache")

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from generator.build import build_api
-from generator.config import Config, PaginationConfig
+from generator.build.api import build_api
+from generator.load.config import Config, PaginationConfig
 from generator.diagnostics import Diagnostics
 from generator.ir import Api, Model, Operation
-from generator.loader import load_spec
+from generator.load.loader import load_spec
 from tests.conftest import minimal_spec
 
 

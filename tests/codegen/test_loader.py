@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from generator.diagnostics import GenerationError
-from generator.loader import load_spec
+from generator.load.loader import load_spec
 
 
 def _write(path: Path, doc: object) -> Path:

@@ -1,10 +1,10 @@
-"""Naming is decided once, in generator.naming: these tests pin the rules."""
+"""Naming is decided once, in generator.build.naming: these tests pin the rules."""
 
 import keyword
 
 import pytest
 
-from generator.naming import NameRegistry, class_name, field_name, item_name, method_name, param_name, singular, snake
+from generator.build.naming import NameRegistry, class_name, field_name, item_name, method_name, param_name, singular, snake
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Strongly connected components order references: dependencies come first."""
 
-from generator.refgraph import is_cyclic, strongly_connected_components
+from generator.load.refgraph import is_cyclic, strongly_connected_components
 
 
 def test_acyclic_graph_is_ordered_dependencies_first() -> None:

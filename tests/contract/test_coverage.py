@@ -23,10 +23,10 @@ from typing import Any
 
 import yaml
 
-from generator.build import build_api
-from generator.config import load_config
+from generator.build.api import build_api
+from generator.load.config import load_config
 from generator.diagnostics import Diagnostics
-from generator.loader import load_spec
+from generator.load.loader import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "cloudforce-one-events.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import load_spec
+from generator.load.loader import load_spec
 from tests.robustness.support import FIXTURES, Generated, forget, generate_package
 
 

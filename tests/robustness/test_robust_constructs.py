@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from generator.build import build_api
-from generator.config import Config
+from generator.build.api import build_api
+from generator.load.config import Config
 from generator.diagnostics import Diagnostics
 from generator.ir import Api, Model, Operation
-from generator.loader import load_spec
-from generator.naming import MAX_NAME
+from generator.load.loader import load_spec
+from generator.build.naming import MAX_NAME
 from tests.conftest import minimal_spec
 
 

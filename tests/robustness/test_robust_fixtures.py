@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis_jsonschema import from_schema
 from pydantic import TypeAdapter, ValidationError
 
-from generator.loader import join_pointer
-from generator.operations import HTTP_METHODS
+from generator.load.pointers import join_pointer
+from generator.build.operations import HTTP_METHODS
 from tests.robustness.support import (
     FIXTURES,
     VALID,

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from generator.pipeline import Options, render_all
-from generator.writer import write_atomically
+from generator.write.atomic import write_atomically
 from tests.robustness.support import compile_all, import_every_module, importable
 from tests.robustness.synthetic import synthetic_spec
 

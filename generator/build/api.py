@@ -7,16 +7,16 @@ import re
 from typing import Any
 
 from generator import __version__
-from generator.config import AuthConfig, Config
+from generator.load.config import AuthConfig, Config
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.escape import one_line
 from generator.ir import Api, Operation, Resource, Security, TypeRef
-from generator.loader import LoadedSpec
-from generator.models import finalize, usage
-from generator.naming import NameRegistry, class_name, method_name, module_name, snake
-from generator.operations import OperationBuilder, RawOperation, collect
-from generator.schemas import SchemaBuilder
-from generator.typeexpr import helpers_used
+from generator.load.loader import LoadedSpec
+from generator.build.models import finalize, usage
+from generator.build.naming import NameRegistry, class_name, method_name, module_name, snake
+from generator.build.operations import OperationBuilder, RawOperation, collect
+from generator.build.schemas import SchemaBuilder
+from generator.build.typeexpr import helpers_used
 
 
 def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, package_name: str | None = None) -> Api:

@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from generator.config import Config
+from generator.load.config import Config
 from generator.diagnostics import GenerationError
 from generator.escape import one_line, py_literal
 from generator.ir import MODELS_ALIAS, Body, Bulk, Operation, Pagination, Param, Response, TypeRef
-from generator.loader import join_pointer, resolve_pointer
-from generator.naming import NameRegistry, class_name, constant, param_name, snake
-from generator.schemas import SchemaBuilder
-from generator.typeexpr import annotation
+from generator.load.pointers import join_pointer, resolve_pointer
+from generator.build.naming import NameRegistry, class_name, constant, param_name, snake
+from generator.build.schemas import SchemaBuilder
+from generator.build.typeexpr import annotation
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PATH_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")  # as the runtime's Endpoint reads a path template

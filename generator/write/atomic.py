@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.render import RenderedFile
+from generator.render.renderer import RenderedFile
 
 # Things tools create inside generated/ that are not part of the generation.
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", "build", "dist", ".hypothesis"}

@@ -4,7 +4,7 @@
 creating a :class:`ModelDraft` for every component schema and every inline object
 schema on the way. Inline objects are named from their context (property ``owner``
 of ``Repository`` -> ``RepositoryOwner``). Drafts become final :class:`~generator.ir.Model`
-objects in :mod:`generator.models`, once usage (request/response) is known.
+objects in :mod:`generator.build.models`, once usage (request/response) is known.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from typing import Any
 from generator.diagnostics import Diagnostics
 from generator.escape import one_line
 from generator.ir import Constraints, TypeRef
-from generator.loader import LoadedSpec, join_pointer, resolve_pointer, split_pointer
-from generator.naming import NameRegistry, class_name, field_name, item_name, safe_field_identifier
+from generator.load.loader import LoadedSpec
+from generator.load.pointers import join_pointer, resolve_pointer, split_pointer
+from generator.build.naming import NameRegistry, class_name, field_name, item_name, safe_field_identifier
 
 # Names the generated modules import; no model may take them.
 RESERVED_CLASS_NAMES = {

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 from generator.escape import py_literal
 from generator.ir import Field, Model, ModelModule, TypeRef
-from generator.naming import NameRegistry, module_name
-from generator.refgraph import is_cyclic, strongly_connected_components
-from generator.schemas import ModelDraft
-from generator.typeexpr import annotation, helpers_used
+from generator.build.naming import NameRegistry, module_name
+from generator.load.refgraph import is_cyclic, strongly_connected_components
+from generator.build.schemas import ModelDraft
+from generator.build.typeexpr import annotation, helpers_used
 
 
 def deps_of(draft: ModelDraft) -> list[str]:

@@ -42,13 +42,14 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from generator.build import build_api
-from generator.config import Config, load_config
+from generator.build.api import build_api
+from generator.load.config import Config, load_config
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.ir import Api, Constraints, Field, Model, Operation, Param, TypeRef
-from generator.loader import LoadedSpec, join_pointer, load_spec
-from generator.operations import HTTP_METHODS
-from generator.typeexpr import annotation
+from generator.load.loader import LoadedSpec, load_spec
+from generator.load.pointers import join_pointer
+from generator.build.operations import HTTP_METHODS
+from generator.build.typeexpr import annotation
 
 Level = Literal["major", "minor", "patch"]
 Scope = Literal["operation", "model", "client"]

@@ -8,7 +8,7 @@ directory. The next generation reads them back:
   ``CHANGELOG.md`` starts with an initial entry;
 * same spec sha256: the version and the entries of ``CHANGELOG.md`` stay exactly as they
   are (the preamble above them is rewritten: it carries the generated-file marker);
-* another spec: the old copy and the new spec are compared (:mod:`generator.diff`; the
+* another spec: the old copy and the new spec are compared (:mod:`generator.release.diff`; the
   old client's method names come from the copy of its config, ``spec/codegen.toml``), the
   version is bumped from the manifest's ``package_version`` (major when something breaks,
   minor for additions, patch for documentation-only or API-invisible changes) and an entry
@@ -26,12 +26,12 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.config import Config, load_config
+from generator.load.config import Config, load_config
 from generator.diagnostics import GenerationError, Location
-from generator.diff import Level, Report, Side, SpecInfo, diff_sides, side_of, to_markdown
+from generator.release.diff import Level, Report, Side, SpecInfo, diff_sides, side_of, to_markdown
 from generator.ir import Api
-from generator.loader import LoadedSpec, load_spec
-from generator.render import RenderedFile, header
+from generator.load.loader import LoadedSpec, load_spec
+from generator.render.renderer import RenderedFile, header
 
 CHANGELOG = "CHANGELOG.md"
 MANIFEST = "codegen-manifest.json"

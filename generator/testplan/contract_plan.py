@@ -1,0 +1,142 @@
+"""What the generated contract tests (``templates/tests``) print, planned from the IR.
+
+Per resource, a table of :class:`~generator.testplan.cases.OpCase` rows and its auto-paging
+methods; the generated ``contract_harness.py`` runs each row sync and async, directly and through
+``with_raw_response``, against Prism's static and dynamic modes. Besides the tables: routing
+traps (:mod:`~generator.testplan.routing`), requests Prism must reject
+(:mod:`~generator.testplan.invalid_requests`), the operations that exercise authentication, the
+seeds of the dynamic mode and the Prism version the tests expect. Everything is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.diagnostics import GenerationError, Location
+from generator.ir import Api, Resource
+from generator.testplan.cases import OpCase, make_case, object_model
+from generator.testplan.invalid_requests import InvalidRequest, invalid_requests
+from generator.testplan.routing import RoutingTrap, plan_traps
+from generator.testplan.samples import SampleError, Samples
+
+PRISM_VERSION = "5.14.2"  # @stoplight/prism-cli, as pinned in the repository's package.json
+DYNAMIC_SEEDS = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class PagedCase:
+    case: OpCase  # the listing operation
+    method: str  # attribute path of the auto-paging method below the client: "events.list_all"
+    item: str | None  # model of the items, None when they are not an object model
+
+
+@dataclass(frozen=True)
+class ResourceTests:
+    resource: Resource
+    module: str  # test module name without ".py"
+    accessor: str
+    cases: tuple[OpCase, ...]
+    models: tuple[str, ...]  # model names the module imports
+    paginated: tuple[PagedCase, ...]
+
+    @property
+    def has_path_params(self) -> bool:
+        return any(c.op.path_params for c in self.cases)
+
+
+@dataclass(frozen=True)
+class ContractPlan:
+    resources: tuple[ResourceTests, ...]
+    traps: tuple[RoutingTrap, ...]
+    invalid: tuple[InvalidRequest, ...]
+    bearer: OpCase | None  # an operation secured by the bearer token
+    legacy: OpCase | None  # an operation that also accepts the legacy api_email + api_key pair
+    seeds: tuple[int, ...]
+
+    @property
+    def cases(self) -> tuple[OpCase, ...]:
+        return tuple(c for r in self.resources for c in r.cases)
+
+    @property
+    def prism_models(self) -> tuple[str, ...]:
+        """What the Prism-behaviour tests import."""
+        cases = [b.case for b in self.invalid] + [
+            c for c in (self.bearer, self.legacy) if c is not None
+        ]
+        legacy = {self.legacy.check.model} if self.legacy and self.legacy.check.model else set()
+        return tuple(sorted({m for c in cases for m in c.uses} | legacy))
+
+    @property
+    def trap_models(self) -> tuple[str, ...]:
+        cases = [c for t in self.traps for c in (t.static, t.templated)]
+        checked = {c.check.model for c in cases if c.check.model}
+        return tuple(sorted(checked | {m for c in cases for m in c.uses}))
+
+
+def plan_tests(api: Api) -> ContractPlan:
+    """Everything the contract-test templates print, for every operation of ``api``."""
+    try:
+        return _plan(api)
+    except SampleError as exc:
+        raise GenerationError.at(
+            Location(api.spec_name, exc.pointer),
+            f"cannot make a sample value for the contract tests: {exc}",
+        ) from None
+
+
+def _plan(api: Api) -> ContractPlan:
+    samples = Samples(api)
+    resources: list[ResourceTests] = []
+    by_id: dict[str, OpCase] = {}
+    for resource in api.all_resources():
+        accessor = resource.accessor or ".".join(resource.path)
+        cases = [make_case(samples, op, accessor) for op in resource.operations]
+        by_id.update((c.op.operation_id, c) for c in cases)
+        if cases:
+            resources.append(_resource_tests(api, resource, accessor, cases))
+    legacy_schemes = {name for name, _ in api.security.api_key_headers}
+    bearer = next((c for c in by_id.values() if c.op.security and api.security.bearer), None)
+    legacy = next(
+        (
+            c
+            for c in by_id.values()
+            if len(legacy_schemes) == 2 and any(set(req) == legacy_schemes for req in c.op.security)
+        ),
+        None,
+    )
+    return ContractPlan(
+        resources=tuple(resources),
+        traps=plan_traps(samples, by_id),
+        invalid=invalid_requests(samples, list(by_id.values())),
+        bearer=bearer,
+        legacy=legacy,
+        seeds=DYNAMIC_SEEDS,
+    )
+
+
+def _resource_tests(
+    api: Api, resource: Resource, accessor: str, cases: list[OpCase]
+) -> ResourceTests:
+    """The test module of one resource: its rows, its paginated methods, what it imports."""
+    paginated = tuple(
+        PagedCase(
+            c,
+            f"{c.accessor}.{c.op.pagination.method}",
+            object_model(c.op.pagination.item_annotation, api),
+        )
+        for c in cases
+        if c.op.pagination is not None
+    )
+    models = (
+        {c.check.model for c in cases if c.check.model}
+        | {p.item for p in paginated if p.item}
+        | {m for c in cases for m in c.uses + c.uses_every}
+    )
+    return ResourceTests(
+        resource=resource,
+        module=f"test_contract_{resource.module}",
+        accessor=accessor,
+        cases=tuple(cases),
+        models=tuple(sorted(models)),
+        paginated=paginated,
+    )

@@ -1,0 +1,1 @@
+"""Stage 5, write: rendered files into the output folder atomically, and the drift check."""
