@@ -369,3 +369,28 @@ def test_report_never_shows_the_token() -> None:
     client, _ = sync_client(server)
     report = client.events.bulk_create_all(events(3), dataset_id=DATASET)
     assert TOKEN not in repr(report) and TOKEN not in str(report.errors)
+
+
+def test_control_stops_a_sync_run_and_sees_each_chunk() -> None:
+    from cloudforce_one_events._core.bulk import BulkControl, ChunkResult
+
+    server = FakeServer()
+    client, _ = sync_client(server)
+    seen: list[tuple[str, int]] = []
+
+    class Watch(BulkControl):
+        def chunk_sending(self, chunk: Any) -> None:
+            seen.append(("sending", chunk.number))
+
+        def chunk_done(self, result: ChunkResult) -> None:
+            seen.append(("done", result.number))
+            if result.number == 2:
+                self.stop()
+
+    control = Watch()
+    report = client.events.bulk_create_all(events(100), dataset_id=DATASET, chunk_size=10,
+                                           control=control)  # fmt: skip
+    check_invariant(report, server)
+    assert seen == [("sending", 1), ("done", 1), ("sending", 2), ("done", 2)]
+    assert report.created == 20 and report.stop_reason == "stopped" and control.report is report
+    assert report.consumed == 20 and server.requests == 2

@@ -315,12 +315,13 @@ class EventsResource(SyncResource):
     ) -> PageIterator[_models.Event]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... (or by ``cursor`` once
-        an answer returns a cursor) and stop at an empty page, at the reported total, or
-        at a short page (after checking the next one when the first page is short and no total
-        is reported: the server may cap the page size). The page size is at most
-        25000. Raises ``PaginationError`` when a page repeats an
-        earlier one or after ``max_pages`` pages with more to come: never a silent stop.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Once an answer returns a cursor, the next page is asked by ``cursor``.
+        The page size is at most 25000.
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -540,18 +541,21 @@ class EventsResource(SyncResource):
 
         Retries follow the client's policy: 429 answers and failures to connect are retried. A
         chunk whose fate is unknown (5xx, timeout after sending) is not sent again unless
-        ``retry_unsafe=True``: its items are reported failed with ``maybe_created=True``, so no
-        event is created twice. Later chunks still go, unless ``stop_on_error``: then no input is
-        read after the first error (items already read are still sent) and ``stopped`` is set.
+        ``retry_unsafe=True``, so no event is created twice. Later chunks still go, unless
+        ``stop_on_error``: then no input is read after the first item not created (items
+        already read are still sent) and ``stopped`` is set. An answer that would fail every
+        chunk (401, 403, 404, a refusal naming a fixed field, a ``Retry-After`` over a minute)
+        stops the run after the requests in flight: ``BulkFatalError``, whose ``report`` covers
+        every item read. A ``KeyboardInterrupt`` becomes ``BulkInterrupted``, with the report.
 
         The other keywords are those of ``bulk_create``, sent with every chunk.
-        ``on_progress`` gets a ``BulkProgress`` after each chunk, ``on_error`` each ``BulkError``.
+        ``on_progress`` gets a ``BulkProgress`` after each chunk, ``on_error`` each ``BulkError``;
+        ``control`` (a ``BulkControl``) stops the run from outside and sees every chunk.
 
         Returns:
-            A ``BulkReport``. Every input index read is either created or in ``errors`` (global
-            index, ``kind``: validation / server / transport, message). Without
-            ``include_created_events`` the server names no created event: an index counts as
-            created when its chunk was accepted and the server reported no error for it.
+            A ``BulkReport``: every input index read in exactly one outcome, ``created`` (the
+            answer says so), ``rejected`` (with the server's reason), ``invalid``, ``unknown``
+            (the chunk may have been processed: check before resending) or ``not_sent``.
         """
         return _core.bulk.run_bulk(
             self._client,
@@ -1182,12 +1186,13 @@ class AsyncEventsResource(AsyncResource):
     ) -> AsyncPageIterator[_models.Event]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... (or by ``cursor`` once
-        an answer returns a cursor) and stop at an empty page, at the reported total, or
-        at a short page (after checking the next one when the first page is short and no total
-        is reported: the server may cap the page size). The page size is at most
-        25000. Raises ``PaginationError`` when a page repeats an
-        earlier one or after ``max_pages`` pages with more to come: never a silent stop.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Once an answer returns a cursor, the next page is asked by ``cursor``.
+        The page size is at most 25000.
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -1412,18 +1417,21 @@ class AsyncEventsResource(AsyncResource):
 
         Retries follow the client's policy: 429 answers and failures to connect are retried. A
         chunk whose fate is unknown (5xx, timeout after sending) is not sent again unless
-        ``retry_unsafe=True``: its items are reported failed with ``maybe_created=True``, so no
-        event is created twice. Later chunks still go, unless ``stop_on_error``: then no input is
-        read after the first error (items already read are still sent) and ``stopped`` is set.
+        ``retry_unsafe=True``, so no event is created twice. Later chunks still go, unless
+        ``stop_on_error``: then no input is read after the first item not created (items
+        already read are still sent) and ``stopped`` is set. An answer that would fail every
+        chunk (401, 403, 404, a refusal naming a fixed field, a ``Retry-After`` over a minute)
+        stops the run after the requests in flight: ``BulkFatalError``, whose ``report`` covers
+        every item read. A ``KeyboardInterrupt`` becomes ``BulkInterrupted``, with the report.
 
         The other keywords are those of ``bulk_create``, sent with every chunk.
-        ``on_progress`` gets a ``BulkProgress`` after each chunk, ``on_error`` each ``BulkError``.
+        ``on_progress`` gets a ``BulkProgress`` after each chunk, ``on_error`` each ``BulkError``;
+        ``control`` (a ``BulkControl``) stops the run from outside and sees every chunk.
 
         Returns:
-            A ``BulkReport``. Every input index read is either created or in ``errors`` (global
-            index, ``kind``: validation / server / transport, message). Without
-            ``include_created_events`` the server names no created event: an index counts as
-            created when its chunk was accepted and the server reported no error for it.
+            A ``BulkReport``: every input index read in exactly one outcome, ``created`` (the
+            answer says so), ``rejected`` (with the server's reason), ``invalid``, ``unknown``
+            (the chunk may have been processed: check before resending) or ``not_sent``.
         """
         return await _core.bulk.run_bulk_async(
             self._client,

@@ -134,10 +134,11 @@ class TagsResource(SyncResource):
     ) -> PageIterator[_models.Tag]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the reported total, or
-        at a short page (after checking the next one when the first page is short and no total
-        is reported: the server may cap the page size). Raises ``PaginationError`` when a page repeats an
-        earlier one or after ``max_pages`` pages with more to come: never a silent stop.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -483,10 +484,11 @@ class AsyncTagsResource(AsyncResource):
     ) -> AsyncPageIterator[_models.Tag]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the reported total, or
-        at a short page (after checking the next one when the first page is short and no total
-        is reported: the server may cap the page size). Raises ``PaginationError`` when a page repeats an
-        earlier one or after ``max_pages`` pages with more to come: never a silent stop.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
