@@ -189,6 +189,13 @@ def pagination(
             where,
             f"cannot find a list of items at {cfg.items or '(the body)'!r} in the response of {operation_id}",
         )
+    if cfg.cursor_param and not any(
+        p.wire_name == cfg.cursor_param and p.location == "query" for p in params
+    ):
+        raise GenerationError.at(
+            where, f"{operation_id} has no query parameter {cfg.cursor_param!r} (cursor_param)"
+        )
+    maximum = size.type.constraints.maximum
     return Pagination(
         method=cfg.method,
         page_param=cfg.page_param,
@@ -200,6 +207,8 @@ def pagination(
         item_annotation=annotation(item, open_enums=True),
         page_py=page.py_name,
         item_hint=spelled.annotation(type_expr(item, open_enums=True, models=MODELS_ALIAS)),
+        max_page_size=int(maximum) if maximum is not None and maximum >= 1 else None,
+        cursor_param=cfg.cursor_param,
     )
 
 
