@@ -97,11 +97,11 @@ def finalize(drafts: dict[str, ModelDraft], usages: dict[str, set[str]]) -> tupl
         for n in names:
             model = models[n]
             if model.kind == "alias" and model.alias_type is not None and not model.recursive:
-                forward = frozenset(d for d in graph[n] if d not in defined)
-                if forward:
-                    used = usages.get(n, set())
-                    text = annotation(model.alias_type, open_enums="response" in used, quote=forward)
-                    model = Model(**{**model.__dict__, "annotation": text})
+                # a name defined later in the module (a model that uses this alias, in a cycle)
+                # cannot stand in a plain assignment: ``A | "B"`` raises TypeError at import;
+                # a TypeAliasType's value is resolved lazily, when pydantic or mypy needs it
+                if any(d not in defined for d in graph[n]):
+                    model = Model(**{**model.__dict__, "recursive": True})
                     models[n] = model
             defined.add(n)
             ordered.append(model)

@@ -1,0 +1,101 @@
+"""Constructs real published documents use (issue 15), each on a small document written here:
+the client generates, imports, builds every model and behaves as the document means.
+
+One package per test, generated into a temporary folder and imported by itself; the last test
+type-checks all of them with ``mypy --strict``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.pipeline import Options, Result, generate
+from tests.robustness.support import import_every_module, importable, run_mypy
+
+PACKAGES: list[tuple[Path, str]] = []
+
+
+def _doc(paths: dict[str, Any], schemas: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "Shop", "version": "1"}, "servers": [{"url": "https://shop.test"}], "paths": paths}
+    if schemas:
+        doc["components"] = {"schemas": schemas}
+    doc.update(extra)
+    return doc
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": "ok", "content": {"application/json": {"schema": schema}}}
+
+
+def _get(op_id: str, schema: dict[str, Any], tag: str = "shop", **more: Any) -> dict[str, Any]:
+    return {"get": {"operationId": op_id, "tags": [tag], "responses": {"200": _json(schema)}, **more}}
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[Callable[..., tuple[ModuleType, Result]]]:
+    """``client(doc)``: the document generated (no config) and imported, every module and model
+    built; yields (package, result)."""
+    contexts: list[Any] = []
+
+    def make(doc: dict[str, Any], name: str = "shop.yaml") -> tuple[ModuleType, Result]:
+        spec = tmp_path / name
+        spec.write_text(yaml.safe_dump(doc, sort_keys=False))
+        package = f"corpus_{len(PACKAGES)}"
+        out = tmp_path / package
+        result = generate(Options(spec, None, out, package_name=package, formatter="ruff"))
+        PACKAGES.append((out, package))
+        context = importable(out, package)
+        contexts.append(context)
+        module = context.__enter__()
+        import_every_module(module)
+        _build_models(module)
+        return module, result
+
+    yield make
+    for context in contexts:
+        context.__exit__(None, None, None)
+
+
+def _build_models(package: ModuleType) -> None:
+    from pydantic import BaseModel, TypeAdapter
+
+    models = package.models
+    for name in models.__all__:
+        value = getattr(models, name)
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            value.model_rebuild(force=True)
+        else:
+            TypeAdapter(value)
+
+
+def test_a_recursive_union_alias_imports_and_parses_nested_members(client: Callable[..., tuple[ModuleType, Result]]) -> None:
+    """DataDog's processors: a oneOf alias one of whose members (same module) lists the alias."""
+    schemas = {
+        "Processor": {"oneOf": [{"$ref": "#/components/schemas/Grok"}, {"$ref": "#/components/schemas/Pipeline"}]},
+        "Grok": {"type": "object", "required": ["grok"], "properties": {"grok": {"type": "string"}}},
+        "Pipeline": {
+            "type": "object",
+            "required": ["processors"],
+            "properties": {"processors": {"type": "array", "items": {"$ref": "#/components/schemas/Processor"}}},
+        },
+    }
+    package, _ = client(_doc({"/processors": _get("getProcessor", {"$ref": "#/components/schemas/Processor"})}, schemas))
+    from pydantic import TypeAdapter
+
+    value = TypeAdapter(package.models.Processor).validate_python({"processors": [{"grok": "x"}, {"processors": []}]})
+    assert isinstance(value, package.models.Pipeline)
+    assert isinstance(value.processors[0], package.models.Grok)
+    assert isinstance(value.processors[1], package.models.Pipeline)
+
+
+def test_every_package_of_this_module_is_mypy_strict_clean(tmp_path: Path) -> None:
+    assert PACKAGES, "run with the tests above"
+    for out, package in PACKAGES:
+        done = run_mypy(out, package, tmp_path / "mypy-cache")
+        assert done.returncode == 0, f"{package}:\n{done.stdout}{done.stderr}"
