@@ -13,6 +13,7 @@ from generator.escape import one_line
 from generator.ir import Api, Operation, Resource, Security, TypeRef
 from generator.load.loader import LoadedSpec
 from generator.build.models import finalize, usage
+from generator.build.grouping import method_without_resource
 from generator.build.naming import NameRegistry, class_name, method_name, module_name, snake
 from generator.build.operations import OperationBuilder, RawOperation, collect
 from generator.build.schemas import SchemaBuilder
@@ -61,7 +62,8 @@ def build_api(spec: LoadedSpec, config: Config, diagnostics: Diagnostics, *, pac
                 member_names[path].claim(method_name(child[-1]))
     for raw in raw_ops:
         names = member_names[raw.resource_path]
-        py, numbered = names.claim(method_name(raw.py_name), method_name(raw.operation_id), method_name(f"{raw.method} {raw.operation_id}"))
+        short = raw.py_name if raw.operation_id in config.operations else method_without_resource(raw.py_name, raw.resource_path)
+        py, numbered = names.claim(method_name(short), method_name(raw.operation_id), method_name(f"{raw.method} {raw.operation_id}"))
         if numbered:
             diagnostics.warn(spec.locate(raw.pointer), f"method name for {raw.operation_id!r} numbered as {py!r}")
         op = builder.build(raw, py, class_names[raw.resource_path])

@@ -16,7 +16,8 @@ from generator.diagnostics import GenerationError
 from generator.escape import one_line, py_literal
 from generator.ir import MODELS_ALIAS, Body, Bulk, Operation, Pagination, Param, Response, TypeRef
 from generator.load.loader import join_pointer, resolve_pointer
-from generator.build.naming import NameRegistry, class_name, constant, param_name, snake
+from generator.build.grouping import resource_of
+from generator.build.naming import NameRegistry, class_name, constant, param_name
 from generator.build.schemas import SchemaBuilder
 from generator.build.typeexpr import annotation
 
@@ -84,8 +85,7 @@ def collect(document: dict[str, Any], config: Config, spec_locate: Any) -> list[
                 *resource, method_py = target.split(".")
                 resource_path = tuple(resource)
             else:
-                tags = node.get("tags") or ["default"]
-                resource_path = (snake(str(tags[0])),)
+                resource_path = (resource_of(node.get("tags"), path),)
                 method_py = op_id
             found.append(RawOperation(op_id, method, path, pointer, node, item, resource_path, method_py, item_pointer))
     for op_id in config.operations:

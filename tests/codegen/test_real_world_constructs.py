@@ -94,6 +94,26 @@ def test_a_recursive_union_alias_imports_and_parses_nested_members(client: Calla
     assert isinstance(value.processors[1], package.models.Pipeline)
 
 
+def test_untagged_operations_are_grouped_by_path_with_short_method_names(client: Callable[..., tuple[ModuleType, Result]]) -> None:
+    """Stripe's document has no tags: no ``client.default``; methods don't repeat the resource."""
+    item = {"type": "object", "properties": {"id": {"type": "string"}}}
+    by_id = [{"name": "customer", "in": "path", "required": True, "schema": {"type": "string"}}]
+    paths = {
+        "/v1/customers": {"get": {"operationId": "GetCustomers", "responses": {"200": _json(item)}}},
+        "/v1/customers/{customer}": {"parameters": by_id, "delete": {"operationId": "DeleteCustomersCustomer", "responses": {"200": _json(item)}}},
+        "/v1/charges": {"get": {"operationId": "listCharges", "responses": {"200": _json(item)}}},
+        "/": {"get": {"operationId": "getRoot", "responses": {"200": _json(item)}}},
+    }
+    package, result = client(_doc(paths))
+    client_class = package.Client
+    assert not hasattr(client_class, "default")
+    assert {"customers", "charges", "root"} <= set(vars(client_class))
+    from_customers = {n for n in vars(package.resources.customers.CustomersResource) if not n.startswith("_")}
+    assert {"get", "delete_customer"} <= from_customers
+    assert "list" in vars(package.resources.charges.ChargesResource)
+    assert not result.warnings.items
+
+
 def test_every_package_of_this_module_is_mypy_strict_clean(tmp_path: Path) -> None:
     assert PACKAGES, "run with the tests above"
     for out, package in PACKAGES:
