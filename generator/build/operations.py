@@ -17,7 +17,7 @@ from generator.escape import one_line, py_literal
 from generator.ir import MODELS_ALIAS, Body, Bulk, Operation, Pagination, Param, Response, TypeRef
 from generator.load.loader import join_pointer, resolve_pointer
 from generator.build.grouping import resource_of
-from generator.build.naming import NameRegistry, class_name, constant, param_name
+from generator.build.naming import NameRegistry, class_name, constant, param_name, status_suffix
 from generator.build.schemas import SchemaBuilder
 from generator.build.typeexpr import annotation
 
@@ -429,8 +429,10 @@ class OperationBuilder:
         resolved, _ = self.schemas.deref(schema, pointer)
         if media.startswith("*/*") and isinstance(resolved, dict) and resolved.get("format") == "binary":
             return TypeRef("bytes", pointer=pointer), "bytes", media  # "anything", declared binary
-        suffix = "Response" if status.startswith("2") else f"Error{status}"
-        return self.schemas.type_of(schema, join_pointer(pointer, "content", media, "schema"), context + suffix, context), "json", media
+        hint, owner = context + status_suffix(status), context
+        if pointer.startswith("/components/responses/") and pointer.count("/") == 3:  # a named response: its own name
+            hint = owner = class_name(pointer.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~"))
+        return self.schemas.type_of(schema, join_pointer(pointer, "content", media, "schema"), hint, owner), "json", media
 
     # ------------------------------------------------------------------ helpers
     @staticmethod

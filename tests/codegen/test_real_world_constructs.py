@@ -114,6 +114,21 @@ def test_untagged_operations_are_grouped_by_path_with_short_method_names(client:
     assert not result.warnings.items
 
 
+def test_error_bodies_are_named_after_their_response_or_status_never_numbered(client: Callable[..., tuple[ModuleType, Result]]) -> None:
+    """Spotify's shared ``components/responses``; Twilio's inline per-status error bodies."""
+    error = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+    responses = {"Unauthorized": _json(error), "Album": _json({"type": "object", "properties": {"name": {"type": "string"}}})}
+    shared = {"200": {"$ref": "#/components/responses/Album"}, "401": {"$ref": "#/components/responses/Unauthorized"}}
+    paths = {
+        "/albums/a": {"get": {"operationId": "getAlbumA", "tags": ["albums"], "responses": shared}},
+        "/albums/b": {"get": {"operationId": "getAlbumB", "tags": ["albums"], "responses": {**shared, "408": _json(error), "4XX": _json(error)}}},
+    }
+    package, _ = client(_doc(paths, components={"responses": responses}))
+    names = set(package.models.__all__)
+    assert {"Unauthorized", "Album", "AlbumsGetBRequestTimeoutError", "AlbumsGetBClientError"} <= names
+    assert not [n for n in names if n[-1].isdigit() or n.endswith("XX")]
+
+
 def test_every_package_of_this_module_is_mypy_strict_clean(tmp_path: Path) -> None:
     assert PACKAGES, "run with the tests above"
     for out, package in PACKAGES:
