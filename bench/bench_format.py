@@ -44,8 +44,9 @@ def _measure(
     *,
     quick: bool,
 ) -> Table:
-    from generator.render import formatting
-    from generator.render.formatting import FormatOptions, available_cpus, format_sources
+    from generator.render import formatters, formatting
+    from generator.render.formatters import available_cpus, formatter_key
+    from generator.render.formatting import FormatOptions, format_sources
 
     size = sum(len(s) for _, s in sources)
     cpus = available_cpus()
@@ -55,7 +56,7 @@ def _measure(
     already = [(p, s) for (p, _), s in zip(sources, preformatted)]
     ruff = True
     try:
-        formatting.formatter_key("ruff")
+        formatter_key("ruff")
     except Exception:  # noqa: BLE001 - not installed
         ruff = False
 
@@ -76,7 +77,7 @@ def _measure(
         (
             f"black, {cpus} worker processes, no cache",
             lambda: format_sources(sources, FormatOptions(cache_dir=None, jobs=cpus)),
-            "parallel above " + f"{formatting.PARALLEL_MIN_BYTES // 1000} KB",
+            "parallel above " + f"{formatters.PARALLEL_MIN_BYTES // 1000} KB",
         ),
         (
             "black, cache warm (nothing changed)",
@@ -136,7 +137,7 @@ def _ruff_diff(sources: list[tuple[str, str]], black_out: list[tuple[str, str]])
 def run(*, rounds: int = 7, quick: bool = False, synthetic: int = 150) -> list[Table]:
     from bench import synthetic_spec
     from bench.bench_generate import one_operation_change
-    from generator.render import formatting
+    from generator.render import formatters
 
     tables = []
     with tempfile.TemporaryDirectory(prefix="cf1-bench-fmt-") as tmp:
@@ -159,7 +160,7 @@ def run(*, rounds: int = 7, quick: bool = False, synthetic: int = 150) -> list[T
         syn_changed.parent.mkdir()
         syn_changed.write_text(synthetic_spec.dump(doc), encoding="utf-8")
         specs.append((f"of a synthetic spec of {n:,} operations", syn, None, syn_changed))
-        saved = formatting.PARALLEL_MIN_BYTES
+        saved = formatters.PARALLEL_MIN_BYTES
         try:
             for label, spec, config, changed_spec in specs:
                 sources = rendered_sources(spec, config, root / "out")
@@ -168,10 +169,10 @@ def run(*, rounds: int = 7, quick: bool = False, synthetic: int = 150) -> list[T
                     keep = {p for p, _ in sources if "/models/" in p}
                     sources = [ps for ps in sources if ps[0] in keep][:6]
                     changed_sources = [ps for ps in changed_sources if ps[0] in keep][:6]
-                    formatting.PARALLEL_MIN_BYTES = 0
+                    formatters.PARALLEL_MIN_BYTES = 0
                 tables.append(_measure(label, sources, changed_sources, rounds, root, quick=quick))
         finally:
-            formatting.PARALLEL_MIN_BYTES = saved
+            formatters.PARALLEL_MIN_BYTES = saved
     return tables
 
 

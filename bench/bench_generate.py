@@ -181,7 +181,7 @@ def fit_exponent(points: Sequence[tuple[float, float]]) -> float:
 
 def ruff_available() -> bool:
     try:
-        from generator.render.formatting import formatter_key
+        from generator.render.formatters import formatter_key
 
         formatter_key("ruff")
     except Exception:  # noqa: BLE001 - GenerationError: not installed

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from generator.diagnostics import GenerationError
-from generator.render.formatting import FORMATTERS
+from generator.render.formatters import FORMATTERS
 from generator.pipeline import Options, generate
 
 DEFAULT_SPEC = Path("spec/cloudforce-one-events.yaml")

@@ -102,7 +102,7 @@ def test_every_formatting_path_gives_the_same_bytes(
     """Serial, parallel, cached and header-swapped formatting all equal plain black."""
     import black
 
-    from generator.render import formatting
+    from generator.render import formatters, formatting
     from generator.diagnostics import GenerationError
     from generator.render.formatting import FormatOptions, format_sources
 
@@ -113,7 +113,7 @@ def test_every_formatting_path_gives_the_same_bytes(
     ]
     mode = black.Mode(line_length=100, target_versions={black.TargetVersion.PY310})
     expected = [black.format_str(source, mode=mode) for _, source in sources]
-    monkeypatch.setattr(formatting, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(formatters, "PARALLEL_MIN_BYTES", 0)
     cache = tmp_path / "cache"
     assert format_sources(sources, FormatOptions(cache_dir=None, jobs=1)) == expected
     assert format_sources(sources, FormatOptions(cache_dir=None, jobs=2)) == expected

@@ -15,7 +15,7 @@ from generator.load.config import Config
 from generator.diagnostics import GenerationError
 from generator.escape import one_line, py_literal
 from generator.ir import MODELS_ALIAS, Body, Bulk, Operation, Pagination, Param, Response, TypeRef
-from generator.load.loader import join_pointer, resolve_pointer
+from generator.load.pointers import join_pointer, resolve_pointer
 from generator.build.grouping import resource_of
 from generator.build.naming import NameRegistry, class_name, constant, param_name, status_suffix
 from generator.build.schemas import SchemaBuilder

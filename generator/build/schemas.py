@@ -15,7 +15,8 @@ from typing import Any
 from generator.diagnostics import Diagnostics
 from generator.escape import one_line
 from generator.ir import Constraints, TypeRef
-from generator.load.loader import LoadedSpec, join_pointer, resolve_pointer, split_pointer
+from generator.load.loader import LoadedSpec
+from generator.load.pointers import join_pointer, resolve_pointer, split_pointer
 from generator.build.naming import NameRegistry, class_name, field_name, item_name, safe_field_identifier
 
 # Names the generated modules import; no model may take them.

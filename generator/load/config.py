@@ -109,7 +109,9 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
     try:
         text = path.read_text("utf-8")
     except OSError as exc:
-        raise GenerationError.at(Location(display), f"cannot read config: {exc.strerror or exc}") from None
+        raise GenerationError.at(
+            Location(display), f"cannot read config: {exc.strerror or exc}"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -126,7 +128,9 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
         if allowed is not None and isinstance(value, dict):
             for key in value:
                 if key not in allowed:
-                    raise GenerationError.at(base.location(section, key), f"unknown key {key!r} in [{section}]")
+                    raise GenerationError.at(
+                        base.location(section, key), f"unknown key {key!r} in [{section}]"
+                    )
     try:
         return _parse(data, base)
     except (TypeError, ValueError) as exc:
@@ -135,7 +139,9 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
 
 def _expect(value: Any, kind: type, where: Location, what: str) -> Any:
     if not isinstance(value, kind):
-        raise GenerationError.at(where, f"{what} must be a {kind.__name__}, got {type(value).__name__}")
+        raise GenerationError.at(
+            where, f"{what} must be a {kind.__name__}, got {type(value).__name__}"
+        )
     return value
 
 
@@ -146,7 +152,9 @@ def _parse(data: dict[str, Any], base: Config) -> Config:
         where = base.location("operations", op_id)
         _expect(target, str, where, f"operations.{op_id}")
         if not _METHOD_PATH.match(target):
-            raise GenerationError.at(where, f"{target!r} is not of the form 'resource[.sub].method'")
+            raise GenerationError.at(
+                where, f"{target!r} is not of the form 'resource[.sub].method'"
+            )
         operations[op_id] = target
     pagination = {}
     for op_id, table in data.get("pagination", {}).items():
@@ -154,7 +162,9 @@ def _parse(data: dict[str, Any], base: Config) -> Config:
         _expect(table, dict, where, f"pagination.{op_id}")
         unknown = set(table) - set(PaginationConfig.__dataclass_fields__)
         if unknown:
-            raise GenerationError.at(where, f"unknown keys in [pagination.{op_id}]: {', '.join(sorted(unknown))}")
+            raise GenerationError.at(
+                where, f"unknown keys in [pagination.{op_id}]: {', '.join(sorted(unknown))}"
+            )
         pagination[op_id] = PaginationConfig(operation_id=op_id, **table)
     bulk = None
     if "bulk" in data:

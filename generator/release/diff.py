@@ -46,7 +46,8 @@ from generator.build.api import build_api
 from generator.load.config import Config, load_config
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.ir import Api, Constraints, Field, Model, Operation, Param, TypeRef
-from generator.load.loader import LoadedSpec, join_pointer, load_spec
+from generator.load.loader import LoadedSpec, load_spec
+from generator.load.pointers import join_pointer
 from generator.build.operations import HTTP_METHODS
 from generator.build.typeexpr import annotation
 

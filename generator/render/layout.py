@@ -10,8 +10,12 @@ black costs formatting time, never correctness.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from generator.render.formatting import LINE_LENGTH
+from generator.escape import py_literal
+from generator.render.formatters import LINE_LENGTH
+from generator.testplan.sample_source import source
+from generator.testplan.samples import Instance
 
 INDENT = 4
 
@@ -87,11 +91,17 @@ def annotated(name: str, annotation: str, default: str, indent: int) -> str:
     if fits(one + ",", indent):
         return one
     pad = " " * (indent + INDENT)
-    body = annotation if fits(annotation, indent + INDENT) else f"\n{pad}| ".join(split_top_level(annotation, " | "))
+    body = (
+        annotation
+        if fits(annotation, indent + INDENT)
+        else f"\n{pad}| ".join(split_top_level(annotation, " | "))
+    )
     return f"{name}: (\n{pad}{body}\n{' ' * indent}){default}"
 
 
-def signature(head: str, params: Sequence[str | tuple[str, str, str]], tail: str, indent: int) -> str:
+def signature(
+    head: str, params: Sequence[str | tuple[str, str, str]], tail: str, indent: int
+) -> str:
     """A ``def`` laid out by :func:`bracket`; a parameter given as (name, annotation, default)
     is laid out by :func:`annotated` when the parameters go one per line."""
     flat = [p if isinstance(p, str) else f"{p[0]}: {p[1]}{p[2]}" for p in params]
@@ -140,3 +150,29 @@ def from_import(module: str, names: Sequence[str], indent: int = 0) -> str:
     if fits(one, indent):
         return one
     return bracket(f"from {module} import (", names, ")", indent, literal=True)
+
+
+def laid_out(value: Any, indent: int, head: str = "", tail: str = "") -> str:
+    """``head`` + the :func:`~generator.testplan.sample_source.source` of a sample value +
+    ``tail``, with its lines broken by :func:`bracket` when ``head`` starts at column
+    ``indent``: the elements of a display, or the data of an instance, each laid out the same
+    way one level deeper."""
+    inner = indent + INDENT
+    if isinstance(value, Instance):
+        return bracket(
+            f"{head}{value.model}.model_validate(",
+            [source(value.data)],
+            ")" + tail,
+            indent,
+            exploded=[laid_out(value.data, inner)],
+        )
+    if isinstance(value, dict) and value:
+        keys = [f"{py_literal(str(k))}: " for k in value]
+        flat = [k + source(v) for k, v in zip(keys, value.values())]
+        exploded = [laid_out(v, inner, k) for k, v in zip(keys, value.values())]
+        return bracket(head + "{", flat, "}" + tail, indent, literal=True, exploded=exploded)
+    if isinstance(value, (list, tuple)) and value:
+        flat = [source(v) for v in value]
+        exploded = [laid_out(v, inner) for v in value]
+        return bracket(head + "[", flat, "]" + tail, indent, literal=True, exploded=exploded)
+    return head + source(value) + tail  # a scalar: black does not break it

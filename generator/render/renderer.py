@@ -18,15 +18,22 @@ import jinja2
 from generator.testplan.contract_plan import PRISM_VERSION, plan_tests
 from generator.diagnostics import GenerationError, Location
 from generator.escape import dict_item, docstring, docstring_at, one_line, py_literal, toml_string
-from generator.render.formatting import LINE_LENGTH as LINE_LENGTH
 from generator.render.formatting import FormatOptions, format_sources
 from generator.ir import Api, Param
-from generator.render.layout import bracket, field, from_import, signature, type_alias
-from generator.testplan.samples import SampleError, Samples, kwargs_source, laid_out
+from generator.render.layout import bracket, field, from_import, laid_out, signature, type_alias
+from generator.testplan.calls import required_kwargs
+from generator.testplan.sample_source import kwargs_source
+from generator.testplan.samples import SampleError, Samples
 from generator.render.template_cache import template_cache
 
 _PACKAGED = Path(__file__).resolve().parents[1] / "templates"
-DEFAULT_TEMPLATES = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+DEFAULT_TEMPLATES = (
+    _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+)
+
+
+VERBATIM_FOLDERS = {"runtime": "{package}/_core", "tests": "tests"}
+"""Template folder -> output folder of the plain ``.py`` files in it, which are copied verbatim."""
 
 
 @dataclass(frozen=True)
@@ -35,12 +42,19 @@ class RenderedFile:
     content: bytes
 
 
-def make_environment(overlay: Path | None = None, base: Path = DEFAULT_TEMPLATES, *, cache_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(
+    overlay: Path | None = None, base: Path = DEFAULT_TEMPLATES, *, cache_dir: Path | None = None
+) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if overlay is not None:
         loaders.append(jinja2.FileSystemLoader(str(overlay)))
     loaders.append(jinja2.FileSystemLoader(str(base)))
-    options: dict[str, Any] = {"autoescape": False, "keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True}
+    options: dict[str, Any] = {
+        "autoescape": False,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
@@ -122,24 +136,58 @@ class Renderer:
             files.append(("package/__main__.py.jinja", f"{pkg}/__main__.py", {}))
             files.append(("package/_ingest_cli.py.jinja", f"{pkg}/_ingest_cli.py", {}))
         for module in api.model_modules:
-            files.append(("package/models/module.py.jinja", f"{pkg}/models/{module.name}.py", {"module": module}))
+            files.append(
+                (
+                    "package/models/module.py.jinja",
+                    f"{pkg}/models/{module.name}.py",
+                    {"module": module},
+                )
+            )
         for resource in api.all_resources():
-            files.append(("package/resources/resource.py.jinja", f"{pkg}/resources/{resource.module}.py", {"resource": resource}))
+            files.append(
+                (
+                    "package/resources/resource.py.jinja",
+                    f"{pkg}/resources/{resource.module}.py",
+                    {"resource": resource},
+                )
+            )
+        files += self._verbatim_files()
+        files += self._test_files()
+        return files
+
+    def _verbatim_files(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every ``.py`` template directly in a folder of :data:`VERBATIM_FOLDERS`, copied as is
+        (they are black-formatted and tested where they are written)."""
+        files: list[tuple[str, str, dict[str, Any]]] = []
         for name in sorted(self.env.list_templates()):
-            if name.startswith("runtime/") and name.endswith(".py") and name.count("/") == 1:
-                files.append((name, f"{pkg}/_core/{name.split('/', 1)[1]}", {"verbatim": True}))
-        tests = {"plan": plan_tests(api), "prism_version": PRISM_VERSION}
-        files.append(("tests/conftest.py.jinja", "tests/conftest.py", tests))
-        files.append(("tests/contract_harness.py", "tests/contract_harness.py", {"verbatim": True}))
-        for suite in tests["plan"].resources:
-            files.append(("tests/test_resource.py.jinja", f"tests/{suite.module}.py", {**tests, "suite": suite}))
+            folder, _, file = name.partition("/")
+            if folder in VERBATIM_FOLDERS and file.endswith(".py") and "/" not in file:
+                target = VERBATIM_FOLDERS[folder].format(package=self.api.package)
+                files.append((name, f"{target}/{file}", {"verbatim": True}))
+        return files
+
+    def _test_files(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """The contract tests: fixtures, one module per resource, routing and Prism behaviour."""
+        plan = plan_tests(self.api)
+        tests = {"plan": plan, "prism_version": PRISM_VERSION}
+        files = [("tests/conftest.py.jinja", "tests/conftest.py", tests)]
+        for suite in plan.resources:
+            files.append(
+                (
+                    "tests/test_resource.py.jinja",
+                    f"tests/{suite.module}.py",
+                    {**tests, "suite": suite},
+                )
+            )
         for name in ("routing", "prism"):
             files.append((f"tests/test_{name}.py.jinja", f"tests/test_contract_{name}.py", tests))
         return files
 
     def render(self) -> list[RenderedFile]:
         texts: list[tuple[str, str]] = []
-        preformatted: set[str] = set()  # built-in verbatim copies, kept in black's style at the source
+        preformatted: set[str] = (
+            set()
+        )  # built-in verbatim copies, kept in black's style at the source
         for template_name, path, extra in self.plan():
             try:
                 template = self.env.get_template(template_name)
@@ -156,9 +204,15 @@ class Renderer:
                     f"template failed: {exc.__class__.__name__}: {exc}",
                 ) from exc
             texts.append((path, text))
-        python = [(i, path, text) for i, (path, text) in enumerate(texts) if path.endswith(".py") and path not in preformatted]
+        python = [
+            (i, path, text)
+            for i, (path, text) in enumerate(texts)
+            if path.endswith(".py") and path not in preformatted
+        ]
         if self.format is _DEFAULT_FORMAT:  # all at once: cached, in parallel when large
-            formatted = format_sources([(path, text) for _, path, text in python], self.format_options)
+            formatted = format_sources(
+                [(path, text) for _, path, text in python], self.format_options
+            )
         else:  # a formatter given by the caller, called file by file
             formatted = [self.format(text, path) for _, path, text in python]
         for (i, path, _), text in zip(python, formatted):
@@ -177,7 +231,9 @@ def readme_examples(api: Api) -> dict[str, str]:
         if ops:
             op = ops[0]
             try:
-                examples[".".join(resource.path)] = f"{op.py_name}({kwargs_source(samples.required_kwargs(op))})"
+                examples[".".join(resource.path)] = (
+                    f"{op.py_name}({kwargs_source(required_kwargs(samples, op))})"
+                )
             except SampleError:  # no finite sample (a schema that requires itself): no example
                 continue
     return examples

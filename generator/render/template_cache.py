@@ -40,7 +40,9 @@ class _QuietCache(jinja2.FileSystemBytecodeCache):
 
 
 def cache_key(options: dict[str, Any]) -> str:
-    text = f"{__version__}|{jinja2.__version__}|" + ",".join(f"{k}={options[k]!r}" for k in sorted(options))
+    text = f"{__version__}|{jinja2.__version__}|" + ",".join(
+        f"{k}={options[k]!r}" for k in sorted(options)
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -10,7 +10,8 @@ parametrized tests, each marked ``@pytest.mark.operation(operation_id, variant)`
 * ``raw``: both calls again through ``with_raw_response``, the first one passing explicitly what
   the client would fill in (which must then appear in the request path): a success status, and
   a body that parses into the declared type;
-* ``empty_path``: a path parameter left empty raises ValueError naming it, and nothing is sent;
+* ``empty_path``: a path parameter left empty raises ValueError naming it, and nothing is sent
+  (the client's transport is an :class:`Unreachable`);
 * ``dynamic``: Prism's dynamic mode generates a response (``Prefer: seed=N``) that parses;
 * ``pages``: auto-paging yields items of the declared type, and stops.
 
@@ -24,9 +25,12 @@ import contextlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, get_args, get_origin
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 import pytest
+
+if TYPE_CHECKING:
+    import httpx
 
 VARIANTS = ("required", "every", "raw")
 
@@ -145,6 +149,17 @@ class Call:
                 **self.required, extra_headers={"Prefer": f"seed={seed}"}
             )
         check_result(result, self.returns, nonempty=False)
+
+
+class Unreachable:
+    """A transport that records and refuses every request: for calls that must not send one."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(f"{request.method} {request.url}")
+        pytest.fail(f"no request may be sent, but the client sent {request.method} {request.url}")
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from bench import synthetic_spec
 from generator.build.api import build_api
 from generator.load.config import load_config
 from generator.diagnostics import Diagnostics
-from generator.render.formatting import LINE_LENGTH, TARGET_VERSION
+from generator.render.formatters import black_mode
 from generator.load.loader import load_spec
 from generator.render.renderer import Renderer
 from tests.conftest import CONFIG, SPEC
 
-MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion[TARGET_VERSION.upper()]})
+MODE = black_mode()  # what the generator formats with
 
 def _unformatted(spec: Path, config: Path | None) -> dict[str, str]:
     api = build_api(load_spec(spec, allow_outside=False, display=spec.name), load_config(config, display=None), Diagnostics())

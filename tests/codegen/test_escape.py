@@ -8,7 +8,7 @@ import black
 import pytest
 
 from generator.escape import docstring_at, py_literal, py_string
-from generator.render.formatting import LINE_LENGTH
+from generator.render.formatters import LINE_LENGTH
 
 MODE = black.Mode(line_length=LINE_LENGTH)
 HOSTILE = [

@@ -158,6 +158,7 @@ def test_verbatim_copies_skip_the_formatter_unless_overlaid(tmp_path: Path, monk
     assert "cloudforce_one_events/_core/logs.py" in seen
     assert "EXTRA = {\"a\": 1, \"b\": 2}" in files["cloudforce_one_events/_core/logs.py"]
     assert "cloudforce_one_events/_core/flow.py" not in seen and "tests/contract_harness.py" not in seen
+    assert "tests/prism_servers.py" not in seen
     assert files["cloudforce_one_events/_core/flow.py"] == (GENERATED / "cloudforce_one_events" / "_core" / "flow.py").read_text()
     assert "cloudforce_one_events/_client.py" in seen
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import black
 import pytest
 
-from generator.render.formatting import LINE_LENGTH
+from generator.render.formatters import LINE_LENGTH, black_mode
 from generator.render.layout import bracket, field, fits, from_import, split_top_level, type_alias
 
-MODE = black.Mode(line_length=LINE_LENGTH, target_versions={black.TargetVersion.PY310})
+MODE = black_mode()  # what the generator formats with
 
 
 def _def(params: list[str], returns: str = "None") -> str:

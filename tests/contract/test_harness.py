@@ -179,6 +179,17 @@ def test_empty_path_parameter_must_raise_naming_it() -> None:
         call().run_empty_path(client(FakeResource(Item(), checks_path=False)), "thing_id")
 
 
+def test_unreachable_transport_refuses_and_records_every_request() -> None:
+    """The offline clients' transport: a request that reaches it fails the test."""
+    import httpx
+
+    unreachable = h.Unreachable()
+    with httpx.Client(transport=httpx.MockTransport(unreachable)) as http:
+        with pytest.raises(pytest.fail.Exception, match="no request may be sent"):
+            http.get("http://offline.invalid/things/1")
+    assert unreachable.sent == ["GET http://offline.invalid/things/1"]
+
+
 def test_async_runs_check_the_same_way() -> None:
     class AsyncResource(FakeResource):
         async def get(self, **kwargs: Any) -> Any:  # type: ignore[override]

@@ -1,4 +1,4 @@
-"""generator/samples.py: sample values from the IR, and the plan the contract-test templates print.
+"""generator/testplan/: sample values from the IR, and the plan the contract-test templates print.
 
 The spec-wide tests validate every sample call against the spec's own JSON Schemas with
 jsonschema, independently of Prism (which, in 5.14.2, does not validate ``content``-encoded
@@ -24,17 +24,13 @@ from generator.load.config import load_config
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.ir import Api, Constraints, Field, Model, Operation, Param, TypeRef
 from generator.load.loader import load_spec
-from generator.testplan.contract_plan import plan_tests, routing_traps
-from generator.testplan.samples import (
-    _from_pattern,
-    FIXED_DATE,
-    FIXED_DATETIME,
-    FIXED_UUID,
-    Instance,
-    Samples,
-    kwargs_source,
-    source,
-)
+from generator.testplan.contract_plan import plan_tests
+from generator.testplan.routing import routing_traps
+from generator.testplan.calls import all_kwargs, param_value, required_kwargs
+from generator.testplan.formats import FIXED_DATE, FIXED_DATETIME, FIXED_UUID
+from generator.testplan.patterns import from_pattern
+from generator.testplan.sample_source import kwargs_source, source
+from generator.testplan.samples import Instance, Samples
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "cloudforce-one-events.yaml"
@@ -61,7 +57,16 @@ def make_api(*models: Model) -> Api:
 
 
 def field(name: str, t: TypeRef, required: bool = True, **kw: Any) -> Field:
-    return Field(py_name=name, wire_name=name, type=t, annotation="Any", required=required, default=None if required else "None", doc="", **kw)
+    return Field(
+        py_name=name,
+        wire_name=name,
+        type=t,
+        annotation="Any",
+        required=required,
+        default=None if required else "None",
+        doc="",
+        **kw,
+    )
 
 
 S = TypeRef("str")
@@ -105,17 +110,32 @@ def test_value_from_type(t: TypeRef, expected: Any) -> None:
 def test_valid_examples_are_used_and_invalid_ones_ignored() -> None:
     samples = Samples(make_api())
     bounded = Constraints(maximum=25000)
-    assert samples.value(TypeRef("float", constraints=bounded, example=100, has_example=True)) == 100
-    assert samples.value(TypeRef("float", constraints=bounded, example=30000, has_example=True)) == 1
-    assert samples.value(TypeRef("str", format="uuid", example="not-a-uuid", has_example=True)) == FIXED_UUID
-    assert samples.value(TypeRef("literal", values=("x", "y"), example="y", has_example=True)) == "y"
-    assert samples.value(TypeRef("literal", values=("x", "y"), example="z", has_example=True)) == "x"
-    assert samples.value(TypeRef("int", example=True, has_example=True)) == 1  # a bool is no integer
+    assert (
+        samples.value(TypeRef("float", constraints=bounded, example=100, has_example=True)) == 100
+    )
+    assert (
+        samples.value(TypeRef("float", constraints=bounded, example=30000, has_example=True)) == 1
+    )
+    assert (
+        samples.value(TypeRef("str", format="uuid", example="not-a-uuid", has_example=True))
+        == FIXED_UUID
+    )
+    assert (
+        samples.value(TypeRef("literal", values=("x", "y"), example="y", has_example=True)) == "y"
+    )
+    assert (
+        samples.value(TypeRef("literal", values=("x", "y"), example="z", has_example=True)) == "x"
+    )
+    assert (
+        samples.value(TypeRef("int", example=True, has_example=True)) == 1
+    )  # a bool is no integer
     assert samples.value(TypeRef("str", nullable=True, example=None, has_example=True)) == "string"
 
 
 def test_models_become_wire_keyed_dicts_required_only_or_full() -> None:
-    inner = Model(kind="object", name="Inner", module="inner", doc="", pointer="", fields=(field("value", S),))
+    inner = Model(
+        kind="object", name="Inner", module="inner", doc="", pointer="", fields=(field("value", S),)
+    )
     outer = Model(
         kind="object",
         name="Outer",
@@ -132,48 +152,95 @@ def test_models_become_wire_keyed_dicts_required_only_or_full() -> None:
     samples = Samples(make_api(inner, outer))
     t = TypeRef("model", name="Outer")
     assert samples.value(t) == {"datasetId": "string", "inner": {"value": "string"}}
-    assert samples.value(t, full=True) == {"datasetId": "string", "inner": {"value": "string"}, "items": [{"value": "string"}]}
+    assert samples.value(t, full=True) == {
+        "datasetId": "string",
+        "inner": {"value": "string"},
+        "items": [{"value": "string"}],
+    }
     instance = samples.value(t, instances=True)
     assert instance == Instance("Outer", {"datasetId": "string", "inner": {"value": "string"}})
-    assert source(instance) == 'Outer.model_validate({"datasetId": "string", "inner": {"value": "string"}})'
+    assert (
+        source(instance)
+        == 'Outer.model_validate({"datasetId": "string", "inner": {"value": "string"}})'
+    )
 
 
 def test_aliases_unions_and_recursion() -> None:
-    color = Model(kind="alias", name="Color", module="color", doc="", pointer="", alias_type=TypeRef("literal", values=("red", "amber")))
+    color = Model(
+        kind="alias",
+        name="Color",
+        module="color",
+        doc="",
+        pointer="",
+        alias_type=TypeRef("literal", values=("red", "amber")),
+    )
     node = Model(
         kind="object",
         name="Node",
         module="node",
         doc="",
         pointer="",
-        fields=(field("color", TypeRef("alias", name="Color")), field("children", TypeRef("list", args=(TypeRef("model", name="Node"),)), required=False)),
+        fields=(
+            field("color", TypeRef("alias", name="Color")),
+            field(
+                "children", TypeRef("list", args=(TypeRef("model", name="Node"),)), required=False
+            ),
+        ),
     )
     samples = Samples(make_api(color, node))
     assert samples.value(TypeRef("alias", name="Color")) == "red"
-    assert samples.value(TypeRef("model", name="Node"), full=True) == {"color": "red", "children": [{"color": "red"}]}
+    assert samples.value(TypeRef("model", name="Node"), full=True) == {
+        "color": "red",
+        "children": [{"color": "red"}],
+    }
 
 
 def test_path_values_are_url_safe() -> None:
     samples = Samples(make_api())
 
     def path(name: str, t: TypeRef) -> Param:
-        return Param(py_name=name, wire_name=name, location="path", type=t, annotation="str", required=True, doc="")
+        return Param(
+            py_name=name,
+            wire_name=name,
+            location="path",
+            type=t,
+            annotation="str",
+            required=True,
+            doc="",
+        )
 
-    assert samples.param_value(path("dataset_id", TypeRef("str", example="a/b", has_example=True))) == "dataset-1"
-    assert samples.param_value(path("dataset_id", TypeRef("str", example="..", has_example=True))) == "dataset-1"
-    assert samples.param_value(path("dataset_id", TypeRef("str", format="uuid"))) == FIXED_UUID
-    assert samples.param_value(path("query_id", TypeRef("int", example=42, has_example=True))) == 42
-    assert samples.param_value(path("alert_id", TypeRef("int", constraints=Constraints(minimum=3)))) == 3
+    assert (
+        param_value(samples, path("dataset_id", TypeRef("str", example="a/b", has_example=True)))
+        == "dataset-1"
+    )
+    assert (
+        param_value(samples, path("dataset_id", TypeRef("str", example="..", has_example=True)))
+        == "dataset-1"
+    )
+    assert param_value(samples, path("dataset_id", TypeRef("str", format="uuid"))) == FIXED_UUID
+    assert (
+        param_value(samples, path("query_id", TypeRef("int", example=42, has_example=True))) == 42
+    )
+    assert (
+        param_value(samples, path("alert_id", TypeRef("int", constraints=Constraints(minimum=3))))
+        == 3
+    )
 
 
 @pytest.mark.parametrize(
     ("pattern", "min_length"),
-    [(r"^[A-Z]{3}$", 0), (r"^CAPEC-\d+$", 0), (r"^(foo|bar)-[a-f0-9]+$", 0), (r"^[a-z0-9-]{8,}$", 0), (r"^[a-z]+$", 6)],
+    [
+        (r"^[A-Z]{3}$", 0),
+        (r"^CAPEC-\d+$", 0),
+        (r"^(foo|bar)-[a-f0-9]+$", 0),
+        (r"^[a-z0-9-]{8,}$", 0),
+        (r"^[a-z]+$", 6),
+    ],
 )
 def test_strings_follow_patterns(pattern: str, min_length: int) -> None:
     import re
 
-    made = _from_pattern(pattern, min_length)
+    made = from_pattern(pattern, min_length)
     assert made is not None and re.search(pattern, made) and len(made) >= min_length
     t = TypeRef("str", constraints=Constraints(pattern=pattern, min_length=min_length or None))
     value = Samples(make_api()).value(t)
@@ -183,19 +250,33 @@ def test_strings_follow_patterns(pattern: str, min_length: int) -> None:
 def test_impossible_samples_stop_generation_with_a_location() -> None:
     api = spec_api()
     op = api.operations()[0]
-    bad = TypeRef("int", constraints=Constraints(minimum=5, maximum=1), pointer="/components/schemas/Broken")
-    param = Param(py_name="broken", wire_name="broken", location="query", type=bad, annotation="int", required=True, doc="")
-    resource = dataclasses.replace(api.resources[0], operations=(dataclasses.replace(op, params=(param,)),), children=())
+    bad = TypeRef(
+        "int", constraints=Constraints(minimum=5, maximum=1), pointer="/components/schemas/Broken"
+    )
+    param = Param(
+        py_name="broken",
+        wire_name="broken",
+        location="query",
+        type=bad,
+        annotation="int",
+        required=True,
+        doc="",
+    )
+    resource = dataclasses.replace(
+        api.resources[0], operations=(dataclasses.replace(op, params=(param,)),), children=()
+    )
     with pytest.raises(GenerationError, match="Broken"):
         plan_tests(dataclasses.replace(api, resources=(resource,)))
 
 
 def test_kwargs_source_is_python() -> None:
-    text = kwargs_source({"name": "it's \"quoted\"\n", "n": 1.5, "flag": True, "items": [{"a": None}]})
+    text = kwargs_source(
+        {"name": 'it\'s "quoted"\n', "n": 1.5, "flag": True, "items": [{"a": None}]}
+    )
     tree = ast.parse(f"f({text})", mode="eval")
     assert isinstance(tree.body, ast.Call)
     values = {kw.arg: ast.literal_eval(kw.value) for kw in tree.body.keywords}
-    assert values == {"name": "it's \"quoted\"\n", "n": 1.5, "flag": True, "items": [{"a": None}]}
+    assert values == {"name": 'it\'s "quoted"\n', "n": 1.5, "flag": True, "items": [{"a": None}]}
 
 
 # --- the spec ---------------------------------------------------------------------------------------
@@ -214,7 +295,10 @@ def test_routing_traps_include_the_known_ones() -> None:
     assert ("get_EventAggregate", "get_EventReadDeprecated") in pairs
     assert ("get_EventQueryAlertList", "get_EventQueryRead") in pairs
     assert ("post_DatasetCreate", "post_DatasetUpdate") in pairs
-    assert ("get_EventReadDeprecated", "get_EventAggregate") not in pairs  # templated never counts as static
+    assert (
+        "get_EventReadDeprecated",
+        "get_EventAggregate",
+    ) not in pairs  # templated never counts as static
 
 
 def test_invalid_requests_break_the_spec() -> None:
@@ -227,12 +311,16 @@ def test_invalid_requests_break_the_spec() -> None:
 
 
 def _registry() -> Registry:
-    return Registry().with_resource("urn:spec", Resource.from_contents(spec_document(), default_specification=DRAFT202012))
+    return Registry().with_resource(
+        "urn:spec", Resource.from_contents(spec_document(), default_specification=DRAFT202012)
+    )
 
 
 def _validator(pointer: str) -> jsonschema.protocols.Validator:
     schema = {"$ref": "urn:spec#" + pointer}
-    return jsonschema.Draft202012Validator(schema, registry=_registry(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return jsonschema.Draft202012Validator(
+        schema, registry=_registry(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def _escape(part: str) -> str:
@@ -256,7 +344,10 @@ def _parameter_pointers(op: Operation) -> dict[tuple[str, str], str]:
     base = f"/paths/{_escape(op.path)}"
     out: dict[tuple[str, str], str] = {}
     entries = [(f"{base}/parameters/{i}", p) for i, p in enumerate(path_item.get("parameters", []))]
-    entries += [(f"{base}/{op.http_method.lower()}/parameters/{i}", p) for i, p in enumerate(path_item[op.http_method.lower()].get("parameters", []))]
+    entries += [
+        (f"{base}/{op.http_method.lower()}/parameters/{i}", p)
+        for i, p in enumerate(path_item[op.http_method.lower()].get("parameters", []))
+    ]
     for pointer, param in entries:
         if "$ref" in param:
             pointer = param["$ref"][1:]
@@ -277,7 +368,7 @@ def test_every_sample_call_is_valid_against_the_spec(mode: str) -> None:
     samples = Samples(api)
     problems: list[str] = []
     for op in api.operations():
-        kwargs = samples.required_kwargs(op) if mode == "required" else samples.all_kwargs(op)
+        kwargs = required_kwargs(samples, op) if mode == "required" else all_kwargs(samples, op)
         params = {p.py_name: p for p in op.params}
         pointers = _parameter_pointers(op)
         body: dict[str, Any] = {}
@@ -292,8 +383,14 @@ def test_every_sample_call_is_valid_against_the_spec(mode: str) -> None:
             media = _escape(op.body.content_type)
             pointer = f"/paths/{_escape(op.path)}/{op.http_method.lower()}/requestBody/content/{media}/schema"
             for error in _validator(pointer).iter_errors(body):
-                problems.append(f"{op.operation_id} body {list(error.absolute_path)}: {error.message}")
-        missing = [p.wire_name for p in op.params if p.required and not p.default_from_client and p.py_name not in kwargs]
+                problems.append(
+                    f"{op.operation_id} body {list(error.absolute_path)}: {error.message}"
+                )
+        missing = [
+            p.wire_name
+            for p in op.params
+            if p.required and not p.default_from_client and p.py_name not in kwargs
+        ]
         problems += [f"{op.operation_id}: required {name} missing" for name in missing]
     assert not problems, "\n".join(problems)
 
@@ -302,14 +399,20 @@ def test_every_parameter_is_in_the_every_parameter_call() -> None:
     api = spec_api()
     samples = Samples(api)
     for op in api.operations():
-        passed = set(samples.all_kwargs(op))
-        assert passed == {p.py_name for p in op.params if not p.default_from_client}, op.operation_id
+        passed = set(all_kwargs(samples, op))
+        assert passed == {
+            p.py_name for p in op.params if not p.default_from_client
+        }, op.operation_id
 
 
 def test_the_schema_check_above_does_reject_bad_values() -> None:
     ops = {op.operation_id: op for op in spec_api().operations()}
     listing = _parameter_pointers(ops["get_EventListGet"])
     assert list(_validator(listing[("query", "pageSize")]).iter_errors(30000))
-    assert list(_validator(listing[("query", "search")]).iter_errors([{"field": "bogus", "op": "equals", "value": "x"}]))
+    assert list(
+        _validator(listing[("query", "search")]).iter_errors(
+            [{"field": "bogus", "op": "equals", "value": "x"}]
+        )
+    )
     move = _parameter_pointers(ops["post_EventMoveToNewDS"])
     assert list(_validator(move[("path", "dataset_id")]).iter_errors("ds-1"))

@@ -18,7 +18,7 @@ from types import ModuleType
 from typing import Any
 
 from generator.ir import Api, Model
-from generator.load.loader import join_pointer, resolve_pointer
+from generator.load.pointers import join_pointer, resolve_pointer
 from generator.pipeline import Options, Result, generate
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis_jsonschema import from_schema
 from pydantic import TypeAdapter, ValidationError
 
-from generator.load.loader import join_pointer
+from generator.load.pointers import join_pointer
 from generator.build.operations import HTTP_METHODS
 from tests.robustness.support import (
     FIXTURES,

@@ -23,7 +23,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load.loader import join_pointer, load_spec
+from generator.load.loader import load_spec
+from generator.load.pointers import join_pointer
 from tests.conftest import CliResult
 from tests.robustness.support import FIXTURES, Generated, compile_all, import_every_module, importable, run_mypy
 

@@ -1,7 +1,8 @@
 """Templates copied verbatim into the output are kept in black's style at the source.
 
 The renderer does not run them through the formatter (see ``Renderer.render``): the runtime
-``_core`` modules and the contract-test harness. This test is what makes that safe.
+``_core`` modules, and the contract tests' harness and Prism servers. This test is what makes
+that safe.
 """
 
 from pathlib import Path
@@ -10,7 +11,7 @@ import black
 import pytest
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-VERBATIM = sorted(TEMPLATES.glob("runtime/*.py")) + [TEMPLATES / "tests" / "contract_harness.py"]
+VERBATIM = sorted(TEMPLATES.glob("runtime/*.py")) + sorted(TEMPLATES.glob("tests/*.py"))
 MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY310})
 
 

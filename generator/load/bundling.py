@@ -1,0 +1,249 @@
+"""``$ref`` bundling: a spec spread over several files becomes one document with local references.
+
+External references (``other.yaml#/Foo``) are followed through an explicit reference graph:
+each external target is copied once into the root document's ``components`` (under the kind of
+component the reference stands for, with a readable name that never clashes) and every ``$ref``
+is rewritten to a local one. A reference that leaves the spec's folder is refused unless
+``allow_outside`` is set; remote references are never fetched; a chain of references that only
+point at each other is reported as a cycle. Literal values (examples, defaults, enums) may hold a
+``"$ref"`` key and are left alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.diagnostics import GenerationError, Location
+from generator.load.pointers import JSON, join_pointer, resolve_pointer, split_pointer
+from generator.load.refgraph import is_cyclic, strongly_connected_components
+from generator.load.sources import SourceFile, SourceMap, read_source
+
+_COMPONENT_KINDS = {
+    "parameters",
+    "responses",
+    "requestBodies",
+    "headers",
+    "examples",
+    "links",
+    "callbacks",
+    "securitySchemes",
+    "schemas",
+    "pathItems",
+}
+_NAME_RX = re.compile(r"[^A-Za-z0-9._-]+")
+_REMOTE_RX = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_LITERAL_KEYS = frozenset({"example", "const", "default", "enum"})
+# objects whose keys are names chosen by the author (a property may be called "default")
+_NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "schemas",
+        "parameters",
+        "responses",
+        "headers",
+        "requestBodies",
+        "securitySchemes",
+        "paths",
+        "callbacks",
+        "links",
+        "mapping",
+        "content",
+    }
+)
+# a $ref held by an object under one of these keys stands for a component of that kind
+_KINDS_BY_PARENT = frozenset({"headers", "examples", "links", "callbacks"})
+
+Target = tuple[Path, str]
+"""A place a reference points at: (resolved file, JSON pointer in it)."""
+
+
+def bundle(root: SourceFile, *, allow_outside: bool) -> SourceMap:
+    """Rewrite ``root.data`` in place so that every ``$ref`` is local; returns where each part
+    of the result came from."""
+    bundler = _Bundler(root, allow_outside)
+    bundler.rewrite(root.data, root, [], is_root=True)
+    bundler.check_alias_cycles()
+    return bundler.sources
+
+
+def _ref_kind(path: list[str | int]) -> str:
+    """Which kind of component a ``$ref`` found at ``path`` points to."""
+    last = path[-1] if path else ""
+    parent = path[-2] if len(path) >= 2 else ""
+    if len(path) >= 3 and path[-3] == "components" and parent in _COMPONENT_KINDS:
+        return str(parent)
+    if isinstance(last, int) and parent == "parameters":
+        return "parameters"
+    if parent == "responses":
+        return "responses"
+    if last == "requestBody":
+        return "requestBodies"
+    if parent in _KINDS_BY_PARENT:
+        return str(parent)
+    if parent == "paths" and len(path) == 2:
+        return "pathItems"
+    return "schemas"
+
+
+def _iter_refs(
+    node: JSON, path: list[str | int]
+) -> Iterator[tuple[list[str | int], dict[str, JSON]]]:
+    """Every object holding a ``$ref`` string, with its path, in document order."""
+    stack: list[tuple[JSON, list[str | int]]] = [(node, path)]
+    visited: set[int] = set()  # YAML aliases share objects: visit each once
+    while stack:
+        current, where = stack.pop()
+        if isinstance(current, (dict, list)):
+            if id(current) in visited:
+                continue
+            visited.add(id(current))
+        if isinstance(current, dict):
+            if isinstance(current.get("$ref"), str):
+                yield where, current
+            stack.extend((current[key], [*where, key]) for key in _walked_keys(current, where))
+        elif isinstance(current, list):
+            for i in reversed(range(len(current))):
+                stack.append((current[i], [*where, i]))
+
+
+def _walked_keys(node: dict[str, JSON], where: list[str | int]) -> list[str]:
+    """The keys of ``node`` whose values may hold references, last first (for the stack)."""
+    if where and where[-1] in _NAME_MAPS:
+        return list(reversed(list(node)))
+    in_example = len(where) >= 2 and where[-2] == "examples"
+    return [
+        key
+        for key in reversed(list(node))
+        # literal values may legitimately contain a "$ref" key
+        if key not in _LITERAL_KEYS
+        and not (key == "examples" and isinstance(node[key], list))
+        and not (in_example and key == "value")
+    ]
+
+
+class _Bundler:
+    def __init__(self, root: SourceFile, allow_outside: bool) -> None:
+        self.root = root
+        self.base = root.path.parent.resolve()
+        self.allow_outside = allow_outside
+        self.files: dict[Path, SourceFile] = {root.path.resolve(): root}
+        self.document: dict[str, JSON] = root.data
+        self.sources = SourceMap(root)
+        # (file, pointer) of an imported target -> local pointer in the bundle
+        self.imported: dict[Target, str] = {}
+        # pure-alias edges for cycle detection: (file, pointer) -> (file, pointer)
+        self.alias_edges: dict[Target, list[Target]] = {}
+
+    def _load(self, path: Path, ref_location: Location) -> SourceFile:
+        resolved = path.resolve()
+        if resolved in self.files:
+            return self.files[resolved]
+        if not self.allow_outside and not resolved.is_relative_to(self.base):
+            raise GenerationError.at(
+                ref_location,
+                f"$ref leaves the spec's folder ({self.base}); pass --allow-external-refs to permit it",
+            )
+        try:
+            display = (Path(self.root.display).parent / resolved.relative_to(self.base)).as_posix()
+        except ValueError:
+            display = str(resolved)
+        if not resolved.is_file():
+            raise GenerationError.at(ref_location, f"$ref target file not found: {display}")
+        source = read_source(resolved, display)
+        self.files[resolved] = source
+        return source
+
+    def rewrite(
+        self, node: JSON, source: SourceFile, path: list[str | int], *, is_root: bool
+    ) -> None:
+        """Make every ``$ref`` below ``node`` (at ``path`` of the bundle, read from ``source``)
+        local, importing what it points at from other files."""
+        base_pointer = join_pointer("", *path)
+        for where, holder in list(_iter_refs(node, [])):
+            ref = holder["$ref"]
+            full_path = [*path, *where]
+            if is_root:
+                pointer_here = join_pointer("", *full_path)
+            else:  # where the holder is in the file it was copied from
+                pointer_here = self.sources.original(join_pointer(base_pointer, *where), source)[1]
+            location = source.location(pointer_here)
+            target_file, fragment = self._target(ref, source, location)
+            key = (target_file.path.resolve(), fragment)
+            target = self._resolve(target_file, fragment, location)
+            if isinstance(target, dict) and isinstance(target.get("$ref"), str):
+                self.alias_edges.setdefault((source.path.resolve(), pointer_here), []).append(key)
+            if target_file is self.root:
+                holder["$ref"] = "#" + fragment
+            else:
+                holder["$ref"] = "#" + self._import(
+                    key, target_file, fragment, _ref_kind(full_path)
+                )
+
+    def _target(self, ref: str, source: SourceFile, location: Location) -> tuple[SourceFile, str]:
+        """The file and JSON pointer ``ref`` (written in ``source``) points at."""
+        file_part, _, fragment = ref.partition("#")
+        if fragment and not fragment.startswith("/"):
+            raise GenerationError.at(
+                location, f"$ref {ref!r}: only JSON-pointer fragments are supported"
+            )
+        if not file_part:
+            return source, fragment
+        if _REMOTE_RX.match(file_part):
+            raise GenerationError.at(location, f"$ref {ref!r}: remote references are not fetched")
+        return self._load(source.path.parent / file_part, location), fragment
+
+    @staticmethod
+    def _resolve(target_file: SourceFile, fragment: str, location: Location) -> JSON:
+        try:
+            return resolve_pointer(target_file.data, fragment)
+        except KeyError:
+            raise GenerationError.at(
+                location, f"$ref target not found: {fragment or '/'} in {target_file.display}"
+            ) from None
+
+    def _import(self, key: Target, source: SourceFile, fragment: str, kind: str) -> str:
+        if key in self.imported:
+            return self.imported[key]
+        bucket = self.document.setdefault("components", {}).setdefault(kind, {})
+        name = _component_name(bucket, source.path.stem, split_pointer(fragment))
+        local = join_pointer("", "components", kind, name)
+        self.imported[key] = local
+        content = copy.deepcopy(resolve_pointer(source.data, fragment))
+        bucket[name] = content
+        self.sources.imported[local] = (source, fragment)
+        self.rewrite(content, source, ["components", kind, name], is_root=False)
+        return local
+
+    def check_alias_cycles(self) -> None:
+        graph: dict[Target, list[Target]] = {}
+        for origin, targets in self.alias_edges.items():
+            graph.setdefault(origin, []).extend(targets)
+            for target in targets:
+                graph.setdefault(target, [])
+        for component in strongly_connected_components(graph):
+            if is_cyclic(component, graph):
+                path, pointer = sorted(component)[0]
+                raise GenerationError.at(
+                    self.files[path].location(pointer),
+                    "$ref cycle: these references only point at each other",
+                )
+
+
+def _component_name(bucket: dict[str, JSON], stem: str, tokens: list[str]) -> str:
+    """A name for a part imported from file ``stem`` at ``tokens`` that is free in ``bucket``:
+    its own name, else prefixed with the file's stem, else numbered."""
+    wanted = _NAME_RX.sub("_", tokens[-1] if tokens else stem) or stem
+    name = wanted
+    if name in bucket:
+        name = _NAME_RX.sub("_", f"{stem}_{wanted}")
+    suffix = 2
+    while name in bucket:  # last resort; names above are the readable ones
+        name = f"{_NAME_RX.sub('_', stem)}_{wanted}_{suffix}"
+        suffix += 1
+    return name

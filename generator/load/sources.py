@@ -1,0 +1,226 @@
+"""The files of a spec as data with line numbers, and where each part of the bundle came from.
+
+* YAML is read with a safe loader (no tags, no object construction) under the YAML 1.2 core
+  schema that OpenAPI documents are written in; timestamps stay strings, so an example date is
+  never turned into a ``datetime``. Aliases are shared, never expanded twice.
+* Every node's line is remembered (JSON documents: on the first question), so errors can say
+  ``file:line: /json/pointer``; :class:`SourceMap` maps a pointer of the bundled document back to
+  the file and line it was copied from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.diagnostics import GenerationError, Location
+from generator.load.pointers import JSON, is_within, join_pointer, split_pointer
+
+# libyaml's parser when available (several times faster); the constructor is the same safe one
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecYamlLoader(_SafeBase):  # type: ignore[valid-type,misc]
+    """Safe loader that leaves timestamps as strings."""
+
+
+# YAML 1.2 core schema (what OpenAPI documents are written in), not PyYAML's YAML 1.1: `yes`,
+# `no`, `on`, `off` are strings, `12:30` is not the integer 750, `017` is 17, and timestamps
+# stay strings.
+_CORE_SCALARS = {
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+}
+_SpecYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _CORE_SCALARS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _tag, _rx, _first in (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+):
+    _SpecYamlLoader.add_implicit_resolver(_tag, re.compile(_rx), list(_first))
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)
+
+
+_SpecYamlLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+@dataclass
+class SourceFile:
+    """One file of the spec: its data and the line of every node (1-based)."""
+
+    path: Path
+    display: str
+    data: JSON
+    lines: dict[str, int] = field(default_factory=dict)
+    unmapped: str | None = None  # JSON text whose lines are mapped on the first question
+
+    def line_of(self, pointer: str) -> int | None:
+        if self.unmapped is not None:
+            text, self.unmapped = self.unmapped, None
+            try:
+                _, self.lines = _compose_yaml(text)
+            except yaml.YAMLError:
+                pass
+        tokens = split_pointer(pointer)
+        while True:
+            p = join_pointer("", *tokens)
+            if p in self.lines:
+                return self.lines[p]
+            if not tokens:
+                return None
+            tokens.pop()
+
+    def location(self, pointer: str) -> Location:
+        return Location(self.display, pointer or "/", self.line_of(pointer))
+
+
+@dataclass
+class SourceMap:
+    """Maps pointers of the bundled document back to (file, line, original pointer)."""
+
+    root: SourceFile
+    imported: dict[str, tuple[SourceFile, str]] = field(default_factory=dict)
+    """Local pointer of each imported part -> (the file it came from, its pointer there)."""
+
+    def original(self, pointer: str, source: SourceFile | None = None) -> tuple[SourceFile, str]:
+        """The file and pointer ``pointer`` of the bundle was copied from (the longest imported
+        part holding it; with ``source``, only parts copied from that file)."""
+        best = ""
+        for prefix, (src, _) in self.imported.items():
+            if (source is None or src is source) and is_within(pointer, prefix):
+                if len(prefix) > len(best):
+                    best = prefix
+        if not best:
+            return source or self.root, pointer
+        src, original = self.imported[best]
+        return src, original + pointer[len(best) :]
+
+    def locate(self, pointer: str) -> Location:
+        source, original = self.original(pointer)
+        return source.location(original)
+
+
+def read_bytes(path: Path, display: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise GenerationError.at(
+            Location(display), f"cannot read file: {exc.strerror or exc}"
+        ) from None
+
+
+def read_source(path: Path, display: str) -> SourceFile:
+    return parse_source(read_bytes(path, display), path, display)
+
+
+def parse_source(raw: bytes, path: Path, display: str) -> SourceFile:
+    """The data of a file's bytes: JSON when it is named ``*.json``, else YAML."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GenerationError.at(
+            Location(display), f"not UTF-8 text: {exc.reason} at byte {exc.start}"
+        ) from None
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise GenerationError.at(
+                Location(display, "/", exc.lineno), f"invalid JSON: {exc.msg}"
+            ) from None
+        # lines only matter for messages: a large JSON document is not parsed twice unless asked
+        return SourceFile(path, display, data, unmapped=text)
+    try:
+        data, lines = _compose_yaml(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "syntax error"
+        raise GenerationError.at(Location(display, "/", line), f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise GenerationError.at(Location(display), f"invalid YAML: {exc}") from None
+    return SourceFile(path, display, data, lines)
+
+
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
+def _compose_yaml(text: str) -> tuple[JSON, dict[str, int]]:
+    loader = _SpecYamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        builder = _LineMappedBuilder(loader)
+        data = builder.build(node, "") if node is not None else None
+        return data, builder.lines
+    finally:
+        loader.dispose()
+
+
+class _LineMappedBuilder:
+    """Builds the data of a composed YAML tree, noting the line of every pointer on the way."""
+
+    def __init__(self, loader: yaml.SafeLoader) -> None:
+        self.loader = loader
+        self.lines: dict[str, int] = {}
+        self.built: dict[int, JSON] = {}
+
+    def build(self, n: yaml.Node, pointer: str) -> JSON:
+        self.lines.setdefault(pointer, n.start_mark.line + 1)
+        if id(n) in self.built:  # an alias: share the object, never expand it again
+            return self.built[id(n)]
+        if isinstance(n, (yaml.MappingNode, yaml.SequenceNode)) and n.tag not in _PLAIN_TAGS:
+            # the safe constructor would never run it, but a tag means something else was meant
+            raise yaml.constructor.ConstructorError(
+                None, None, f"tag {n.tag!r} is not allowed (plain YAML only)", n.start_mark
+            )
+        if isinstance(n, yaml.MappingNode):
+            return self._mapping(n, pointer)
+        if isinstance(n, yaml.SequenceNode):
+            seq: list[JSON] = []
+            self.built[id(n)] = seq
+            seq.extend(self.build(item, join_pointer(pointer, i)) for i, item in enumerate(n.value))
+            return seq
+        value = self.loader.construct_object(n, deep=True)
+        self.built[id(n)] = value
+        return value
+
+    def _mapping(self, n: yaml.MappingNode, pointer: str) -> dict[str, JSON]:
+        self.loader.flatten_mapping(n)
+        out: dict[str, JSON] = {}
+        self.built[id(n)] = out
+        for key_node, value_node in n.value:
+            key = self.loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "mapping keys must be scalars", key_node.start_mark
+                )
+            text = _key_text(key)
+            out[text] = self.build(value_node, join_pointer(pointer, text))
+        return out
+
+
+def _key_text(key: str | int | float | bool) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)

@@ -1,0 +1,112 @@
+"""Whether a bundled document is an OpenAPI 3.0.x / 3.1.x document, checked by openapi-pydantic.
+
+Decides which versions are supported and how a validation error is reported: at the most precise
+places (a problem whose pointer encloses another's is dropped), at most five, each at the file
+and line the offending part came from. JSON Schema 2020-12's boolean schemas, which
+openapi-pydantic rejects, are accepted in 3.1 documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from generator.diagnostics import Diagnostic, GenerationError, Level
+from generator.load.pointers import JSON, is_within, join_pointer, resolve_pointer
+from generator.load.sources import SourceMap
+
+_SUPPORTED = re.compile(r"^3\.[01]\.\d+")
+MAX_REPORTED = 5
+
+
+def validate_openapi(document: dict[str, JSON], sources: SourceMap) -> str:
+    """Validate with openapi-pydantic; returns the major.minor version ("3.0" / "3.1")."""
+    from openapi_pydantic import parse_obj
+
+    version = _supported_version(document, sources)
+    try:
+        parse_obj(document)
+    except ValidationError as exc:
+        problems = _problems(document, version, exc.errors())
+        if problems:
+            raise GenerationError(
+                [
+                    Diagnostic(
+                        Level.ERROR,
+                        sources.locate(p),
+                        f"not a valid OpenAPI {version} document: {m}",
+                    )
+                    for p, m in problems[:MAX_REPORTED]
+                ]
+            ) from None
+    return version[:3]
+
+
+def _supported_version(document: dict[str, JSON], sources: SourceMap) -> str:
+    """The document's ``openapi`` version, when it is one this generator reads."""
+    version = document.get("openapi")
+    if version is None and "swagger" in document:
+        raise GenerationError.at(
+            sources.locate("/swagger"),
+            f"a Swagger {document.get('swagger')} document; only OpenAPI 3.0.x and 3.1.x are supported "
+            "(convert it first, e.g. with swagger2openapi)",
+        )
+    if not isinstance(version, str) or not _SUPPORTED.match(version):
+        found = "missing" if version is None else repr(version)
+        raise GenerationError.at(
+            sources.locate("/openapi"),
+            f"unsupported or missing 'openapi' version ({found}); 3.0.x or 3.1.x expected",
+        )
+    return version
+
+
+def _problems(
+    document: JSON, version: str, errors: Sequence[ErrorDetails]
+) -> list[tuple[str, str]]:
+    """(pointer, message) of each distinct error, the most precise places first."""
+    problems: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for error in errors:
+        pointer = _pydantic_loc_to_pointer(document, tuple(error["loc"]))
+        message = error["msg"]
+        if version.startswith("3.1") and _is_boolean_schema(document, pointer, message):
+            continue  # JSON Schema 2020-12 allows `true`/`false` schemas; openapi-pydantic does not
+        if error.get("type") == "missing" and error["loc"]:
+            message = f"required field {str(error['loc'][-1])!r} is missing"
+        text = f"{pointer}|{message}"
+        if text in seen:
+            continue
+        seen.add(text)
+        problems.append((pointer, message))
+    # report the most precise places: drop a problem whose pointer encloses another's
+    pointers = {p for p, _ in problems}
+    problems = [
+        (p, m) for p, m in problems if not any(o != p and is_within(o, p) for o in pointers)
+    ]
+    problems.sort(key=lambda p: (-p[0].count("/"), p[0]))
+    return problems
+
+
+def _pydantic_loc_to_pointer(document: JSON, loc: tuple[str | int, ...]) -> str:
+    """Map a pydantic error location onto the document, skipping model/union names."""
+    node = document
+    tokens: list[str | int] = []
+    for part in loc:
+        if isinstance(node, dict) and str(part) in node:
+            node = node[str(part)]
+            tokens.append(str(part))
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            tokens.append(part)
+    return join_pointer("", *tokens)
+
+
+def _is_boolean_schema(document: JSON, pointer: str, message: str) -> bool:
+    try:
+        value = resolve_pointer(document, pointer)
+    except KeyError:
+        return False
+    return isinstance(value, bool) and ("Schema" in message or "Reference" in message)

@@ -1,0 +1,73 @@
+"""The keyword arguments of sample calls: which parameters a call passes, and their values.
+
+Three calls per operation: one with only the required parameters, one with every parameter
+(optional and nested model fields included), and the values the client would fill in itself
+(``account_id``), which the first two leave out. Path values are always safe URL segments, so
+that a routing test means what it says.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator.ir import Operation, Param
+from generator.testplan.formats import FIXED_UUID
+from generator.testplan.samples import SampleError, Samples
+
+# Characters a path segment keeps unencoded, and never a dot segment: a sample path value must
+# reach the server exactly as written so that a routing test means what it says.
+_SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
+
+
+def param_value(samples: Samples, p: Param, *, full: bool = False) -> Any:
+    """The sample of one keyword argument; path values are always safe URL segments.
+
+    Models are passed as dicts where the annotation accepts a ``Mapping`` (request bodies),
+    else as model instances."""
+    if p.location != "path":
+        return samples.value(p.type, full=full, instances="Mapping[" not in p.annotation)
+    value = samples.value(p.type)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (str, int))
+        or not _SAFE_SEGMENT.match(str(value))
+    ):
+        value = _safe_path_value(samples, p)
+    return value
+
+
+def _safe_path_value(samples: Samples, p: Param) -> str | int:
+    if p.type.kind == "int":
+        return int(samples.number(p.type, integer=True))
+    stem = re.sub(r"_?(id|uuid)$", "", p.py_name.lower())
+    stem = re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "id"
+    for candidate in (f"{stem}-1", FIXED_UUID, "1"):
+        if samples.conforms(candidate, p.type) and _SAFE_SEGMENT.match(candidate):
+            return candidate
+    raise SampleError(f"no URL-safe sample for path parameter {p.wire_name!r}", p.type.pointer)
+
+
+def required_kwargs(samples: Samples, op: Operation) -> dict[str, Any]:
+    """Keyword arguments of a call with only the required parameters (the client fills
+    account_id)."""
+    return {
+        p.py_name: param_value(samples, p)
+        for p in op.params
+        if p.required and not p.default_from_client
+    }
+
+
+def all_kwargs(samples: Samples, op: Operation) -> dict[str, Any]:
+    """Keyword arguments of a call with every parameter, optional and nested fields included
+    (except those the client fills, such as account_id)."""
+    return {
+        p.py_name: param_value(samples, p, full=True)
+        for p in op.params
+        if not p.default_from_client
+    }
+
+
+def client_filled_kwargs(samples: Samples, op: Operation) -> dict[str, Any]:
+    """What the client would fill in (account_id), as a call would pass it explicitly."""
+    return {p.py_name: param_value(samples, p) for p in op.params if p.default_from_client}
