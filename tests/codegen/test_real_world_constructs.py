@@ -129,6 +129,29 @@ def test_error_bodies_are_named_after_their_response_or_status_never_numbered(cl
     assert not [n for n in names if n[-1].isdigit() or n.endswith("XX")]
 
 
+def test_test_planning_never_costs_the_client(client: Callable[..., tuple[ModuleType, Result]]) -> None:
+    """A digest, a const with spaces, an impossible length: the client is generated; the
+    operation whose value cannot exist gets a warning naming it instead of a contract test."""
+
+    def by(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"parameters": [{"name": name, "in": "path", "required": True, "schema": schema}]}
+
+    ok = {"type": "object", "properties": {"id": {"type": "string"}}}
+    paths = {
+        "/blobs/{digest}": {**by("digest", {"type": "string", "pattern": "^sha256:[a-f0-9]{64}$"}), **_get("getBlob", ok, "blobs")},
+        "/const/{words}": {**by("words", {"const": "this goes in the path"}), **_get("getConst", ok, "blobs")},
+        "/never/{x}": {**by("x", {"type": "string", "minLength": 5, "maxLength": 1}), **_get("getNever", ok, "blobs")},
+    }
+    package, result = client(_doc(paths))
+    assert {"get", "get_const", "get_never"} <= set(vars(package.resources.blobs.BlobsResource))
+    (warning,) = [str(w) for w in result.warnings]
+    assert "/paths/~1never~1{x}/get/parameters/0/schema" in warning or "/paths/~1never~1{x}/parameters/0/schema" in warning
+    assert "no contract test for operation 'getNever'" in warning and "minLength 5 > maxLength 1" in warning
+    tests = {f.path: f.content.decode() for f in result.files if f.path.startswith("tests/")}
+    blobs = tests["tests/test_contract_blobs.py"]
+    assert '"sha256:' in blobs and '"this goes in the path"' in blobs and "getNever" not in blobs
+
+
 def test_every_package_of_this_module_is_mypy_strict_clean(tmp_path: Path) -> None:
     assert PACKAGES, "run with the tests above"
     for out, package in PACKAGES:
