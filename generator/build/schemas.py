@@ -381,7 +381,9 @@ class SchemaBuilder:
 
         if "const" in schema:
             return self._literal([schema["const"]], "const", pointer, nullable, common)
-        if "enum" in schema and isinstance(schema["enum"], list):
+        if schema.get("enum") == []:
+            self.warn(join_pointer(pointer, "enum"), "enum: [] admits no value; typed from the schema's other keywords")
+        elif "enum" in schema and isinstance(schema["enum"], list):
             return self._literal(schema["enum"], "enum", pointer, nullable, common)
         if "allOf" in schema and isinstance(schema["allOf"], list) and schema["allOf"] and not self._is_object(schema):
             flat, flat_pointer = self._allof_flat(schema, pointer)

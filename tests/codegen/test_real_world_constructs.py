@@ -152,6 +152,39 @@ def test_test_planning_never_costs_the_client(client: Callable[..., tuple[Module
     assert '"sha256:' in blobs and '"this goes in the path"' in blobs and "getNever" not in blobs
 
 
+def test_bundler_style_references_are_inlined_and_extensions_never_imported(
+    client: Callable[..., tuple[ModuleType, Result]], tmp_path: Path
+) -> None:
+    """Multi-file documents as bundlers write them: an operation, a whole ``properties`` map and
+    a description by ``$ref``; a percent-encoded fragment; a ``$ref`` inside an ``x-`` value."""
+    (tmp_path / "ops").mkdir()
+    list_op = {"operationId": "listItems", "tags": ["items"], "responses": {"200": _json({"$ref": "../shop.yaml#/components/schemas/Caf%C3%A9"})}}
+    (tmp_path / "ops" / "list.yaml").write_text(yaml.safe_dump(list_op))
+    (tmp_path / "props.yaml").write_text(yaml.safe_dump({"name": {"type": "string"}, "price": {"type": "integer"}}))
+    (tmp_path / "about.md").write_text("# Shop\n\nSells *things*.\n")
+    (tmp_path / "internal.yaml").write_text(yaml.safe_dump({"Audit": {"type": "object", "properties": {"who": {"type": "string"}}}}))
+    schemas = {"Café": {"type": "object", "description": {"$ref": "about.md"}, "properties": {"$ref": "props.yaml"}}}
+    doc = _doc({"/items": {"get": {"$ref": "ops/list.yaml"}, "x-audit": {"$ref": "internal.yaml#/Audit"}}}, schemas)
+    doc["info"]["description"] = {"$ref": "about.md"}
+    package, result = client(doc)
+    (model,) = [m for m in result.api.models]
+    assert model.name == "Cafe" and [f.wire_name for f in model.fields] == ["name", "price"]
+    assert "Sells *things*." in model.doc
+    assert "Audit" not in package.models.__all__  # the extension's target is no model
+    assert package.resources.items.ItemsResource.list  # the operation is there
+    assert not result.warnings.items
+
+
+def test_an_empty_enum_is_valid_warned_and_typed_from_the_other_keywords(client: Callable[..., tuple[ModuleType, Result]]) -> None:
+    """Discord's ``enum: []`` (3.1 allows it; openapi-pydantic does not)."""
+    params = [{"name": "action", "in": "query", "schema": {"type": "string", "enum": []}}]
+    package, result = client(_doc({"/requests": _get("listRequests", {"type": "object"}, "requests", parameters=params)}))
+    (warning,) = [str(w) for w in result.warnings]
+    assert "/paths/~1requests/get/parameters/0/schema/enum: warning: enum: [] admits no value" in warning
+    (op,) = result.api.operations()
+    assert [p.annotation for p in op.params] == ["str | NotGiven"]
+
+
 def test_every_package_of_this_module_is_mypy_strict_clean(tmp_path: Path) -> None:
     assert PACKAGES, "run with the tests above"
     for out, package in PACKAGES:
