@@ -226,6 +226,7 @@ class Operation:
     # response_format, status_formats, query_styles -- only those that differ from the defaults
     endpoint_extras: tuple[tuple[str, str], ...] = ()
     success_responses: tuple[Response, ...] = ()  # every 2xx (or default) response, in document order
+    fixed_query: tuple[tuple[str, str], ...] = ()  # pairs written into the document's path (?beta=true)
 
     @property
     def cookie_params(self) -> tuple[Param, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import parse_qsl
 
 from generator.load.config import Config
 from generator.diagnostics import GenerationError
@@ -147,7 +148,8 @@ class OperationBuilder:
             py_name=py_name,
             const_name="_" + constant(py_name),
             http_method=raw.method.upper(),
-            path=raw.path,
+            path=raw.path.partition("?")[0],
+            fixed_query=fixed_query(raw.path),
             summary=one_line(str(node.get("summary") or "")),
             description=str(node.get("description") or "").strip(),
             tags=tuple(str(t) for t in node.get("tags") or ()),
@@ -167,13 +169,14 @@ class OperationBuilder:
             pointer=raw.pointer,
             security=tuple(tuple(sorted(req)) for req in security if isinstance(req, dict)),
             model_names=frozenset(models),
-            endpoint_extras=self._endpoint_extras(body, params, reading),
+            endpoint_extras=self._endpoint_extras(body, params, reading, fixed_query(raw.path)),
             success_responses=all_success,
         )
 
     @staticmethod
-    def _endpoint_extras(body: Body | None, params: list[Param], reading: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-        extras: list[tuple[str, str]] = []
+    def _endpoint_extras(body: Body | None, params: list[Param], reading: dict[str, Any], fixed: tuple[tuple[str, str], ...] = ()) -> tuple[tuple[str, str], ...]:
+        pairs = "".join(f"({py_literal(name)}, {py_literal(value)}), " for name, value in fixed)
+        extras: list[tuple[str, str]] = [("fixed_query", f"({pairs.rstrip()})")] if fixed else []
         if body is not None and body.encoding != "json":
             extras.append(("content_type", py_literal(body.content_type)))
             extras.append(("body_encoding", py_literal(body.encoding)))
@@ -538,3 +541,9 @@ def _file_annotation(t: TypeRef, required: bool) -> str:
     if t.nullable:
         text += " | None"
     return text if required else f"{text} | NotGiven"
+
+
+def fixed_query(path: str) -> tuple[tuple[str, str], ...]:
+    """The query a document wrote into a path (``/responses/{id}?beta=true`` -> ``beta=true``):
+    the Endpoint sends it on every call, beside the call's own parameters."""
+    return tuple(parse_qsl(path.partition("?")[2], keep_blank_values=True))

@@ -185,6 +185,31 @@ def test_an_empty_enum_is_valid_warned_and_typed_from_the_other_keywords(client:
     assert [p.annotation for p in op.params] == ["str | NotGiven"]
 
 
+def test_a_query_string_written_into_the_path_is_sent_with_every_call(client: Callable[..., tuple[ModuleType, Result]]) -> None:
+    """OpenAI's ``/responses/{id}?beta=true``: kept when the call passes query parameters too."""
+    import httpx
+
+    params = [
+        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+        {"name": "include", "in": "query", "schema": {"type": "string"}},
+    ]
+    paths = {"/responses/{id}?beta=true": _get("getBetaResponse", {"type": "object"}, "responses", parameters=params)}
+    package, _ = client(_doc(paths))
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    api = package.Client(api_token="t", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+    api.responses.get_beta(id="r 1")
+    api.responses.get_beta(id="r1", include="usage")
+    assert [str(r.url) for r in seen] == [
+        "https://shop.test/responses/r%201?beta=true",
+        "https://shop.test/responses/r1?beta=true&include=usage",
+    ]
+
+
 def test_every_package_of_this_module_is_mypy_strict_clean(tmp_path: Path) -> None:
     assert PACKAGES, "run with the tests above"
     for out, package in PACKAGES:
