@@ -210,6 +210,23 @@ def test_a_query_string_written_into_the_path_is_sent_with_every_call(client: Ca
     ]
 
 
+def test_an_allof_with_one_inline_member_is_that_object(client: Callable[..., tuple[ModuleType, Result]]) -> None:
+    """Box's ``{type: object, allOf: [{properties: ...}]}``: a model, not Any under a false
+    "reference to itself" warning; ``allOf: [$ref]`` stays the reference."""
+    entry = {"type": "object", "properties": {"id": {"type": "string"}}}
+    schemas = {
+        "Entry": entry,
+        "Page": {"type": "object", "description": "A page.", "allOf": [{"properties": {"entries": {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}}}}]},
+        "Described": {"description": "An entry, described.", "allOf": [{"$ref": "#/components/schemas/Entry"}]},
+    }
+    paths = {"/pages": _get("getPage", {"$ref": "#/components/schemas/Page"}, "pages"), "/d": _get("getD", {"$ref": "#/components/schemas/Described"}, "pages")}
+    package, result = client(_doc(paths, schemas))
+    assert not result.warnings.items
+    page = package.models.Page.model_validate({"entries": [{"id": "a"}]})
+    assert isinstance(page.entries[0], package.models.Entry)
+    assert {m.name: m.kind for m in result.api.models}["Page"] == "object"
+
+
 def test_every_package_of_this_module_is_mypy_strict_clean(tmp_path: Path) -> None:
     assert PACKAGES, "run with the tests above"
     for out, package in PACKAGES:
