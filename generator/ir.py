@@ -53,6 +53,8 @@ class TypeRef:
     pointer: str = ""
     # a tagged union: (discriminator value, member model name) pairs, members in ``args`` order
     tags: tuple[tuple[Any, str], ...] = ()
+    # some member does not require the discriminator: data without it tries every member
+    tag_optional: bool = False
     note: str = ""  # why this part is typed more loosely than the schema says (also a warning)
 
     def notes(self) -> list[str]:

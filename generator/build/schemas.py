@@ -507,7 +507,8 @@ class SchemaBuilder:
             tagged = self._implicit_tags(members)
         if tagged is None:
             return TypeRef("union", args=tuple(members), nullable=nullable, **common)
-        union = TypeRef("union", args=tuple(members), discriminator=tagged[0], tags=tagged[1], **common)
+        optional = any(not self._requires(m, tagged[0]) for m in members)
+        union = TypeRef("union", args=tuple(members), discriminator=tagged[0], tags=tagged[1], tag_optional=optional, **common)
         if pointer in self.by_pointer:  # the union is a named alias already (a component)
             return _with(union, nullable=nullable)
         # a tagged union is always a named alias, so resources never spell out its annotation
@@ -571,11 +572,15 @@ class SchemaBuilder:
             return None
         return self.drafts.get(t.name or "")
 
-    def _literal_values(self, draft: ModelDraft, prop: str) -> tuple[Any, ...]:
+    def _literal_values(self, draft: ModelDraft, prop: str, *, required: bool = True) -> tuple[Any, ...]:
         for f in draft.fields:
-            if f.wire_name == prop and f.required and f.type.kind == "literal" and not f.type.nullable:
+            if f.wire_name == prop and (f.required or not required) and f.type.kind == "literal" and not f.type.nullable:
                 return f.type.values
         return ()
+
+    def _requires(self, member: TypeRef, prop: str) -> bool:
+        draft = self._model_of(member)
+        return draft is not None and any(f.wire_name == prop and f.required for f in draft.fields)
 
     def _explicit_tags(
         self, raws: list[Any], members: list[TypeRef], prop: str, mapping: Any
@@ -597,8 +602,8 @@ class SchemaBuilder:
             values: tuple[Any, ...] = tuple(targets.get(ref[1:], ())) if isinstance(ref, str) else ()
             if not values:
                 values = tuple(targets.get(draft.pointer, ()))
-            if not values:
-                values = self._literal_values(draft, prop)
+            if not values:  # the member's own single value, even where not required (Spotify's type)
+                values = self._literal_values(draft, prop, required=False)
             if not values and isinstance(ref, str) and ref.startswith("#/components/schemas/") and ref.count("/") == 3:
                 values = (split_pointer(ref[1:])[-1],)
             if not values:

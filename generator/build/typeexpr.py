@@ -93,7 +93,16 @@ def _tagged(t: TypeRef, open_enums: bool, quote: frozenset[str], models: str = "
         for arg, name in zip(t.args, names, strict=True)
     ]
     mapping = "{" + ", ".join(f"{py_literal(value)}: {py_literal(name)}" for value, name in t.tags) + "}"
-    return f"Annotated[{' | '.join(parts)}, _tagged_by({py_literal(t.discriminator)}, {mapping})]"
+    untagged = ""
+    if t.tag_optional:  # data without the property: the plain union, best-matching member wins
+        members = " | ".join(annotation(arg, open_enums=open_enums, quote=quote, models=models) for arg in t.args)
+        parts.append(f"Annotated[{members}, _Tag({py_literal(UNTAGGED)})]")
+        untagged = f", untagged={py_literal(UNTAGGED)}"
+    return f"Annotated[{' | '.join(parts)}, _tagged_by({py_literal(t.discriminator)}, {mapping}{untagged})]"
+
+
+UNTAGGED = "*"
+"""The tag of a tagged union's fallback member (no class is named so)."""
 
 
 def _literal_base(value: object) -> str:

@@ -227,6 +227,29 @@ def test_an_allof_with_one_inline_member_is_that_object(client: Callable[..., tu
     assert {m.name: m.kind for m in result.api.models}["Page"] == "object"
 
 
+def test_a_discriminator_the_payload_may_omit_falls_back_to_trying_the_members(client: Callable[..., tuple[ModuleType, Result]]) -> None:
+    """Spotify's ``item: oneOf [Track, Episode], discriminator: type`` where ``type`` is not
+    required: tagged by the members' own values when present, every member tried when absent."""
+    def member(kind: str, extra: str) -> dict[str, Any]:
+        return {"type": "object", "required": [extra], "properties": {"type": {"type": "string", "enum": [kind]}, extra: {"type": "string"}}}
+
+    schemas = {
+        "Track": member("track", "album"),
+        "Episode": member("episode", "show"),
+        "Item": {"oneOf": [{"$ref": "#/components/schemas/Track"}, {"$ref": "#/components/schemas/Episode"}], "discriminator": {"propertyName": "type"}},
+    }
+    package, result = client(_doc({"/item": _get("getItem", {"$ref": "#/components/schemas/Item"}, "items")}, schemas))
+    from pydantic import TypeAdapter, ValidationError
+
+    item = TypeAdapter(package.models.Item)
+    assert isinstance(item.validate_python({"type": "episode", "show": "s"}), package.models.Episode)
+    assert isinstance(item.validate_python({"show": "s"}), package.models.Episode)  # no tag: tried
+    assert isinstance(item.validate_python({"album": "a"}), package.models.Track)
+    with pytest.raises(ValidationError):
+        item.validate_python({"type": "track", "show": "s"})  # a tag present still routes
+    assert not result.warnings.items
+
+
 def test_every_package_of_this_module_is_mypy_strict_clean(tmp_path: Path) -> None:
     assert PACKAGES, "run with the tests above"
     for out, package in PACKAGES:
