@@ -478,12 +478,14 @@ class SchemaBuilder:
     ) -> TypeRef:
         members: list[TypeRef] = []
         raws: list[Any] = []
+        nulls = [isinstance(m, dict) and _types(m) == {"null"} and "$ref" not in m and "enum" not in m for m in schema[variant]]
         for index, member in enumerate(schema[variant]):
             member_pointer = join_pointer(pointer, variant, index)
-            if isinstance(member, dict) and _types(member) == {"null"} and "$ref" not in member and "enum" not in member:
+            if nulls[index]:
                 nullable = True
                 continue
-            member_hint = _variant_hint(hint, member, index)
+            # the one member beside null is the type itself: it takes the union's name
+            member_hint = hint if nulls.count(False) == 1 else _variant_hint(hint, member, index)
             members.append(self.type_of(member, member_pointer, member_hint, owner))
             raws.append(member)
         if not members:
