@@ -14,6 +14,8 @@ from pathlib import Path
 from generator.diagnostics import GenerationError
 from generator.render.formatters import FORMATTERS
 from generator.pipeline import Options, generate
+from generator.release.diff import diff_specs
+from generator.release.formats import FORMATS, render
 
 DEFAULT_SPEC = Path("spec/cloudforce-one-events.yaml")
 DEFAULT_CONFIG = Path("spec/codegen.toml")
@@ -46,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--config", type=Path, default=None, help=f"default: {DEFAULT_CONFIG}")
     diff.add_argument("--no-config", action="store_true", help="ignore any config file")
     diff.add_argument("--old-config", type=Path, default=None, help="config of OLD's client")
-    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.add_argument("--format", choices=FORMATS, default="text")
     diff.add_argument("--fail-on-breaking", action="store_true", help="exit 1 when a change breaks")
     diff.add_argument("--allow-external-refs", action="store_true", help="allow outside $refs")
     return parser
@@ -105,8 +107,6 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from generator.release.diff import diff_specs, render
-
     config = None if args.no_config else args.config
     if config is None and not args.no_config and DEFAULT_CONFIG.exists():
         config = DEFAULT_CONFIG

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import __version__
 from generator.build.api import build_api
-from generator.release.changelog import plan_release
+from generator.release.plan import plan_release
 from generator.load.config import load_config
 from generator.diagnostics import Diagnostic, Diagnostics, GenerationError, Level, Location
 from generator.render.formatting import FormatOptions
@@ -19,9 +16,9 @@ from generator.ir import Api
 from generator.load.loader import load_spec
 from generator.render.renderer import RenderedFile, Renderer
 from generator.testplan.contract_plan import plan_tests
-from generator.write.atomic import Drift, compare, write_atomically
-
-MANIFEST = "codegen-manifest.json"
+from generator.write.atomic import write_atomically
+from generator.write.drift import Drift, compare
+from generator.write.manifest import manifest_file, spec_copy
 
 
 @dataclass(frozen=True)
@@ -56,9 +53,9 @@ def render_all(options: Options, formatter: Callable[[str, str], str] | None = N
         diagnostics.warn(spec.locate(unplanned.pointer), unplanned.message())
     format_options = FormatOptions(formatter=options.formatter)
     files = Renderer(api, overlay=options.templates, formatter=formatter, format_options=format_options, test_plan=test_plan).render()
-    files.append(_spec_copy(options.spec, spec.raw))
+    files.append(spec_copy(options.spec, spec.raw))
     files.extend(release.files)
-    files.append(_manifest(api, files))
+    files.append(manifest_file(api, files))
     files.sort(key=lambda f: f.path)
     return api, files, diagnostics
 
@@ -73,25 +70,6 @@ def generate(options: Options, *, check: bool = False, fail_on_warning: bool = F
         return Result(api, files, diagnostics, compare(options.out, files))
     write_atomically(options.out, files, before_swap=before_swap)
     return Result(api, files, diagnostics)
-
-
-def _spec_copy(path: Path, raw: bytes) -> RenderedFile:
-    """The spec this client was generated from, kept beside it for the next change report."""
-    return RenderedFile(f"spec/{path.name}", raw)
-
-
-def _manifest(api: Api, files: list[RenderedFile]) -> RenderedFile:
-    data = {
-        "generator": "cloudforce-one-events-codegen",
-        "generator_version": __version__,
-        "spec": api.spec_name,
-        "spec_sha256": api.spec_sha256,
-        "spec_version": api.version,
-        "package": api.package,
-        "package_version": api.package_version,
-        "files": {f.path: hashlib.sha256(f.content).hexdigest() for f in sorted(files, key=lambda f: f.path)},
-    }
-    return RenderedFile(MANIFEST, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
 
 
 def _display(path: Path | None) -> str:

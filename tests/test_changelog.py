@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import json
 import re
@@ -15,7 +16,12 @@ import pytest
 import yaml
 
 from generator.build.api import build_api
-from generator.release.changelog import CHANGELOG, CONFIG_COPY, HEADER, bump_version, plan_release
+from generator.release.changelog import CHANGELOG, HEADER
+from generator.release.plan import plan_release
+from generator.release.previous import CONFIG_COPY
+from generator.release.version import bump_version
+from generator.render.renderer import RenderedFile
+from generator.write.manifest import Manifest, manifest_file, read_manifest
 from generator.cli import main
 from generator.load.config import load_config
 from generator.diagnostics import Diagnostics
@@ -242,6 +248,21 @@ def test_entry_goes_above_the_newest_one(tmp_path: Path, built: Any) -> None:
     assert (HEADER + "## 1.2.4\n") in text
     assert text.endswith("\n## 1.2.3\n\nsomething\n")
     assert "No changes to the generated API." in text
+
+
+def test_the_manifest_a_generation_writes_is_the_one_the_next_reads(
+    tmp_path: Path, built: Any
+) -> None:
+    spec, api, _ = built
+    api = dataclasses.replace(api, package_version="4.5.6")
+    written = manifest_file(api, [RenderedFile("a.py", b"x = 1\n")])
+    (tmp_path / written.path).write_bytes(written.content)
+    assert read_manifest(tmp_path) == Manifest(
+        spec=SPEC_NAME, spec_sha256=spec.sha256, spec_version=api.version, package_version="4.5.6"
+    )
+    assert json.loads(written.content)["files"] == {"a.py": hashlib.sha256(b"x = 1\n").hexdigest()}
+    (tmp_path / written.path).write_text("[1, 2]", "utf-8")  # not ours: as if absent
+    assert read_manifest(tmp_path) is None
 
 
 @pytest.mark.parametrize(

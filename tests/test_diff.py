@@ -14,7 +14,10 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.release.diff import Change, Report, classify, diff_specs, to_markdown, to_text
+from generator.release.changes import Change, classify
+from generator.release.diff import diff_specs
+from generator.release.formats import to_markdown, to_text
+from generator.release.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "cloudforce-one-events.yaml"
@@ -469,3 +472,35 @@ def test_cli_bad_input_exits_2(tmp_path: Path) -> None:
     assert code == 2 and "broken.yaml" in err and "Traceback" not in err
     code, _, err = run(["diff", str(SPEC), str(tmp_path / "missing.yaml"), "--config", str(CONFIG)])
     assert code == 2 and "missing.yaml" in err
+
+
+def test_derived_operation_ids_are_the_generators(tmp_path: Path) -> None:
+    """The diff builds each side with the generator's operationIds: a derived id made unique
+    (``get_things`` is taken: ``get_things_2``) and an operation in a ``$ref``'d path item
+    keep the method names the config gives them."""
+    ok = {"200": {"description": "ok"}}
+    old: Doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Things", "version": "1"},
+        "paths": {
+            "/things": {"get": {"operationId": "get_things", "responses": ok}},
+            "/things/": {"get": {"responses": ok}},
+            "/shared": {"$ref": "#/components/pathItems/Shared"},
+        },
+        "components": {
+            "pathItems": {"Shared": {"get": {"operationId": "readShared", "responses": ok}}}
+        },
+    }
+    new = copy.deepcopy(old)
+    query = {"name": "q", "in": "query", "schema": {"type": "string"}}
+    new["paths"]["/things/"]["get"]["parameters"] = [query]
+    new["components"]["pathItems"]["Shared"]["get"]["parameters"] = [query]
+    config = tmp_path / "codegen.toml"
+    config.write_text(
+        '[operations]\nget_things_2 = "things.list_all"\nreadShared = "shared.read"\n', "utf-8"
+    )
+    report = diff(tmp_path, old, new, config)
+    assert sorted((c.kind, c.where) for c in report.changes) == [
+        ("param-added", "shared.read(q=)"),
+        ("param-added", "things.list_all(q=)"),
+    ], to_text(report)

@@ -16,13 +16,13 @@ from generator.load.config import Config
 from generator.diagnostics import GenerationError
 from generator.escape import one_line, py_literal
 from generator.ir import MODELS_ALIAS, Body, Bulk, Operation, Pagination, Param, Response, TypeRef
-from generator.load.pointers import join_pointer, resolve_pointer
+from generator.load.pointers import join_pointer
 from generator.build.grouping import resource_of
+from generator.build.operation_ids import operation_sites
 from generator.build.naming import NameRegistry, class_name, constant, param_name, status_suffix
 from generator.build.schemas import SchemaBuilder
 from generator.build.typeexpr import annotation
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PATH_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")  # as the runtime's Endpoint reads a path template
 _JSON_MEDIA = re.compile(r"^application/([\w.+-]+\+)?json(;.*)?$|^\*/\*$")
 
@@ -46,49 +46,26 @@ def collect(document: dict[str, Any], config: Config, spec_locate: Any) -> list[
     """Every operation, with its resource and method name (config first, derived otherwise)."""
     found: list[RawOperation] = []
     ids: dict[str, str] = {}
-    explicit = {
-        o.get("operationId")
-        for i in (document.get("paths") or {}).values() if isinstance(i, dict)
-        for o in i.values() if isinstance(o, dict)
-    }
-    for path, item in (document.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        item_pointer = join_pointer("/paths", path)
-        ref = item.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#"):  # a path item by reference (components/pathItems)
-            try:
-                target = resolve_pointer(document, ref[1:])
-            except KeyError:
-                target = None
-            if isinstance(target, dict):
-                item = {**target, **{k: v for k, v in item.items() if k != "$ref"}}
-                item_pointer = ref[1:]
-        for method in HTTP_METHODS:
-            node = item.get(method)
-            if not isinstance(node, dict):
-                continue
-            pointer = join_pointer(item_pointer, method)
-            op_id = node.get("operationId")
-            if not isinstance(op_id, str) or not op_id.strip():
-                derived = f"{method}_{'_'.join(w for w in re.split(r'[^A-Za-z0-9]+', path) if w)}"
-                op_id, n = derived, 2
-                while op_id in ids or op_id in explicit:
-                    op_id, n = f"{derived}_{n}", n + 1
-            if op_id in ids:
-                raise GenerationError.at(
-                    spec_locate(join_pointer(pointer, "operationId")),
-                    f"duplicate operationId {op_id!r} (also at {ids[op_id]})",
-                )
-            ids[op_id] = pointer
-            target = config.operations.get(op_id)
-            if target:
-                *resource, method_py = target.split(".")
-                resource_path = tuple(resource)
-            else:
-                resource_path = (resource_of(node.get("tags"), path),)
-                method_py = op_id
-            found.append(RawOperation(op_id, method, path, pointer, node, item, resource_path, method_py, item_pointer))
+    for site in operation_sites(document):
+        op_id, pointer = site.operation_id, site.pointer
+        if op_id in ids:
+            raise GenerationError.at(
+                spec_locate(join_pointer(pointer, "operationId")),
+                f"duplicate operationId {op_id!r} (also at {ids[op_id]})",
+            )
+        ids[op_id] = pointer
+        target = config.operations.get(op_id)
+        if target:
+            *resource, method_py = target.split(".")
+            resource_path = tuple(resource)
+        else:
+            resource_path = (resource_of(site.node.get("tags"), site.path),)
+            method_py = op_id
+        found.append(
+            RawOperation(
+                op_id, site.method, site.path, pointer, site.node, site.path_item, resource_path, method_py, site.item_pointer
+            )
+        )
     for op_id in config.operations:
         if op_id not in ids:
             raise GenerationError.at(

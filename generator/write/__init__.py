@@ -1,1 +1,2 @@
-"""Stage 5, write: rendered files into the output folder atomically, and the drift check."""
+"""Stage 5, write: rendered files into the output folder atomically, the manifest and spec copy
+the next generation reads, and the drift check."""

@@ -15,7 +15,7 @@ from hypothesis_jsonschema import from_schema
 from pydantic import TypeAdapter, ValidationError
 
 from generator.load.pointers import join_pointer
-from generator.build.operations import HTTP_METHODS
+from generator.build.operation_ids import HTTP_METHODS
 from tests.robustness.support import (
     FIXTURES,
     VALID,

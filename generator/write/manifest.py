@@ -1,0 +1,82 @@
+"""What a generation leaves in the output folder for the next one: the manifest and the spec copy.
+
+``codegen-manifest.json`` records the generator, the spec (name, sha256, info.version), the
+package version and the sha256 of every generated file; ``spec/<name>`` is the spec the
+client was generated from. The pipeline writes both (:func:`manifest_file`,
+:func:`spec_copy`); the release stage reads them back (:func:`read_manifest`,
+:func:`spec_copy_path`) to compare the next spec with this one and to bump the version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.ir import Api
+from generator.render.renderer import RenderedFile
+
+MANIFEST = "codegen-manifest.json"
+SPEC_DIR = "spec"  # the spec copy, and the config copy beside it
+GENERATOR = "cloudforce-one-events-codegen"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The manifest an earlier generation wrote, as far as the next one needs it.
+
+    Each value is the text found in the file, or None when it is absent or empty.
+    """
+
+    spec: str | None
+    spec_sha256: str | None
+    spec_version: str | None
+    package_version: str | None
+
+
+def spec_copy_path(spec_name: str) -> str:
+    """Where, inside the output folder, the copy of the spec named ``spec_name`` is."""
+    return f"{SPEC_DIR}/{Path(spec_name).name}"
+
+
+def spec_copy(path: Path, raw: bytes) -> RenderedFile:
+    """The spec this client was generated from, kept beside it for the next change report."""
+    return RenderedFile(spec_copy_path(path.name), raw)
+
+
+def manifest_file(api: Api, files: list[RenderedFile]) -> RenderedFile:
+    """The manifest of a generation of ``api`` into ``files`` (every other output file)."""
+    data = {
+        "generator": GENERATOR,
+        "generator_version": __version__,
+        "spec": api.spec_name,
+        "spec_sha256": api.spec_sha256,
+        "spec_version": api.version,
+        "package": api.package,
+        "package_version": api.package_version,
+        "files": {
+            f.path: hashlib.sha256(f.content).hexdigest()
+            for f in sorted(files, key=lambda f: f.path)
+        },
+    }
+    return RenderedFile(MANIFEST, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
+
+
+def read_manifest(out: Path) -> Manifest | None:
+    """The manifest in ``out``; None when there is none or it is not a JSON object."""
+    try:
+        data = json.loads((out / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return str(value) if value else None
+
+    return Manifest(
+        text("spec"), text("spec_sha256"), text("spec_version"), text("package_version")
+    )
