@@ -183,6 +183,8 @@ class Pagination:
     item_annotation: str
     page_py: str  # Python name of the page parameter (omitted from list_all)
     item_hint: str  # item_annotation as the resource module writes it
+    max_page_size: int | None = None  # the size parameter's documented maximum
+    cursor_param: str = ""  # query parameter taking the previous page's result_info.cursor
 
 
 @dataclass(frozen=True)
