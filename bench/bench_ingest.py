@@ -253,7 +253,11 @@ class BulkServer:
 
     def close(self) -> None:
         self.process.send_signal(signal.SIGINT)
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # an interrupt that landed outside serve_forever
+            self.process.kill()
+            self.process.wait(timeout=10)
 
 
 def cli(url: str, source: Path, chunk_size: int, concurrency: int = 4) -> subprocess.Popen[str]:
