@@ -13,13 +13,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.build.media import body_encoding, is_json
+from generator.build.naming import class_name, status_suffix
 from generator.build.operation_ids import OperationSite
 from generator.build.registry import SchemaRegistry
 from generator.build.typeexpr import Spelled, annotation, type_expr
 from generator.diagnostics import GenerationError
 from generator.ir import MODELS_ALIAS, Pagination, Param, Response, TypeRef
 from generator.load.config import Config
-from generator.load.pointers import join_pointer
+from generator.load.pointers import join_pointer, split_pointer
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,11 @@ def _body_type(
         and resolved.get("format") == "binary"
     ):
         return TypeRef("bytes", pointer=pointer), "bytes", media  # "anything", declared binary
-    suffix = "Response" if status.startswith("2") else f"Error{status}"
+    hint, owner = context + status_suffix(status), context
+    if pointer.startswith("/components/responses/") and pointer.count("/") == 3:
+        hint = owner = class_name(split_pointer(pointer)[-1])  # a named response: its own name
     schema_pointer = join_pointer(pointer, "content", media, "schema")
-    return registry.type_of(schema, schema_pointer, context + suffix, context), "json", media
+    return registry.type_of(schema, schema_pointer, hint, owner), "json", media
 
 
 def _reading(success: list[_Read]) -> dict[str, Any]:

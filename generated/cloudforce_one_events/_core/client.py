@@ -240,6 +240,7 @@ class BaseClient(Generic[H]):
             extra=options.get("extra_query"),
             styles=endpoint.query_styles,
         )
+        params[:0] = endpoint.fixed_query  # the query the document wrote into the path
         content, content_type = encode_body(endpoint, body, options.get("extra_body"))
         all_headers = self._base_headers.copy()
         if content_type is not None:
