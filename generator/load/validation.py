@@ -122,7 +122,7 @@ def _is_empty_enum(document: JSON, pointer: str) -> bool:
     if not pointer.endswith("/enum"):
         return False
     try:
-        return resolve_pointer(document, pointer) == []
+        return bool(resolve_pointer(document, pointer) == [])
     except KeyError:
         return False
 
