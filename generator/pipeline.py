@@ -16,6 +16,7 @@ from generator.render.formatting import FormatOptions
 from generator.ir import Api
 from generator.load.loader import load_spec
 from generator.render.renderer import RenderedFile, Renderer
+from generator.testplan.contract_plan import plan_tests
 from generator.write.atomic import write_atomically
 from generator.write.drift import Drift, compare
 from generator.write.manifest import manifest_file, spec_copy
@@ -48,7 +49,11 @@ def render_all(options: Options, formatter: Callable[[str, str], str] | None = N
     api = build_api(spec, config, diagnostics, package_name=options.package_name)
     release = plan_release(options.out, spec, api, config, package_name=options.package_name, allow_external_refs=options.allow_external_refs)
     api = dataclasses.replace(api, package_version=release.version)
-    files = Renderer(api, overlay=options.templates, formatter=formatter, format_options=FormatOptions(formatter=options.formatter)).render()
+    test_plan = plan_tests(api)  # what cannot be sampled costs a test, never the client
+    for unplanned in test_plan.unplanned:
+        diagnostics.warn(spec.locate(unplanned.pointer), unplanned.message())
+    format_options = FormatOptions(formatter=options.formatter)
+    files = Renderer(api, overlay=options.templates, formatter=formatter, format_options=format_options, test_plan=test_plan).render()
     files.append(spec_copy(options.spec, spec.raw))
     files.extend(contract_spec(api, spec.document))
     files.extend(release.files)

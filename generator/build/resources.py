@@ -14,6 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from generator.build.grouping import method_without_resource
 from generator.build.naming import RESOURCE_MEMBERS, NameRegistry, class_name, configured_name_problem
 from generator.build.naming import method_name, module_name
 from generator.build.operations import BuiltOperation, RawOperation, build_operation
@@ -83,9 +84,10 @@ def build_operations(
         op_id, method = raw.site.operation_id, raw.site.method
         if op_id in configured:
             py = configured[op_id]
-        else:
+        else:  # derived: without the words of its resource
+            short = method_without_resource(raw.py_name, raw.resource_path)
             py, numbered = names.claim(
-                method_name(raw.py_name), method_name(op_id), method_name(f"{method} {op_id}")
+                method_name(short), method_name(op_id), method_name(f"{method} {op_id}")
             )
             if numbered:
                 where = registry.spec.locate(raw.site.pointer)

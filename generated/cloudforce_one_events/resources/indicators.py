@@ -14,7 +14,12 @@ from typing_extensions import Unpack, deprecated
 from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
 from .._core.endpoint import Endpoint, LazyType
-from .._core.pagination import AsyncPageIterator, PageIterator, PaginationSpec
+from .._core.pagination import (
+    DEFAULT_MAX_PAGES,
+    AsyncPageIterator,
+    PageIterator,
+    PaginationSpec,
+)
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
 
 __all__ = ["IndicatorsResource", "AsyncIndicatorsResource"]
@@ -202,12 +207,16 @@ class IndicatorsResource(SyncResource):
         tags: Sequence[str] | NotGiven = NOT_GIVEN,
         tag_search: Sequence[_models.IndicatorTagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> PageIterator[_models.StoredIndicatorWithSources]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -233,6 +242,7 @@ class IndicatorsResource(SyncResource):
                 "tagSearch": tag_search,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     def aggregate(
@@ -391,12 +401,16 @@ class IndicatorsResource(SyncResource):
         page_size: float | NotGiven = NOT_GIVEN,
         related_event: Sequence[str] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> PageIterator[_models.StoredIndicatorWithSources]:
         """Iterate over every item of ``list_for_dataset``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list_for_dataset`` except ``page``.
         """
         warnings.warn(
@@ -415,6 +429,7 @@ class IndicatorsResource(SyncResource):
                 "relatedEvent": related_event,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     def list_tags(
@@ -607,12 +622,16 @@ class AsyncIndicatorsResource(AsyncResource):
         tags: Sequence[str] | NotGiven = NOT_GIVEN,
         tag_search: Sequence[_models.IndicatorTagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> AsyncPageIterator[_models.StoredIndicatorWithSources]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -638,6 +657,7 @@ class AsyncIndicatorsResource(AsyncResource):
                 "tagSearch": tag_search,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     async def aggregate(
@@ -796,12 +816,16 @@ class AsyncIndicatorsResource(AsyncResource):
         page_size: float | NotGiven = NOT_GIVEN,
         related_event: Sequence[str] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> AsyncPageIterator[_models.StoredIndicatorWithSources]:
         """Iterate over every item of ``list_for_dataset``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list_for_dataset`` except ``page``.
         """
         warnings.warn(
@@ -820,6 +844,7 @@ class AsyncIndicatorsResource(AsyncResource):
                 "relatedEvent": related_event,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     async def list_tags(

@@ -13,7 +13,12 @@ from typing_extensions import Unpack, deprecated
 from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
 from .._core.endpoint import Endpoint, LazyType
-from .._core.pagination import AsyncPageIterator, PageIterator, PaginationSpec
+from .._core.pagination import (
+    DEFAULT_MAX_PAGES,
+    AsyncPageIterator,
+    PageIterator,
+    PaginationSpec,
+)
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
 
 __all__ = ["TagsIndicatorsResource", "AsyncTagsIndicatorsResource"]
@@ -122,12 +127,16 @@ class TagsIndicatorsResource(SyncResource):
         related_event: Sequence[str] | NotGiven = NOT_GIVEN,
         search: Sequence[_models.IndicatorSearchFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> PageIterator[_models.StoredIndicator]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -142,6 +151,7 @@ class TagsIndicatorsResource(SyncResource):
                 "search": search,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     @deprecated("tags.indicators.list_for_dataset() is deprecated by the API", category=None)
@@ -211,12 +221,16 @@ class TagsIndicatorsResource(SyncResource):
         related_event: Sequence[str] | NotGiven = NOT_GIVEN,
         search: Sequence[_models.IndicatorSearchFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> PageIterator[_models.StoredIndicator]:
         """Iterate over every item of ``list_for_dataset``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list_for_dataset`` except ``page``.
         """
         warnings.warn(
@@ -235,6 +249,7 @@ class TagsIndicatorsResource(SyncResource):
                 "search": search,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     @cached_property
@@ -318,12 +333,16 @@ class AsyncTagsIndicatorsResource(AsyncResource):
         related_event: Sequence[str] | NotGiven = NOT_GIVEN,
         search: Sequence[_models.IndicatorSearchFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> AsyncPageIterator[_models.StoredIndicator]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -338,6 +357,7 @@ class AsyncTagsIndicatorsResource(AsyncResource):
                 "search": search,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     @deprecated("tags.indicators.list_for_dataset() is deprecated by the API", category=None)
@@ -407,12 +427,16 @@ class AsyncTagsIndicatorsResource(AsyncResource):
         related_event: Sequence[str] | NotGiven = NOT_GIVEN,
         search: Sequence[_models.IndicatorSearchFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> AsyncPageIterator[_models.StoredIndicator]:
         """Iterate over every item of ``list_for_dataset``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list_for_dataset`` except ``page``.
         """
         warnings.warn(
@@ -431,6 +455,7 @@ class AsyncTagsIndicatorsResource(AsyncResource):
                 "search": search,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     @cached_property
