@@ -120,6 +120,10 @@ class SourceMap:
         source, original = self.original(pointer)
         return source.location(original)
 
+    def paths(self) -> set[Path]:
+        """Every file the bundled document was read from."""
+        return {self.root.path, *(source.path for source, _ in self.imported.values())}
+
 
 def read_bytes(path: Path, display: str) -> bytes:
     try:
