@@ -106,13 +106,13 @@ def _iter_refs(
         if isinstance(current, dict):
             if isinstance(current.get("$ref"), str):
                 yield where, current
-            stack.extend((current[key], [*where, key]) for key in _walked_keys(current, where))
+            stack.extend((current[key], [*where, key]) for key in walked_keys(current, where))
         elif isinstance(current, list):
             for i in reversed(range(len(current))):
                 stack.append((current[i], [*where, i]))
 
 
-def _walked_keys(node: dict[str, JSON], where: list[str | int]) -> list[str]:
+def walked_keys(node: dict[str, JSON], where: list[str | int]) -> list[str]:
     """The keys of ``node`` whose values may hold references, last first (for the stack)."""
     if where and where[-1] in _NAME_MAPS:
         return list(reversed(list(node)))
