@@ -591,6 +591,14 @@ def _summary(report: BulkReport, args: argparse.Namespace, display: str, fmt: st
             out.write(f"failed records written to {args.errors_out}\n")
 
 
+def _same_file(a: str, b: str) -> bool:
+    """``a`` and ``b`` name one file (through links too), or would once ``a`` is created."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
 def _ingest(args: argparse.Namespace, http_client: httpx.AsyncClient | None) -> int:
     if args.chunk_size > MAX_CHUNK_SIZE:
         raise _Usage(f"--chunk-size must be at most {MAX_CHUNK_SIZE}, got {args.chunk_size}")
@@ -598,6 +606,11 @@ def _ingest(args: argparse.Namespace, http_client: httpx.AsyncClient | None) -> 
     if not args.dry_run:
         client = AsyncClient(http_client=http_client)  # credentials: environment only
     if args.errors_out:
+        if args.file != "-" and _same_file(args.errors_out, args.file):
+            raise _Usage(
+                f"--errors-out {args.errors_out} is the input file; choose another file "
+                "(writing it would destroy the records before they are read)"
+            )
         try:
             open(args.errors_out, "w").close()  # fail now rather than after sending
         except OSError as exc:

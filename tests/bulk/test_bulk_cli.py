@@ -178,6 +178,22 @@ def test_errors_out_then_rerun(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert sorted(again.received) == sorted(f["event"] for f in failed)
 
 
+@pytest.mark.parametrize("spelling", ["same", "relative", "link"])
+def test_errors_out_that_is_the_input_is_refused_before_anything_is_touched(
+    spelling: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = write_jsonl(tmp_path / "in.jsonl", events(3))
+    before = source.read_bytes()
+    errors_out = {"same": str(source), "relative": "./in.jsonl", "link": str(tmp_path / "link.jsonl")}[spelling]
+    if spelling == "link":
+        (tmp_path / "link.jsonl").symlink_to(source)
+    server = FakeServer()
+    assert cli(server, str(source), "--dataset-id", DATASET, "--errors-out", errors_out) == 2
+    assert "is the input file; choose another file" in capsys.readouterr().err
+    assert source.read_bytes() == before and server.requests == 0
+
+
 def test_errors_out_written_empty_on_success(tmp_path: Path) -> None:
     errors_out = tmp_path / "failed.jsonl"
     errors_out.write_text("stale\n")
