@@ -42,7 +42,7 @@ bench: $(STAMP)
 
 # Golden files (tests/snapshots/) are rewritten by this command, never edited by hand.
 snapshots: $(STAMP)
-	$(BIN)/python -m pytest -q --update-snapshots tests/codegen/test_cli_errors.py tests/robustness/test_robust_fixtures.py tests/robustness/test_robust_invalid.py tests/test_changelog.py
+	$(BIN)/python -m pytest -q --update-snapshots tests/codegen/test_cli_errors.py tests/codegen/test_output_ownership.py tests/codegen/test_hostile_input.py tests/robustness/test_robust_fixtures.py tests/robustness/test_robust_invalid.py tests/test_changelog.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache
