@@ -8,15 +8,15 @@ field or value from the API never breaks an old client.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+from dataclasses import replace
 
+from generator.build.naming import NameRegistry, module_name
+from generator.build.registry import FieldDraft, ModelDraft
+from generator.build.typeexpr import Expr, annotation, optional, type_expr
 from generator.escape import py_literal
 from generator.ir import Field, Model, ModelModule, TypeRef
-from generator.build.naming import NameRegistry, module_name
 from generator.load.refgraph import is_cyclic, strongly_connected_components
-from generator.build.schemas import ModelDraft
-from generator.build.typeexpr import annotation, helpers_used
 
 
 def deps_of(draft: ModelDraft) -> list[str]:
@@ -31,7 +31,9 @@ def deps_of(draft: ModelDraft) -> list[str]:
     return sorted(names)
 
 
-def usage(drafts: dict[str, ModelDraft], roots: Iterable[tuple[TypeRef, str]]) -> dict[str, set[str]]:
+def usage(
+    drafts: dict[str, ModelDraft], roots: Iterable[tuple[TypeRef, str]]
+) -> dict[str, set[str]]:
     """Which of "request"/"response" reaches each model."""
     found: dict[str, set[str]] = {name: set() for name in drafts}
     stack: list[tuple[str, str]] = []
@@ -46,8 +48,31 @@ def usage(drafts: dict[str, ModelDraft], roots: Iterable[tuple[TypeRef, str]]) -
     return found
 
 
-def finalize(drafts: dict[str, ModelDraft], usages: dict[str, set[str]]) -> tuple[list[Model], list[ModelModule]]:
-    # --- module grouping: owners, then SCCs of the owner graph
+def finalize(
+    drafts: dict[str, ModelDraft], usages: dict[str, set[str]]
+) -> tuple[list[Model], list[ModelModule]]:
+    """The models of every draft, and the modules they are grouped into."""
+    module_of_owner = _module_of_owner(drafts)
+    models: dict[str, Model] = {}
+    helpers: dict[str, frozenset[str]] = {}  # typing helpers each model's annotations need
+    for name, draft in drafts.items():
+        models[name], helpers[name] = _final(
+            draft, module_of_owner[draft.owner], usages.get(name, set())
+        )
+    _mark_recursive_aliases(drafts, models)
+    by_module: dict[str, list[str]] = {}
+    for name in drafts:
+        by_module.setdefault(models[name].module, []).append(name)
+    modules = [
+        _module(module, by_module[module], drafts, models, usages, helpers)
+        for module in sorted(by_module)
+    ]
+    return [models[n] for n in sorted(models)], modules
+
+
+def _module_of_owner(drafts: dict[str, ModelDraft]) -> dict[str, str]:
+    """Models are grouped by owner (component or operation); owners that refer to each other
+    in a cycle share a module, named after the first of them."""
     owners: dict[str, list[str]] = {}
     for name, draft in drafts.items():
         owners.setdefault(draft.owner, []).append(name)
@@ -62,84 +87,97 @@ def finalize(drafts: dict[str, ModelDraft], usages: dict[str, set[str]]) -> tupl
         owner_graph[owner] = targets
     registry = NameRegistry({"__init__"})
     module_of_owner: dict[str, str] = {}
-    components = strongly_connected_components(owner_graph)
-    for component in components:
-        first = sorted(component, key=lambda o: (o != drafts[owners[o][0]].owner, o))[0]
-        module, _ = registry.claim(module_name(first), module_name(first) + "_models", case_insensitive=True)
+    for component in strongly_connected_components(owner_graph):
+        first = min(component)
+        module, _ = registry.claim(
+            module_name(first), module_name(first) + "_models", case_insensitive=True
+        )
         for owner in component:
             module_of_owner[owner] = module
+    return module_of_owner
 
-    models: dict[str, Model] = {}
-    for name, draft in drafts.items():
-        module = module_of_owner[draft.owner]
-        used = usages.get(name, set())
-        models[name] = _final(draft, module, used)
 
-    # aliases whose expansion reaches themselves through aliases only (a JSON-value type, say)
-    # cannot be plain assignments: they become ``TypeAliasType``s that pydantic and mypy resolve lazily
-    alias_graph = {n: [d for d in deps_of(drafts[n]) if d in drafts and drafts[d].kind == "alias"] for n in drafts if drafts[n].kind == "alias"}
+def _mark_recursive_aliases(drafts: dict[str, ModelDraft], models: dict[str, Model]) -> None:
+    """Aliases whose expansion reaches themselves through aliases only (a JSON-value type, say)
+    cannot be plain assignments: they become ``TypeAliasType``s that pydantic and mypy resolve
+    lazily."""
+    aliases = [n for n in drafts if drafts[n].kind == "alias"]
+    alias_graph = {
+        n: [d for d in deps_of(drafts[n]) if d in drafts and drafts[d].kind == "alias"]
+        for n in aliases
+    }
     for component in strongly_connected_components(alias_graph):
         if is_cyclic(component, alias_graph):
             for n in component:
-                models[n] = Model(**{**models[n].__dict__, "recursive": True})
-
-    modules: list[ModelModule] = []
-    by_module: dict[str, list[str]] = {}
-    for name in drafts:
-        by_module.setdefault(models[name].module, []).append(name)
-    for module in sorted(by_module):
-        names = _topological(sorted(by_module[module]), drafts)
-        local = set(names)
-        graph = {n: [d for d in deps_of(drafts[n]) if d in local] for n in names}
-        cyclic = any(is_cyclic(c, graph) for c in strongly_connected_components(graph))
-        defined: set[str] = set()
-        ordered: list[Model] = []
-        for n in names:
-            model = models[n]
-            if model.kind == "alias" and model.alias_type is not None and not model.recursive:
-                forward = frozenset(d for d in graph[n] if d not in defined)
-                if forward:
-                    used = usages.get(n, set())
-                    text = annotation(model.alias_type, open_enums="response" in used, quote=forward)
-                    model = Model(**{**model.__dict__, "annotation": text})
-                    models[n] = model
-            defined.add(n)
-            ordered.append(model)
-        imports: dict[str, set[str]] = {}
-        for n in names:
-            for dep in deps_of(drafts[n]):
-                if dep not in local:
-                    imports.setdefault(models[dep].module, set()).add(dep)
-        uses: set[str] = set()
-        for model in ordered:
-            if any(f.py_name != f.wire_name for f in model.fields):
-                uses.add("Field")
-            if model.extra == "ignore":
-                uses.add("ConfigDict")
-            if model.kind == "object":
-                uses.add("RequestModel" if model.extra == "forbid" else "APIModel")
-            if model.kind == "alias" and model.recursive:
-                uses.add("TypeAliasType")
-            texts = [f.annotation for f in model.fields] + [model.annotation, model.extra_annotation or ""]
-            for f in model.fields:
-                if f.default is not None:
-                    texts.append(f.default)
-            for text in texts:
-                uses |= helpers_used(text)
-        modules.append(
-            ModelModule(
-                name=module,
-                models=tuple(ordered),
-                imports=tuple((m, tuple(sorted(ns))) for m, ns in sorted(imports.items())),
-                needs_rebuild=cyclic,
-                uses=frozenset(uses),
-            )
-        )
-    return [models[n] for n in sorted(models)], modules
+                models[n] = replace(models[n], recursive=True)
 
 
-def _no_strings(text: str) -> str:
-    return re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "''", text)
+def _module(
+    module: str,
+    members: list[str],
+    drafts: dict[str, ModelDraft],
+    models: dict[str, Model],
+    usages: dict[str, set[str]],
+    helpers: dict[str, frozenset[str]],
+) -> ModelModule:
+    """One module: its models in dependency order, what it imports from the others."""
+    names = _topological(sorted(members), drafts)
+    local = set(names)
+    graph = {n: [d for d in deps_of(drafts[n]) if d in local] for n in names}
+    ordered = _forward_references(names, graph, models, usages)
+    imports: dict[str, set[str]] = {}
+    for n in names:
+        for dep in deps_of(drafts[n]):
+            if dep not in local:
+                imports.setdefault(models[dep].module, set()).add(dep)
+    uses: set[str] = set()
+    for model in ordered:
+        uses |= helpers[model.name] | _base_names(model)
+    return ModelModule(
+        name=module,
+        models=tuple(ordered),
+        imports=tuple((m, tuple(sorted(ns))) for m, ns in sorted(imports.items())),
+        needs_rebuild=any(is_cyclic(c, graph) for c in strongly_connected_components(graph)),
+        uses=frozenset(uses),
+    )
+
+
+def _forward_references(
+    names: list[str],
+    graph: dict[str, list[str]],
+    models: dict[str, Model],
+    usages: dict[str, set[str]],
+) -> list[Model]:
+    """The module's models in order; an alias naming a model defined after it (in a cycle)
+    writes that name as a forward reference."""
+    defined: set[str] = set()
+    ordered: list[Model] = []
+    for n in names:
+        model = models[n]
+        if model.kind == "alias" and model.alias_type is not None and not model.recursive:
+            forward = frozenset(d for d in graph[n] if d not in defined)
+            if forward:
+                text = annotation(
+                    model.alias_type, open_enums="response" in usages.get(n, set()), quote=forward
+                )
+                model = models[n] = replace(model, annotation=text)
+        defined.add(n)
+        ordered.append(model)
+    return ordered
+
+
+def _base_names(model: Model) -> set[str]:
+    """The pydantic and runtime names a model's definition uses."""
+    uses: set[str] = set()
+    if any(f.py_name != f.wire_name for f in model.fields):
+        uses.add("Field")
+    if model.extra == "ignore":
+        uses.add("ConfigDict")
+    if model.kind == "object":
+        uses.add("RequestModel" if model.extra == "forbid" else "APIModel")
+    if model.kind == "alias" and model.recursive:
+        uses.add("TypeAliasType")
+    return uses
 
 
 def _topological(names: list[str], drafts: dict[str, ModelDraft]) -> list[str]:
@@ -150,7 +188,9 @@ def _topological(names: list[str], drafts: dict[str, ModelDraft]) -> list[str]:
     for root in names:
         if root in state:
             continue
-        stack: list[tuple[str, list[str]]] = [(root, [d for d in deps_of(drafts[root]) if d in local])]
+        stack: list[tuple[str, list[str]]] = [
+            (root, [d for d in deps_of(drafts[root]) if d in local])
+        ]
         state[root] = 1
         while stack:
             node, pending = stack[-1]
@@ -166,71 +206,56 @@ def _topological(names: list[str], drafts: dict[str, ModelDraft]) -> list[str]:
     return out
 
 
-def _final(draft: ModelDraft, module: str, used: set[str]) -> Model:
+def _final(draft: ModelDraft, module: str, used: set[str]) -> tuple[Model, frozenset[str]]:
+    """The model of ``draft`` and the typing helpers its annotations need."""
     response = "response" in used or not used
-    deps = tuple(deps_of(draft))
     if draft.kind == "alias":
         assert draft.alias_type is not None
-        return Model(
+        aliased = type_expr(draft.alias_type, open_enums=response)
+        model = Model(
             kind="alias",
             name=draft.name,
             module=module,
             doc=_with_notes(draft.doc, draft.alias_type),
             pointer=draft.pointer,
-            annotation=annotation(draft.alias_type, open_enums=response),
+            annotation=aliased.text,
             alias_type=draft.alias_type,
             usage=frozenset(used),
-            deps=deps,
+            deps=tuple(deps_of(draft)),
         )
-    fields = []
+        return model, aliased.helpers
+    return _object_model(draft, module, used, response)
+
+
+def _object_model(
+    draft: ModelDraft, module: str, used: set[str], response: bool
+) -> tuple[Model, frozenset[str]]:
+    annotations = [type_expr(f.type, open_enums=response) for f in draft.fields]
+    extra_keys = (
+        type_expr(draft.additional, open_enums=response)
+        if isinstance(draft.additional, TypeRef)
+        else None
+    )
     # a field may not share its name with a type its model's annotations use
     # (the class namespace would shadow the type): ``date: date`` -> ``date_: date``
-    texts = [annotation(f.type, open_enums=response) for f in draft.fields]  # as written below
-    if isinstance(draft.additional, TypeRef):
-        texts.append(annotation(draft.additional, open_enums=response))
-    used_names = {name for text in texts for name in re.findall(r"[A-Za-z_]\w*", _no_strings(text))} | {"None"}
+    spelled = {"None"}.union(
+        *(a.names for a in annotations), extra_keys.names if extra_keys else ()
+    )
     taken = {f.py_name for f in draft.fields}
-    for f in draft.fields:
-        py_name = f.py_name
-        while py_name in used_names or (py_name != f.py_name and py_name in taken):
-            py_name += "_"
-        text = annotation(f.type, open_enums=response)
-        # OpenAPI: a required readOnly property is required in responses only, a required
-        # writeOnly one in requests only -- a model used both ways cannot demand either
-        required = f.required and not (f.read_only and "request" in used) and not (f.write_only and "response" in used)
-        default: str | None
-        if required:
-            default = None
-        elif f.has_default and isinstance(f.default, (str, int, float, bool)) and f.type.kind != "model":
-            default = py_literal(f.default)
-        else:
-            default = "None"
-            if not f.type.nullable and f.type.kind not in ("any", "none"):
-                text = f"{text} | None"
-        fields.append(
-            Field(
-                py_name=py_name,
-                wire_name=f.wire_name,
-                type=f.type,
-                annotation=text,
-                required=required,
-                default=default,
-                doc=_with_notes(f.doc, f.type),
-                deprecated=f.deprecated,
-                read_only=f.read_only,
-                write_only=f.write_only,
-            )
-        )
-    extra_annotation = None
-    if isinstance(draft.additional, TypeRef):
-        extra_annotation = annotation(draft.additional, open_enums=response)
+    fields = [
+        _field(f, a, spelled, taken, used) for f, a in zip(draft.fields, annotations, strict=True)
+    ]
     if draft.additional is False:
         extra = "ignore" if response else "forbid"
     elif response or draft.additional is not None:
         extra = "allow"
     else:
         extra = "forbid"  # request-only, extra keys unsaid: a misspelt key fails before sending
-    return Model(
+    helpers = frozenset().union(*(a.helpers for a in annotations))
+    if extra == "allow" and extra_keys is not None:
+        helpers |= extra_keys.helpers
+    deps = tuple(deps_of(draft))
+    model = Model(
         kind="object",
         name=draft.name,
         module=module,
@@ -238,10 +263,49 @@ def _final(draft: ModelDraft, module: str, used: set[str]) -> Model:
         pointer=draft.pointer,
         fields=tuple(fields),
         extra=extra,  # type: ignore[arg-type]
-        extra_annotation=extra_annotation if extra == "allow" else None,
+        extra_annotation=extra_keys.text if extra_keys is not None and extra == "allow" else None,
         usage=frozenset(used),
         deps=deps,
         recursive=draft.name in deps,
+    )
+    return model, helpers
+
+
+def _field(
+    f: FieldDraft, annotated: Expr, spelled: set[str], taken: set[str], used: set[str]
+) -> Field:
+    py_name = f.py_name
+    while py_name in spelled or (py_name != f.py_name and py_name in taken):
+        py_name += "_"
+    # OpenAPI: a required readOnly property is required in responses only, a required
+    # writeOnly one in requests only -- a model used both ways cannot demand either
+    required = (
+        f.required
+        and not (f.read_only and "request" in used)
+        and not (f.write_only and "response" in used)
+    )
+    default: str | None
+    if required:
+        default = None
+    elif (
+        f.has_default and isinstance(f.default, (str, int, float, bool)) and f.type.kind != "model"
+    ):
+        default = py_literal(f.default)
+    else:
+        default = "None"
+        if not f.type.nullable and f.type.kind not in ("any", "none"):
+            annotated = optional(annotated)
+    return Field(
+        py_name=py_name,
+        wire_name=f.wire_name,
+        type=f.type,
+        annotation=annotated.text,
+        required=required,
+        default=default,
+        doc=_with_notes(f.doc, f.type),
+        deprecated=f.deprecated,
+        read_only=f.read_only,
+        write_only=f.write_only,
     )
 
 

@@ -41,7 +41,15 @@ _TYPE_NAMES = {
     "str", "int", "float", "bool", "bytes", "list", "dict", "object", "type", "date",
     "datetime", "Any", "Literal", "Optional", "Union", "Sequence", "Mapping", "None",
 }  # fmt: skip
-RESERVED_PARAMS = {"self", "options", "timeout", "extra_headers", "extra_query", "extra_body", "retry_unsafe"}
+RESERVED_PARAMS = {
+    "self",
+    "options",
+    "timeout",
+    "extra_headers",
+    "extra_query",
+    "extra_body",
+    "retry_unsafe",
+}
 
 
 def words(name: str) -> list[str]:
@@ -105,7 +113,8 @@ def safe_field_identifier(wire: str) -> bool:
         and not keyword.iskeyword(wire)
         and wire not in _PYDANTIC_RESERVED
         and wire not in _TYPE_NAMES
-        and wire not in ("Field", "ConfigDict", "APIModel", "RequestModel", "Annotated", "TypeAliasType")
+        and wire
+        not in ("Field", "ConfigDict", "APIModel", "RequestModel", "Annotated", "TypeAliasType")
         and not wire.startswith("model_")
         and len(wire) <= MAX_NAME
     )
@@ -133,7 +142,12 @@ _CLASS_BODY_NAMES = {"cached_property", "deprecated"}
 
 def method_name(name: str) -> str:
     result = escape_keyword(snake(name))
-    if result in RESERVED_PARAMS or result.startswith("with_") or result in _PYDANTIC_RESERVED or result in _CLASS_BODY_NAMES:
+    if (
+        result in RESERVED_PARAMS
+        or result.startswith("with_")
+        or result in _PYDANTIC_RESERVED
+        or result in _CLASS_BODY_NAMES
+    ):
         result += "_"
     return result
 
@@ -145,11 +159,21 @@ def module_name(name: str) -> str:
 def class_name(name: str) -> str:
     """PascalCase; a name that already is an ASCII PascalCase identifier is kept as written
     (``GraphQLRequest`` stays, it does not become ``GraphQlRequest``)."""
-    if name.isascii() and name.isidentifier() and name[0].isupper() and "_" not in name and len(name) <= MAX_NAME:
+    if (
+        name.isascii()
+        and name.isidentifier()
+        and name[0].isupper()
+        and "_" not in name
+        and len(name) <= MAX_NAME
+    ):
         result = name
     else:
         result = pascal(name)
-    if keyword.iskeyword(result) or result in _TYPE_NAMES or result in {"BaseModel", "Field", "ConfigDict"}:
+    if (
+        keyword.iskeyword(result)
+        or result in _TYPE_NAMES
+        or result in {"BaseModel", "Field", "ConfigDict"}
+    ):
         result += "Model"
     return result
 
@@ -194,7 +218,9 @@ class NameRegistry:
         self.taken: set[str] = set(taken or ())
         self.folded: set[str] = {t.lower() for t in self.taken}
 
-    def claim(self, preferred: str, *alternatives: str, case_insensitive: bool = False) -> tuple[str, bool]:
+    def claim(
+        self, preferred: str, *alternatives: str, case_insensitive: bool = False
+    ) -> tuple[str, bool]:
         for candidate in (preferred, *alternatives):
             if self._free(candidate, case_insensitive):
                 self._take(candidate)

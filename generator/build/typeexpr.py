@@ -1,8 +1,15 @@
-"""Python annotations for IR types: the one place that maps a TypeRef to source text."""
+"""Python type expressions: the one place that writes an annotation.
+
+Every annotation the generator emits (model fields, aliases, keyword arguments, return
+types, the types handed to the runtime) is built here as an :class:`Expr`: its source
+text together with the names that text spells. Those names say what a module must
+import and what a class attribute of the same name would shadow, so nothing ever parses
+an annotation back.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, replace
 
 from generator.escape import py_literal
 from generator.ir import TypeRef
@@ -19,8 +26,86 @@ _SCALARS = {
     "none": "None",
 }
 
+IMPORTED_HELPERS = frozenset(
+    "Any Literal Annotated Sequence Mapping datetime date _Tag _tagged_by FileInput LazyType".split()
+)
+"""Names a type expression may spell that a generated module imports (typing, datetime, runtime)."""
 
-def annotation(
+
+@dataclass(frozen=True)
+class Expr:
+    """Python source of a type expression and the names it spells: every identifier outside
+    string literals and attribute accesses (``_models.Event`` spells ``_models``)."""
+
+    text: str
+    names: frozenset[str] = frozenset()
+
+    def __or__(self, other: Expr) -> Expr:
+        return Expr(f"{self.text} | {other.text}", self.names | other.names)
+
+    @property
+    def helpers(self) -> frozenset[str]:
+        """The imported helpers this expression needs."""
+        return self.names & IMPORTED_HELPERS
+
+
+class Spelled:
+    """The names spelled by what one operation writes into its resource module: ``in_class``
+    by its method's annotations (looked up in the class body, where a method of the same name
+    would shadow them), ``in_module`` by everything it writes (what the module imports)."""
+
+    def __init__(self) -> None:
+        self.in_class: set[str] = set()
+        self.in_module: set[str] = set()
+
+    def annotation(self, expr: Expr) -> str:
+        """``expr``, written as an annotation of the method."""
+        self.in_class |= expr.names
+        self.in_module |= expr.names
+        return expr.text
+
+    def expression(self, expr: Expr) -> str:
+        """``expr``, written elsewhere in the module (an Endpoint's types, a call's argument)."""
+        self.in_module |= expr.names
+        return expr.text
+
+
+def _name(identifier: str) -> Expr:
+    return Expr(identifier, frozenset({identifier}))
+
+
+def _subscript(base: str, *args: Expr) -> Expr:
+    """``base[arg, ...]``."""
+    names = frozenset({base}).union(*(a.names for a in args))
+    return Expr(f"{base}[{', '.join(a.text for a in args)}]", names)
+
+
+def _value(v: object) -> Expr:
+    """A literal value (``'a'``, ``1``, ``True``, ``None``)."""
+    text = py_literal(v)
+    return Expr(text, frozenset({text}) if v is None or isinstance(v, bool) else frozenset())
+
+
+def _union(members: list[Expr]) -> Expr:
+    """``a | b | ...`` (members already distinct)."""
+    return Expr(" | ".join(m.text for m in members), frozenset().union(*(m.names for m in members)))
+
+
+NONE = _name("None")
+NOT_GIVEN = _name("NotGiven")
+_MAPPING = _subscript("Mapping", _name("str"), _name("Any"))
+
+
+@dataclass(frozen=True)
+class _Style:
+    open_enums: bool = False
+    request: bool = False
+    quote: frozenset[str] = frozenset()
+    models: str = ""
+    object_aliases: frozenset[str] = frozenset()
+
+
+def type_expr(
     t: TypeRef,
     *,
     open_enums: bool = False,
@@ -28,8 +113,8 @@ def annotation(
     quote: frozenset[str] = frozenset(),
     models: str = "",
     object_aliases: frozenset[str] = frozenset(),
-) -> str:
-    """Render ``t``.
+) -> Expr:
+    """The annotation of ``t``.
 
     ``open_enums``: literal types also accept any value of their base type, so a value
     the API adds later does not break parsing (used for response models).
@@ -41,77 +126,163 @@ def annotation(
     aliases that stand for object models (a union of them), which the input form also lets be
     given as a mapping, like a model.
     """
-    text = _render(t, open_enums, request, quote, models, object_aliases)
+    return _expr(t, _Style(open_enums, request, quote, models, object_aliases))
+
+
+def annotation(
+    t: TypeRef,
+    *,
+    open_enums: bool = False,
+    request: bool = False,
+    quote: frozenset[str] = frozenset(),
+    models: str = "",
+    object_aliases: frozenset[str] = frozenset(),
+) -> str:
+    """The source text of :func:`type_expr`."""
+    style = _Style(open_enums, request, quote, models, object_aliases)
+    return _expr(t, style).text
+
+
+def optional(expr: Expr) -> Expr:
+    """``expr | None``."""
+    return expr | NONE
+
+
+def runtime_type(t: TypeRef, models: str) -> Expr:
+    """The type handed to the runtime (an Endpoint's body or response type): valid at run time,
+    wrapped in a ``LazyType`` when it names models (they load on the endpoint's first call, not
+    when the resource module is imported)."""
+    expr = type_expr(t, open_enums=True, models=models)
+    if not t.models():
+        return expr
+    return Expr(f"LazyType(lambda: {expr.text})", expr.names | {"LazyType"})
+
+
+def argument(
+    t: TypeRef,
+    *,
+    required: bool,
+    client_default: bool = False,
+    models: str = "",
+    object_aliases: frozenset[str] = frozenset(),
+) -> Expr:
+    """A keyword argument of type ``t``: the input form, ``| None`` when the client fills it in,
+    ``| NotGiven`` when it may be left out."""
+    expr = type_expr(t, request=True, models=models, object_aliases=object_aliases)
+    if client_default:
+        return expr | NONE
+    return expr if required else expr | NOT_GIVEN
+
+
+def file_argument(t: TypeRef, *, required: bool) -> Expr:
+    """A multipart field carrying a file (or several)."""
+    file = _name("FileInput")
+    expr = _subscript("Sequence", file) if t.kind == "list" else file
+    if t.nullable:
+        expr = expr | NONE
+    return expr if required else expr | NOT_GIVEN
+
+
+def content_argument(*, text: bool, required: bool) -> Expr:
+    """The whole body of a text (``str``) or binary (``bytes | str``) request."""
+    expr = _name("str") if text else _name("bytes") | _name("str")
+    return expr if required else expr | NOT_GIVEN
+
+
+def fields_argument(*, required: bool) -> Expr:
+    """The whole body of a form or multipart request that is no object model: its fields."""
+    return _MAPPING if required else _MAPPING | NOT_GIVEN
+
+
+def _expr(t: TypeRef, style: _Style) -> Expr:
+    expr = _bare(t, style)
     if t.nullable and t.kind not in ("none", "any"):
-        text = f"{text} | None"
-    return text
+        expr = expr | NONE
+    return expr
 
 
-def _render(t: TypeRef, open_enums: bool, request: bool, quote: frozenset[str], models: str, object_aliases: frozenset[str]) -> str:
+def _bare(t: TypeRef, style: _Style) -> Expr:
     kind = t.kind
     if kind in _SCALARS:
-        if request and kind in ("datetime", "date"):
-            return f"{_SCALARS[kind]} | str"
-        return _SCALARS[kind]
+        scalar = _name(_SCALARS[kind])
+        if style.request and kind in ("datetime", "date"):
+            return scalar | _name("str")  # an ISO string will do
+        return scalar
     if kind in ("model", "alias"):
-        assert t.name is not None
-        name = f"{models}.{t.name}" if models else t.name
-        name = f'"{name}"' if t.name in quote else name
-        if request and (kind == "model" or t.name in object_aliases):
-            return f"{name} | Mapping[str, Any]"
-        return name
+        return _named(t, style)
     if kind == "literal":
-        text = "Literal[" + ", ".join(py_literal(v) for v in t.values) + "]"
-        if open_enums:
-            bases = sorted({_literal_base(v) for v in t.values})
-            text = " | ".join([text, *bases])
-        return text
+        return _literal(t, style)
     if kind == "list":
-        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote, models=models, object_aliases=object_aliases)
-        return f"Sequence[{inner}]" if request else f"list[{inner}]"
+        return _subscript("Sequence" if style.request else "list", _expr(t.args[0], style))
     if kind == "dict":
-        inner = annotation(t.args[0], open_enums=open_enums, request=request, quote=quote, models=models, object_aliases=object_aliases)
-        return f"Mapping[str, {inner}]" if request else f"dict[str, {inner}]"
+        return _subscript(
+            "Mapping" if style.request else "dict", _name("str"), _expr(t.args[0], style)
+        )
     if kind == "union":
-        members: list[str] = []
+        if t.discriminator and t.tags and not style.request:
+            return _tagged(t, style)
+        members: list[Expr] = []
         for arg in t.args:
-            rendered = annotation(arg, open_enums=open_enums, request=request, quote=quote, models=models, object_aliases=object_aliases)
-            if rendered not in members:
+            rendered = _expr(arg, style)
+            if all(rendered.text != m.text for m in members):
                 members.append(rendered)
-        if t.discriminator and t.tags and not request:
-            return _tagged(t, open_enums, quote, models)
-        return " | ".join(members)
+        return _union(members)
     raise AssertionError(f"unknown type kind {kind}")
 
 
-def _tagged(t: TypeRef, open_enums: bool, quote: frozenset[str], models: str = "") -> str:
+def _named(t: TypeRef, style: _Style) -> Expr:
+    assert t.name is not None
+    if t.name in style.quote:  # a forward reference: a string, spelling no name
+        expr = Expr(f'"{style.models}.{t.name}"' if style.models else f'"{t.name}"')
+    else:
+        expr = (
+            Expr(f"{style.models}.{t.name}", frozenset({style.models}))
+            if style.models
+            else _name(t.name)
+        )
+    if style.request and (t.kind == "model" or t.name in style.object_aliases):
+        return expr | _MAPPING
+    return expr
+
+
+def _literal(t: TypeRef, style: _Style) -> Expr:
+    expr = _subscript("Literal", *(_value(v) for v in t.values))
+    if style.open_enums:
+        bases = sorted({_literal_base(v) for v in t.values})
+        expr = _union([expr, *(_name(b) for b in bases)])
+    return expr
+
+
+def _tagged(t: TypeRef, style: _Style) -> Expr:
     """A pydantic tagged union: each member carries its model's name as a ``Tag``; a callable
     discriminator maps the wire value of the property (or a model instance) to that name."""
-    names = list(dict.fromkeys(name for _, name in t.tags))
+    member_style = replace(style, request=False, object_aliases=frozenset())
+    names = list(dict.fromkeys(model for _, model in t.tags))
     parts = [
-        f"Annotated[{annotation(arg, open_enums=open_enums, quote=quote, models=models)}, _Tag({py_literal(name)})]"
-        for arg, name in zip(t.args, names, strict=True)
+        _subscript("Annotated", _expr(arg, member_style), _call("_Tag", _value(model)))
+        for arg, model in zip(t.args, names, strict=True)
     ]
-    mapping = "{" + ", ".join(f"{py_literal(value)}: {py_literal(name)}" for value, name in t.tags) + "}"
-    return f"Annotated[{' | '.join(parts)}, _tagged_by({py_literal(t.discriminator)}, {mapping})]"
+    pairs = [(_value(v), _value(model)) for v, model in t.tags]
+    mapping = Expr(
+        "{" + ", ".join(f"{v.text}: {model.text}" for v, model in pairs) + "}",
+        frozenset().union(*(v.names for v, _ in pairs)),
+    )
+    tagged_by = _call("_tagged_by", _value(t.discriminator), mapping)
+    return _subscript("Annotated", _union(parts), tagged_by)
 
 
-def _literal_base(value: object) -> str:
-    if isinstance(value, bool):
+def _call(function: str, *args: Expr) -> Expr:
+    names = frozenset({function}).union(*(a.names for a in args))
+    return Expr(f"{function}({', '.join(a.text for a in args)})", names)
+
+
+def _literal_base(v: object) -> str:
+    if isinstance(v, bool):
         return "bool"
-    if isinstance(value, int):
+    if isinstance(v, int):
         return "int"
-    if isinstance(value, float):
+    if isinstance(v, float):
         return "float"
-    if value is None:
+    if v is None:
         return "None"
     return "str"
-
-
-_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_HELPER = re.compile(r"\b(Any|Literal|Annotated|Sequence|Mapping|datetime|date|Field|_Tag|_tagged_by|FileInput)\b")
-
-
-def helpers_used(text: str) -> set[str]:
-    """Which typing helpers an annotation needs imported (string literals ignored)."""
-    return set(_HELPER.findall(_STRING_LITERAL.sub("''", text)))

@@ -1,0 +1,219 @@
+"""Resources: the client's tree of operation groups, their names, and what their modules import.
+
+Operations are grouped by resource path (``("events", "raw")`` -> ``client.events.raw``);
+each resource gets a unique class name and module, each operation a unique method name
+in its resource (a sub-resource's attribute, the pagination and bulk helpers included). A
+method named like a type its class's annotations spell takes a trailing underscore.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from generator.build.naming import NameRegistry, class_name, method_name, module_name
+from generator.build.operations import BuiltOperation, RawOperation, build_operation
+from generator.build.registry import SchemaRegistry
+from generator.build.typeexpr import IMPORTED_HELPERS
+from generator.build.runtime_names import CLIENT_ATTRIBUTES
+from generator.diagnostics import GenerationError
+from generator.ir import Resource
+from generator.load.config import Config
+
+Path = tuple[str, ...]
+Tree = dict[Path, list[RawOperation]]  # every resource path (parents included) -> its operations
+
+
+
+def resource_tree(raw_ops: list[RawOperation]) -> Tree:
+    tree: Tree = {}
+    for raw in raw_ops:
+        for depth in range(1, len(raw.resource_path)):
+            tree.setdefault(raw.resource_path[:depth], [])
+        tree.setdefault(raw.resource_path, []).append(raw)
+    return tree
+
+
+def resource_class_names(tree: Tree) -> dict[Path, str]:
+    """The base class name of each resource (``EventsRaw``; ``EventsRawApi`` when taken)."""
+    registry = NameRegistry()
+    names: dict[Path, str] = {}
+    for path in sorted(tree):
+        words = " ".join(path)
+        names[path], _ = registry.claim(
+            class_name(words), class_name(words + " api"), case_insensitive=True
+        )
+    return names
+
+
+def resource_classes(class_names: dict[Path, str]) -> set[str]:
+    """The class names the resource modules define (no model may take them)."""
+    taken: set[str] = set()
+    for base in class_names.values():
+        taken |= {
+            f"{base}Resource",
+            f"Async{base}Resource",
+            f"{base}ResourceWithRawResponse",
+            f"Async{base}ResourceWithRawResponse",
+        }
+    return taken
+
+
+def build_operations(
+    registry: SchemaRegistry,
+    config: Config,
+    raw_ops: list[RawOperation],
+    tree: Tree,
+    class_names: dict[Path, str],
+) -> dict[Path, list[BuiltOperation]]:
+    """Every operation, named within its resource (built in document order)."""
+    member_names = {path: _members(tree, path) for path in sorted(tree)}
+    operations: dict[Path, list[BuiltOperation]] = {}
+    for raw in raw_ops:
+        names = member_names[raw.resource_path]
+        op_id, method = raw.site.operation_id, raw.site.method
+        py, numbered = names.claim(
+            method_name(raw.py_name), method_name(op_id), method_name(f"{method} {op_id}")
+        )
+        if numbered:
+            where = registry.spec.locate(raw.site.pointer)
+            registry.diagnostics.warn(where, f"method name for {op_id!r} numbered as {py!r}")
+        built = build_operation(registry, config, raw, py, class_names[raw.resource_path])
+        _claim_helpers(built, names, config, raw.resource_path)
+        operations.setdefault(raw.resource_path, []).append(built)
+    for path, ops in operations.items():
+        _unshadow(ops, member_names[path], set(config.operations))
+    return operations
+
+
+def _children(tree: Tree, path: Path) -> list[Path]:
+    return [
+        child
+        for child in sorted(tree)
+        if len(child) == len(path) + 1 and child[: len(path)] == path
+    ]
+
+
+def _members(tree: Tree, path: Path) -> NameRegistry:
+    """The member names of a resource class: its sub-resources' attributes are taken first."""
+    names = NameRegistry({"with_raw_response", "with_streaming_response"})
+    for child in _children(tree, path):
+        names.claim(method_name(child[-1]))
+    return names
+
+
+def _claim_helpers(built: BuiltOperation, names: NameRegistry, config: Config, path: Path) -> None:
+    """The pagination and bulk helper methods the config names must be free in the resource."""
+    op = built.operation
+    for extra in (
+        op.pagination.method if op.pagination else None,
+        op.bulk.method if op.bulk else None,
+    ):
+        if extra and not names.claim(extra)[0] == extra:
+            where = config.location("pagination" if op.pagination else "bulk")
+            raise GenerationError.at(
+                where, f"method name {extra!r} is already used in {'.'.join(path)}"
+            )
+
+
+def _unshadow(ops: list[BuiltOperation], names: NameRegistry, configured: set[str]) -> None:
+    """A method named like a type its class's annotations use (``def str(...)`` beside ``-> str``)
+    would shadow it in the class body: such a derived name takes a trailing underscore. Names the
+    config chose are left alone (mypy --strict on the generated code says if one clashes)."""
+    used: set[str] = set()
+    for built in ops:
+        used |= built.spelled.in_class
+    for index, built in enumerate(ops):
+        op = built.operation
+        if op.py_name in used and op.operation_id not in configured:
+            new, _ = names.claim(op.py_name + "_", op.py_name + "_op")
+            message = op.deprecation_message.replace(f".{op.py_name}()", f".{new}()")
+            renamed = dataclasses.replace(op, py_name=new, deprecation_message=message)
+            ops[index] = dataclasses.replace(built, operation=renamed)
+
+
+@dataclass
+class _Modules:
+    """What naming the resource modules needs: the tree, its operations and class names,
+    the docs of tags and of the config, and the module names handed out so far."""
+
+    tree: Tree
+    operations: dict[Path, list[BuiltOperation]]
+    class_names: dict[Path, str]
+    resource_docs: dict[str, str]
+    tag_docs: dict[str, str]
+    names: NameRegistry
+
+
+def resources(
+    tree: Tree,
+    operations: dict[Path, list[BuiltOperation]],
+    class_names: dict[Path, str],
+    config: Config,
+    document: dict[str, Any],
+) -> tuple[Resource, ...]:
+    """The top-level resources, their sub-resources inside."""
+    tags = document.get("tags") or []
+    tag_docs = {
+        str(t.get("name")): str(t.get("description") or "") for t in tags if isinstance(t, dict)
+    }
+    modules = _Modules(
+        tree, operations, class_names, config.resource_docs, tag_docs, NameRegistry({"__init__"})
+    )
+    return tuple(_resource(modules, path) for path in sorted(tree) if len(path) == 1)
+
+
+def _resource(modules: _Modules, path: Path) -> Resource:
+    children = [_resource(modules, child) for child in _children(modules.tree, path)]
+    built = modules.operations.get(path, [])
+    ops = [b.operation for b in built]
+    tag_doc = next(
+        (modules.tag_docs[t] for op in ops for t in op.tags if modules.tag_docs.get(t)), ""
+    )
+    doc = modules.resource_docs.get(".".join(path)) or tag_doc
+    words = "_".join(path)
+    module, _ = modules.names.claim(
+        module_name(words), module_name(words + "_resource"), case_insensitive=True
+    )
+    return Resource(
+        helpers=_helpers(built)
+        | ({"TYPE_CHECKING"} if children else set()),  # sub-resources load lazily
+        attr=_attr(path),
+        accessor=".".join(_attr(path[: i + 1]) for i in range(len(path))),
+        path=path,
+        class_name=modules.class_names[path] + "Resource",
+        module=module,
+        doc=doc or f"Operations on {' '.join(path)}.",
+        operations=tuple(ops),
+        children=tuple(children),
+    )
+
+
+def _attr(path: Path) -> str:
+    """Attribute name of the resource at ``path`` on its parent (the client for top level)."""
+    name = method_name(path[-1])
+    if len(path) == 1 and name in CLIENT_ATTRIBUTES:
+        name += "_"
+    return name
+
+
+def _helpers(ops: list[BuiltOperation]) -> frozenset[str]:
+    """What a resource module imports: typing and runtime helpers, and ``models`` (the lazily
+    loading models package, as ``MODELS_ALIAS``) when it names any model. No model module itself
+    is imported: the module refers to models only through the package."""
+    helpers: set[str] = set()
+    for built in ops:
+        op = built.operation
+        helpers |= built.spelled.in_module & IMPORTED_HELPERS
+        if op.model_names:
+            helpers.add("models")
+        if op.pagination is not None:
+            helpers.add("PageIterator")
+        if op.bulk is not None:
+            helpers.add("bulk")
+        if any(not p.required and not p.default_from_client for p in op.params):
+            helpers.add("NotGiven")
+        if op.deprecated:
+            helpers.add("deprecated")
+    return frozenset(helpers)
