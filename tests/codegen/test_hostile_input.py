@@ -299,3 +299,51 @@ def test_unexpected_errors_are_one_line_naming_the_file(
         assert "RuntimeError: a bug" in debug.err and debug.err.endswith(
             "(with the input file, or a part of it that fails)\n"
         )
+
+
+def _invalid_but_parseable() -> str:
+    params = [
+        {"name": "id", "in": "path", "required": False, "schema": {"type": "string"}},
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "default": "ten"}},
+        {
+            "name": "since",
+            "in": "query",
+            "schema": {"type": "string", "format": "date", "default": "2024-01-01"},
+        },
+    ]
+    responses = {
+        "200": {"description": "ok"},
+        "success": {"description": "odd"},
+        "4XX": {"description": "range"},
+        "600": {"description": "no"},
+    }
+    op = {"operationId": "getA", "parameters": params, "responses": responses}
+    props = {"size": {"type": "integer", "default": "big"}}
+    schemas = {"A": {"type": "object", "properties": props}}
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "H", "version": "1"},
+        "paths": {"/a/{id}": {"get": op}},
+        "components": {"schemas": schemas},
+    }
+    return json.dumps(doc, indent=1)
+
+
+def test_invalid_but_parseable_input_is_warned_with_pointers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli, snapshot: Callable[[str, str], None]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "openapi.json").write_text(_invalid_but_parseable())
+    result = cli(["generate", "--spec", "openapi.json", "--out", "out"])
+    assert result.code == 0, result.err
+    warnings = result.err.splitlines()
+    assert len(warnings) == 5 and all(": warning: " in w for w in warnings)
+    snapshot("hostile/invalid_but_parseable_warnings.txt", result.err)
+    strict = cli(["generate", "--spec", "openapi.json", "--out", "strict", "--fail-on-warning"])
+    assert strict.code == 2
+    assert strict.err.splitlines()[:5] == warnings
+    assert (
+        strict.err.splitlines()[5]
+        == "openapi.json: /: 5 warning(s) and --fail-on-warning: nothing written"
+    )
+    assert not (tmp_path / "strict").exists()
