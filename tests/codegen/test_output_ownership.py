@@ -210,3 +210,30 @@ def test_an_output_that_is_an_input_is_refused(
         f"ownership/out_is_{which.replace(' ', '_')}.txt",
         result.err.replace(str(tmp_path), "<tmp>"),
     )
+
+
+def test_the_package_name_is_kept_from_the_manifest_and_a_rename_is_breaking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    spec = spec_with(tmp_path / "api" / "openapi.yaml", "pets")
+    out = tmp_path / "out"
+    assert _generate(cli, spec, out, "--package-name", "petshop").code == 0
+    first = (out / "CHANGELOG.md").read_text()
+    again = _generate(cli, spec, out)  # no --package-name: the client keeps its name
+    assert again.code == 0, again.err
+    assert json.loads((out / "codegen-manifest.json").read_text())["package"] == "petshop"
+    assert (out / "petshop" / "__init__.py").is_file() and not (out / "pet_store").exists()
+    assert (out / "CHANGELOG.md").read_text() == first, "nothing changed, nothing reported"
+    spec_with(spec, "pets", title="Pet Store Two")  # a new title alone never renames the package
+    assert _generate(cli, spec, out).code == 0
+    assert json.loads((out / "codegen-manifest.json").read_text())["package"] == "petshop"
+    renamed = _generate(cli, spec, out, "--package-name", "pets_client")
+    assert renamed.code == 0, renamed.err
+    manifest = json.loads((out / "codegen-manifest.json").read_text())
+    assert manifest["package"] == "pets_client" and manifest["package_version"] == "1.0.0"
+    changelog = (out / "CHANGELOG.md").read_text()
+    latest = changelog[changelog.index("## 1.0.0") :].split("\n## ")[0]
+    assert "package renamed from 'petshop' to 'pets_client': every import changes" in latest
+    assert "breaking" in latest.lower()
+    assert not (out / "petshop").exists(), "the old package's files were the generator's: removed"
