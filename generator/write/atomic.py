@@ -29,6 +29,7 @@ import sys
 import time
 from pathlib import Path, PurePosixPath
 
+from generator.diagnostics import GenerationError, Location
 from generator.write.ownership import WORK_DIR, Changes, is_safe_path
 
 FAULT_ENV = "CF1_CODEGEN_TEST_FAULT"
@@ -77,8 +78,12 @@ def recover(out: Path) -> bool:
     """Finish or drop what an interrupted generation left in ``out``; True when there was
     something."""
     work = out / WORK_DIR
-    if not work.exists():
+    if not work.exists() and not work.is_symlink():
         return False
+    if work.is_symlink() or not work.is_dir():
+        raise GenerationError.at(
+            Location(str(work)), "is not the generator's staging folder; move it away"
+        )
     plan = read_plan(out)
     if plan is None:
         shutil.rmtree(work)
