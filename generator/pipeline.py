@@ -21,6 +21,7 @@ from generator.load.loader import LoadedSpec, load_spec
 from generator.release.plan import plan_release
 from generator.render.formatting import FormatOptions
 from generator.render.renderer import RenderedFile, Renderer
+from generator.testplan.contract_plan import plan_tests
 from generator.write.atomic import recover, write_generation
 from generator.write.drift import Drift, compare
 from generator.write.inputs import check_files_are_not_inputs, check_out_is_not_an_input
@@ -92,9 +93,16 @@ def _render(options: Options, formatter: Callable[[str, str], str] | None = None
         allow_external_refs=options.allow_external_refs,
     )
     api = dataclasses.replace(api, package_version=release.version)
+    test_plan = plan_tests(api)  # what cannot be sampled costs a test, never the client
+    for unplanned in test_plan.unplanned:
+        diagnostics.warn(spec.locate(unplanned.pointer), unplanned.message())
     format_options = FormatOptions(formatter=options.formatter)
     renderer = Renderer(
-        api, overlay=options.templates, formatter=formatter, format_options=format_options
+        api,
+        overlay=options.templates,
+        formatter=formatter,
+        format_options=format_options,
+        test_plan=test_plan,
     )
     files = renderer.render()
     files.append(spec_copy(options.spec, spec.raw))

@@ -63,12 +63,15 @@ def basics(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
 
 
 def allof_passthrough(schema: dict[str, Any]) -> bool:
-    """``allOf: [one member]`` with nothing of its own: the member itself (a nullable or
-    described reference in OpenAPI 3.0)."""
+    """``allOf: [one reference]`` with nothing of its own: the reference itself (a nullable or
+    described reference in OpenAPI 3.0). One inline member is no reference: the schema is that
+    member merged with its own keywords (Box's ``{type: object, allOf: [{properties}]}``)."""
     members = schema.get("allOf")
     return (
         isinstance(members, list)
         and len(members) == 1
+        and isinstance(members[0], dict)
+        and "$ref" in members[0]
         and not any(
             k in schema
             for k in ("properties", "additionalProperties", "required", "oneOf", "anyOf")

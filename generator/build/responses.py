@@ -15,13 +15,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.build.media import body_encoding, is_json
+from generator.build.naming import class_name, status_suffix
 from generator.build.operation_ids import OperationSite
 from generator.build.registry import SchemaRegistry
 from generator.build.typeexpr import Spelled, annotation, type_expr
 from generator.diagnostics import GenerationError
 from generator.ir import MODELS_ALIAS, Pagination, Param, Response, TypeRef
 from generator.load.config import Config
-from generator.load.pointers import join_pointer
+from generator.load.pointers import join_pointer, split_pointer
 
 STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$", re.IGNORECASE)
 
@@ -138,9 +139,11 @@ def _body_type(
         and resolved.get("format") == "binary"
     ):
         return TypeRef("bytes", pointer=pointer), "bytes", media  # "anything", declared binary
-    suffix = "Response" if status.startswith("2") else f"Error{status}"
+    hint, owner = context + status_suffix(status), context
+    if pointer.startswith("/components/responses/") and pointer.count("/") == 3:
+        hint = owner = class_name(split_pointer(pointer)[-1])  # a named response: its own name
     schema_pointer = join_pointer(pointer, "content", media, "schema")
-    return registry.type_of(schema, schema_pointer, context + suffix, context), "json", media
+    return registry.type_of(schema, schema_pointer, hint, owner), "json", media
 
 
 def _reading(success: list[_Read]) -> dict[str, Any]:
@@ -205,6 +208,13 @@ def pagination(
             where,
             f"cannot find a list of items at {cfg.items or '(the body)'!r} in the response of {operation_id}",
         )
+    if cfg.cursor_param and not any(
+        p.wire_name == cfg.cursor_param and p.location == "query" for p in params
+    ):
+        raise GenerationError.at(
+            where, f"{operation_id} has no query parameter {cfg.cursor_param!r} (cursor_param)"
+        )
+    maximum = size.type.constraints.maximum
     return Pagination(
         method=cfg.method,
         page_param=cfg.page_param,
@@ -216,6 +226,8 @@ def pagination(
         item_annotation=annotation(item, open_enums=True),
         page_py=page.py_name,
         item_hint=spelled.annotation(type_expr(item, open_enums=True, models=MODELS_ALIAS)),
+        max_page_size=int(maximum) if maximum is not None and maximum >= 1 else None,
+        cursor_param=cfg.cursor_param,
     )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 
-__all__ = ["logger", "redact_headers", "scrub", "SENSITIVE_HEADERS"]
+import httpx
+
+__all__ = ["logger", "redact_headers", "scrub", "RedactedHeaders", "SENSITIVE_HEADERS"]
 
 logger = logging.getLogger(__name__.split(".")[0])
 """``logging.getLogger("<package>")``: DEBUG per response, INFO per retry."""
@@ -29,3 +31,12 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
         if secret:
             text = text.replace(secret, REDACTED)
     return text
+
+
+class RedactedHeaders(httpx.Headers):
+    """Request headers whose ``repr`` hides every credential header (``X-Auth-Key`` too: httpx
+    itself only hides ``Authorization``). Requests held by exceptions and raw responses are
+    printed in tracebacks, logs and debuggers; the headers sent are unchanged."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({redact_headers(self)!r})"

@@ -157,3 +157,17 @@ def test_webhooks_and_derived_operation_ids(build: Callable[..., tuple[Api, list
     api, warnings = build(doc)
     assert sorted(op.operation_id for op in api.operations()) == ["get_a_b", "get_a_b_2"]  # no operationId: derived, unique
     assert warnings == ["/webhooks: 1 webhook(s) not generated: the API sends them, a client does not call them"]
+
+
+def test_the_one_member_beside_null_takes_the_union_s_name(build: Callable[..., tuple[Api, list[str]]]) -> None:
+    """OpenAI's ``anyOf: [{oneOf: [A, B], discriminator}, {type: null}]``: no ``...Variant1``."""
+    a = {"type": "object", "required": ["type"], "properties": {"type": {"const": "a"}}}
+    b = {"type": "object", "required": ["type"], "properties": {"type": {"const": "b"}}}
+    env = {"anyOf": [{"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}], "discriminator": {"propertyName": "type"}}, {"type": "null"}]}
+    schemas = {"A": a, "B": b, "Call": {"type": "object", "properties": {"environment": env}}}
+    api, warnings = build(minimal_spec(paths=_get({"$ref": "#/components/schemas/Call"}), components={"schemas": schemas}))
+    names = {m.name for m in api.models}
+    assert "CallEnvironment" in names and not any("Variant" in n for n in names) and not warnings
+    field = _model(api, "Call").fields[0]
+    assert field.annotation == "CallEnvironment | None"
+

@@ -23,7 +23,8 @@ from typing_extensions import ParamSpec, Self
 from .endpoint import Endpoint
 from .errors import ConfigurationError
 from .flow import Flow, request_flow, run_async, run_sync
-from .pagination import AsyncPageIterator, PageIterator, PaginationSpec
+from .logs import RedactedHeaders
+from .pagination import DEFAULT_MAX_PAGES, AsyncPageIterator, PageIterator, PaginationSpec
 from .request import (
     auth_headers,
     encode_body,
@@ -239,6 +240,7 @@ class BaseClient(Generic[H]):
             extra=options.get("extra_query"),
             styles=endpoint.query_styles,
         )
+        params[:0] = endpoint.fixed_query  # the query the document wrote into the path
         content, content_type = encode_body(endpoint, body, options.get("extra_body"))
         all_headers = self._base_headers.copy()
         if content_type is not None:
@@ -250,7 +252,7 @@ class BaseClient(Generic[H]):
         if cookie is not None:
             all_headers["Cookie"] = cookie
         all_headers.update(options.get("extra_headers") or {})
-        return http.build_request(
+        request = http.build_request(
             endpoint.method,
             url,
             params=tuple(params) if params else None,
@@ -258,6 +260,9 @@ class BaseClient(Generic[H]):
             content=content,
             timeout=options["timeout"] if "timeout" in options else self.timeout,
         )
+        if self._api_key is not None:  # httpx hides Authorization only, not the legacy key
+            request.headers = RedactedHeaders(request.headers)
+        return request
 
     def _flow(
         self,
@@ -412,6 +417,7 @@ class SyncResource:
         headers: Mapping[str, object] | None = None,
         options: RequestOptions,
         cookies: Mapping[str, object] | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
     ) -> PageIterator[Any]:
         client = self._client
         path = client._path_values(endpoint, path)
@@ -431,7 +437,7 @@ class SyncResource:
                 ),
             )
 
-        return PageIterator(fetch, spec, query)
+        return PageIterator(fetch, spec, query, max_pages=max_pages)
 
 
 class AsyncResource:
@@ -473,6 +479,7 @@ class AsyncResource:
         headers: Mapping[str, object] | None = None,
         options: RequestOptions,
         cookies: Mapping[str, object] | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
     ) -> AsyncPageIterator[Any]:
         client = self._client
         path = client._path_values(endpoint, path)
@@ -490,7 +497,7 @@ class AsyncResource:
             )
             return cast("RawResponse[Any]", result)
 
-        return AsyncPageIterator(fetch, spec, query)
+        return AsyncPageIterator(fetch, spec, query, max_pages=max_pages)
 
 
 def as_raw(func: Callable[P, T]) -> Callable[P, RawResponse[T]]:
