@@ -1,7 +1,7 @@
 """Command line: ``python -m generator [generate] [options]``.
 
 Exit status: 0 success; 1 ``--check`` found drift (or ``diff --fail-on-breaking`` found a
-breaking change); 2 bad input, with ``PATH:LINE: /pointer: message`` and no traceback. An
+breaking change); 130 interrupted (Ctrl-C); 2 bad input, with ``PATH:LINE: /pointer: message`` and no traceback. An
 internal error of the generator also exits 2, with one line naming the input and asking for a
 report; ``--debug`` adds the traceback.
 """
@@ -136,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{inputs}: /: nested too deeply for the generator (Python's recursion limit)",
             file=sys.stderr,
         )
+    except KeyboardInterrupt:
+        print(
+            f"{inputs}: /: interrupted; run again to finish (nothing is half-written)",
+            file=sys.stderr,
+        )
+        return 130
     except MemoryError:
         print(
             f"{inputs}: /: the generator ran out of memory; the document is too large",
