@@ -155,7 +155,9 @@ class Body:
     or ``content`` for binary and text bodies). ``encoding`` says how the runtime sends it."""
 
     type: TypeRef
-    type_expr: str  # the Python source passed as Endpoint.body_type (a LazyType when it names models)
+    type_expr: (
+        str  # the Python source passed as Endpoint.body_type (a LazyType when it names models)
+    )
     required: bool
     content_type: str
     flattened: bool
@@ -217,7 +219,9 @@ class Operation:
     error_responses: tuple[Response, ...]
     return_annotation: str  # as documented
     return_hint: str  # return_annotation as the resource module writes it
-    response_type_expr: str  # Python source passed as Endpoint.response_type (LazyType when it names models)
+    response_type_expr: (
+        str  # Python source passed as Endpoint.response_type (LazyType when it names models)
+    )
     unwrap_envelope: bool
     deprecated: bool
     deprecation_message: str
@@ -229,8 +233,12 @@ class Operation:
     # extra keywords of the Endpoint constant, as (name, Python source): content_type, accept,
     # response_format, status_formats, query_styles -- only those that differ from the defaults
     endpoint_extras: tuple[tuple[str, str], ...] = ()
-    success_responses: tuple[Response, ...] = ()  # every 2xx (or default) response, in document order
-    fixed_query: tuple[tuple[str, str], ...] = ()  # pairs written into the document's path (?beta=true)
+    success_responses: tuple[
+        Response, ...
+    ] = ()  # every 2xx (or default) response, in document order
+    fixed_query: tuple[
+        tuple[str, str], ...
+    ] = ()  # pairs written into the document's path (?beta=true)
 
     @property
     def cookie_params(self) -> tuple[Param, ...]:
@@ -264,7 +272,9 @@ class Resource:
     doc: str
     operations: tuple[Operation, ...]
     children: tuple[Resource, ...]
-    helpers: frozenset[str] = frozenset()  # typing/runtime names the module needs ("models": the models package)
+    helpers: frozenset[str] = (
+        frozenset()
+    )  # typing/runtime names the module needs ("models": the models package)
     accessor: str = ""  # attribute chain below the client: "events.raw" (attrs, not path words)
 
     def walk(self) -> list[Resource]:

@@ -16,16 +16,16 @@ import pytest
 import yaml
 
 from generator.build.api import build_api
+from generator.cli import main
+from generator.diagnostics import Diagnostics
+from generator.load.config import load_config
+from generator.load.loader import load_spec
 from generator.release.changelog import CHANGELOG, HEADER
 from generator.release.plan import plan_release
 from generator.release.previous import CONFIG_COPY
 from generator.release.version import bump_version
 from generator.render.renderer import RenderedFile
 from generator.write.manifest import Manifest, manifest_file, read_manifest
-from generator.cli import main
-from generator.load.config import load_config
-from generator.diagnostics import Diagnostics
-from generator.load.loader import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_NAME = "cloudforce-one-events.yaml"

@@ -15,8 +15,13 @@ from generator import __version__
 from generator.build.models import finalize, usage
 from generator.build.naming import module_name, snake
 from generator.build.operations import BuiltOperation, collect
-from generator.build.resources import build_operations, resource_class_names, resource_classes
-from generator.build.resources import resource_tree, resources
+from generator.build.resources import (
+    build_operations,
+    resource_class_names,
+    resource_classes,
+    resource_tree,
+    resources,
+)
 from generator.build.schemas import new_registry
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.escape import one_line
@@ -103,7 +108,7 @@ def _usage_roots(
 def _bulk(top: tuple[Resource, ...]) -> tuple[Resource, Operation] | None:
     """The resource and operation of the bulk helper (the last, should there be several)."""
     bulk = None
-    for resource in [r for resource in top for r in resource.walk()]:
+    for resource in [r for root in top for r in root.walk()]:
         for op in resource.operations:
             if op.bulk is not None:
                 bulk = (resource, op)

@@ -65,7 +65,9 @@ def collect(
             *resource, method_py = target.split(".")
             found.append(RawOperation(site, tuple(resource), method_py))
         else:
-            found.append(RawOperation(site, (resource_of(site.node.get("tags"), site.path),), op_id))
+            found.append(
+                RawOperation(site, (resource_of(site.node.get("tags"), site.path),), op_id)
+            )
     _check_config_names(config, ids)
     return found
 

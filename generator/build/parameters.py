@@ -10,7 +10,6 @@ signature.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from generator.build.aliases import object_aliases

@@ -16,15 +16,14 @@ from generator.build.grouping import method_without_resource
 from generator.build.naming import NameRegistry, class_name, method_name, module_name
 from generator.build.operations import BuiltOperation, RawOperation, build_operation
 from generator.build.registry import SchemaRegistry
-from generator.build.typeexpr import IMPORTED_HELPERS
 from generator.build.runtime_names import CLIENT_ATTRIBUTES
+from generator.build.typeexpr import IMPORTED_HELPERS
 from generator.diagnostics import GenerationError
 from generator.ir import Resource
 from generator.load.config import Config
 
 Path = tuple[str, ...]
 Tree = dict[Path, list[RawOperation]]  # every resource path (parents included) -> its operations
-
 
 
 def resource_tree(raw_ops: list[RawOperation]) -> Tree:

@@ -268,7 +268,9 @@ def _tagged(t: TypeRef, style: _Style) -> Expr:
         frozenset().union(*(v.names for v, _ in pairs)),
     )
     if not t.tag_optional:
-        return _subscript("Annotated", _union(parts), _call("_tagged_by", _value(t.discriminator), mapping))
+        return _subscript(
+            "Annotated", _union(parts), _call("_tagged_by", _value(t.discriminator), mapping)
+        )
     # data without the property goes to the plain union of the members (best match wins)
     plain = _union([_expr(arg, member_style) for arg in t.args])
     parts.append(_subscript("Annotated", plain, _call("_Tag", _value(UNTAGGED))))

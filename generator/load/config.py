@@ -8,10 +8,11 @@ names from the operationId.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from generator.diagnostics import GenerationError, Location
 

@@ -15,16 +15,16 @@ from typing import Any
 
 import jinja2
 
-from generator.testplan.contract_plan import PRISM_VERSION, ContractPlan, plan_tests
 from generator.diagnostics import GenerationError, Location
 from generator.escape import dict_item, docstring, docstring_at, one_line, py_literal, toml_string
-from generator.render.formatting import FormatOptions, format_sources
 from generator.ir import Api, Param
+from generator.render.formatting import FormatOptions, format_sources
 from generator.render.layout import bracket, field, from_import, laid_out, signature, type_alias
+from generator.render.template_cache import template_cache
 from generator.testplan.calls import required_kwargs
+from generator.testplan.contract_plan import PRISM_VERSION, ContractPlan, plan_tests
 from generator.testplan.sample_source import kwargs_source
 from generator.testplan.samples import SampleError, Samples
-from generator.render.template_cache import template_cache
 
 _PACKAGED = Path(__file__).resolve().parents[1] / "templates"
 DEFAULT_TEMPLATES = (

@@ -84,7 +84,11 @@ class Unplanned:
     parameter: str | None = None
 
     def message(self) -> str:
-        what = f"optional parameter {self.parameter!r} left out of" if self.parameter else "no contract test for"
+        what = (
+            f"optional parameter {self.parameter!r} left out of"
+            if self.parameter
+            else "no contract test for"
+        )
         return f"{what} operation {self.operation_id!r}: cannot make a sample value: {self.reason}"
 
 
@@ -105,7 +109,9 @@ def plan_tests(api: Api) -> ContractPlan:
                 cases.append(make_case(samples, op, accessor, dropped))
             except SampleError as exc:
                 unplanned.append(Unplanned(op.operation_id, exc.pointer, str(exc)))
-            unplanned += [Unplanned(op.operation_id, e.pointer, str(e), p.wire_name) for p, e in dropped]
+            unplanned += [
+                Unplanned(op.operation_id, e.pointer, str(e), p.wire_name) for p, e in dropped
+            ]
         by_id.update((c.op.operation_id, c) for c in cases)
         if cases:
             resources.append(_resource_tests(api, resource, accessor, cases))

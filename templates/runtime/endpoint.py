@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Union, cast
 
-from typing_extensions import Annotated, NotRequired, Required, TypedDict, get_args, get_origin
+# typing_extensions' get_args/get_origin see its Required/NotRequired on Python 3.10 too
+from typing_extensions import (  # noqa: UP035
+    Annotated,
+    NotRequired,
+    Required,
+    TypedDict,
+    get_args,
+    get_origin,
+)
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter

@@ -36,8 +36,7 @@ from .ingest_cli import (
     UsageError,
     quiet_broken_pipe,
 )
-from .ingest_input import BadLine, InputError, check_input, detect_format, fingerprint
-from .ingest_input import read_records
+from .ingest_input import BadLine, InputError, check_input, detect_format, fingerprint, read_records
 from .ingest_journal import CREATED, INVALID, PENDING, REJECTED, UNKNOWN, Journal, Ledger
 from .ingest_output import Progress
 from .ingest_report import Outcome, dry_run, finish

@@ -58,13 +58,24 @@ def _(tmp: Path) -> list[str]:
 
 @case("rejected_by_openapi_pydantic")
 def _(tmp: Path) -> list[str]:
-    doc = minimal_spec(paths={"/pets": {"get": {"operationId": "x", "responses": {"200": {"description": 5}}}}})
+    doc = minimal_spec(
+        paths={"/pets": {"get": {"operationId": "x", "responses": {"200": {"description": 5}}}}}
+    )
     return ["--spec", str(_dump(tmp / "openapi.yaml", doc))]
 
 
 @case("missing_ref_target")
 def _(tmp: Path) -> list[str]:
-    doc = minimal_spec(components={"schemas": {"Pet": {"type": "object", "properties": {"owner": {"$ref": "#/components/schemas/Owner"}}}}})
+    doc = minimal_spec(
+        components={
+            "schemas": {
+                "Pet": {
+                    "type": "object",
+                    "properties": {"owner": {"$ref": "#/components/schemas/Owner"}},
+                }
+            }
+        }
+    )
     return ["--spec", str(_dump(tmp / "openapi.yaml", doc))]
 
 
@@ -105,7 +116,11 @@ def _(tmp: Path) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_input_exits_2_with_location_and_writes_nothing(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[[list[str]], CliResult], snapshot: Callable[[str, str], None]
+    name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    cli: Callable[[list[str]], CliResult],
+    snapshot: Callable[[str, str], None],
 ) -> None:
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
@@ -126,10 +141,28 @@ def test_bad_input_exits_2_with_location_and_writes_nothing(
     snapshot(f"errors/{name}.txt", result.err.replace(str(tmp_path), "<tmp>"))
 
 
-def test_warnings_are_fatal_with_fail_on_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[[list[str]], CliResult]) -> None:
+def test_warnings_are_fatal_with_fail_on_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[[list[str]], CliResult]
+) -> None:
     monkeypatch.chdir(tmp_path)
     doc = minimal_spec(
-        paths={"/pets": {"get": {"operationId": "listPets", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "prefixItems": [{"type": "string"}]}}}}}}}}
+        paths={
+            "/pets": {
+                "get": {
+                    "operationId": "listPets",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "array", "prefixItems": [{"type": "string"}]}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        }
     )
     spec = _dump(tmp_path / "openapi.yaml", doc)
     out = tmp_path / "out"
@@ -137,6 +170,8 @@ def test_warnings_are_fatal_with_fail_on_warning(tmp_path: Path, monkeypatch: py
     assert ok.code == 0, ok.err
     assert "warning: tuple-typed array" in ok.err
     assert "/paths/~1pets/get/responses/200/content/application~1json/schema" in ok.err
-    strict = cli(["generate", "--spec", str(spec), "--out", str(tmp_path / "strict"), "--fail-on-warning"])
+    strict = cli(
+        ["generate", "--spec", str(spec), "--out", str(tmp_path / "strict"), "--fail-on-warning"]
+    )
     assert strict.code == 2
     assert not (tmp_path / "strict").exists()

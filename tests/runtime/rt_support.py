@@ -14,8 +14,6 @@ from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import Unpack
-
 from rtpkg._core.client import (
     AsyncAPIClient,
     AsyncResource,
@@ -29,6 +27,7 @@ from rtpkg._core.pagination import AsyncPageIterator, PageIterator, PaginationSp
 from rtpkg._core.response import RawResponse
 from rtpkg._core.settings import ClientSettings
 from rtpkg._core.types import NOT_GIVEN, NotGiven, RequestOptions
+from typing_extensions import Unpack
 
 BASE = "https://api.test/client/v4"
 TOKEN = "tok-SECRET-0123456789abcdef"

@@ -6,7 +6,6 @@ import logging
 
 import httpx
 import pytest
-
 from rt_support import API_KEY, BASE, TOKEN, AsyncClient, Client, Mock
 from rtpkg._core import errors
 from rtpkg._core.client import SyncAPIClient
