@@ -55,7 +55,7 @@ from .errors import (
     APIError,
     APIResponseValidationError,
     APIStatusError,
-    CloudforceOneError,
+    PackageError,
     validation_problems,
 )
 from .flow import run_async, run_sync
@@ -210,7 +210,7 @@ class BulkReport:
         )
 
 
-class BulkInputError(CloudforceOneError):
+class BulkInputError(PackageError):
     """Reading the input raised; ``report`` covers what was read before (and ``__cause__`` is the
     original exception). Items read before the failure were still sent."""
 

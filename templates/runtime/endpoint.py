@@ -218,6 +218,11 @@ class Endpoint(Generic[T]):
     """``response_format`` of the success statuses that differ (a 204 without a body, say)."""
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
     """(style, explode) of query parameters not sent as ``form``/exploded scalars and lists."""
+    security: tuple[tuple[str, ...], ...] | None = None
+    """The operation's own security requirement (scheme keys per alternative; ``()``: none),
+    or ``None`` for the document's (the client's settings)."""
+    arguments: tuple[str, ...] = ()
+    """The Python names of the method's parameters (to suggest one for a misspelt keyword)."""
 
     def format_of(self, status_code: int) -> str:
         return self.status_formats.get(status_code, self.response_format)

@@ -2,7 +2,7 @@
 
 Hierarchy::
 
-    CloudforceOneError
+    PackageError
     ├── APIError                       (the server or the transport failed us)
     │   ├── APIConnectionError
     │   │   └── APITimeoutError
@@ -20,7 +20,9 @@ Hierarchy::
     ├── RequestValidationError(ValueError)  (bad arguments; nothing was sent)
     └── ConfigurationError(ValueError)      (missing credentials / account id)
 
-No message or repr ever contains the API token or key.
+No message or repr ever contains a credential. ``PackageError`` is the placeholder name of the
+base class: the generator writes the package's own (``WidgetsError``, or the configured one) in
+every copy of the runtime.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import httpx
 from pydantic_core import ValidationError
 
 __all__ = [
-    "CloudforceOneError",
+    "PackageError",
     "ConfigurationError",
     "RequestValidationError",
     "ErrorDetail",
@@ -55,15 +57,15 @@ __all__ = [
 ]
 
 
-class CloudforceOneError(Exception):
+class PackageError(Exception):
     """Base class of every error raised by this package."""
 
 
-class ConfigurationError(CloudforceOneError, ValueError):
+class ConfigurationError(PackageError, ValueError):
     """The client is missing something it needs (credentials, an account id)."""
 
 
-class RequestValidationError(CloudforceOneError, ValueError):
+class RequestValidationError(PackageError, ValueError):
     """Invalid arguments, found before anything was sent.
 
     ``problems`` lists each problem as ``"<loc>: <message>"``, e.g. ``"data[3].tlp: Field required"``.
@@ -86,7 +88,7 @@ class ErrorDetail:
         return self.message if self.code is None else f"{self.message} (code {self.code})"
 
 
-class APIError(CloudforceOneError):
+class APIError(PackageError):
     """The API call failed (transport, HTTP status, or response body)."""
 
     message: str
