@@ -18,12 +18,12 @@ from generator.build.media import is_json
 from generator.build.naming import NameRegistry, class_name, param_name
 from generator.build.operation_ids import OperationSite
 from generator.build.registry import SchemaRegistry
+from generator.build.runtime_names import PATH_PLACEHOLDER
 from generator.build.typeexpr import Spelled, argument
 from generator.ir import MODELS_ALIAS, Param
 from generator.load.config import Config
 from generator.load.pointers import join_pointer
 
-PATH_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")  # as the runtime's Endpoint reads a path template
 
 _LOCATIONS = ("path", "query", "header", "cookie")
 _CLIENT_HEADERS = ("accept", "content-type", "authorization")

@@ -26,7 +26,7 @@ RESERVED_CLASS_NAMES = {
     "RawResponse", "BaseModel", "Field", "ConfigDict", "Annotated", "Union", "Optional", "Client",
     "AsyncClient", "TYPE_CHECKING", "annotations", "BulkIngest", "AsyncBulkIngest",
     "APIModel", "RequestModel", "FileInput", "Iterable", "AsyncIterable", "Callable", "BulkError",
-    "BulkProgress", "BulkReport", "Self", "ClassVar",
+    "BulkProgress", "BulkReport", "Self", "ClassVar", "LazyType",
 }  # fmt: skip
 
 

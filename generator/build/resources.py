@@ -16,6 +16,7 @@ from generator.build.naming import NameRegistry, class_name, method_name, module
 from generator.build.operations import BuiltOperation, RawOperation, build_operation
 from generator.build.registry import SchemaRegistry
 from generator.build.typeexpr import IMPORTED_HELPERS
+from generator.build.runtime_names import CLIENT_ATTRIBUTES
 from generator.diagnostics import GenerationError
 from generator.ir import Resource
 from generator.load.config import Config
@@ -23,10 +24,6 @@ from generator.load.config import Config
 Path = tuple[str, ...]
 Tree = dict[Path, list[RawOperation]]  # every resource path (parents included) -> its operations
 
-# attributes of the generated Client a top-level resource may not shadow
-_CLIENT_ATTRIBUTES = frozenset(
-    {"close", "aclose", "base_url", "account_id", "timeout", "max_retries", "retry_unsafe"}
-)
 
 
 def resource_tree(raw_ops: list[RawOperation]) -> Tree:
@@ -196,7 +193,7 @@ def _resource(modules: _Modules, path: Path) -> Resource:
 def _attr(path: Path) -> str:
     """Attribute name of the resource at ``path`` on its parent (the client for top level)."""
     name = method_name(path[-1])
-    if len(path) == 1 and name in _CLIENT_ATTRIBUTES:
+    if len(path) == 1 and name in CLIENT_ATTRIBUTES:
         name += "_"
     return name
 
