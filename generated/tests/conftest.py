@@ -31,7 +31,7 @@ CREDENTIALS: dict[str, Any] = {
 PATH_DEFAULTS: dict[str, Any] = {
     "account_id": "test-account-id",
 }
-"""What the clients fill in path parameters with (``account_id``)."""
+"""What the clients fill in the path parameters they default with."""
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -152,6 +152,8 @@ def _credential(scheme: SecurityScheme) -> str:
     """The Python source of a sample credential of ``scheme``."""
     if scheme.kind == "basic":
         return '("test-user", "test-password")'
+    if scheme.prefix.lower() == "digest ":  # Prism checks the fields of a Digest header
+        return py_literal('username="test", realm="test", nonce="n1", uri="r1", response="0f"')
     return py_literal(f"test-{scheme.argument.replace('_', '-')}")
 
 

@@ -84,7 +84,9 @@ def _text(scheme: Scheme, value: object, where: str) -> str | None:
     text = value.strip()
     if not text:
         return None
-    if scheme.place == "header" and not _HEADER_SAFE.fullmatch(text):
+    # a token is one word; other HTTP schemes (Digest) carry a parameter list with spaces
+    pattern = _TOKEN_SAFE if scheme.prefix not in ("", "Bearer ") else _HEADER_SAFE
+    if scheme.place == "header" and not pattern.fullmatch(text):
         raise ConfigurationError(
             f"{where} contains whitespace or characters not allowed in an HTTP header"
         )

@@ -65,7 +65,7 @@ class BaseClient(Generic[H]):
 
     Credentials: one keyword argument per security scheme of the document (see
     :class:`.auth.Credentials`), each falling back to its environment variable; path defaults
-    (``account_id``) likewise. The generated ``Client`` spells them out with their types.
+    likewise. The generated ``Client`` spells them out with their types.
     ``http_client``: an ``httpx.Client`` (``httpx.AsyncClient`` for the async client) to send
     through, e.g. one with a MockTransport; it is never closed by us. Without one, the client
     creates its own on first use and closes it in ``close()``.
@@ -179,7 +179,7 @@ class BaseClient(Generic[H]):
     def _path_values(
         self, endpoint: Endpoint[Any], path: Mapping[str, object]
     ) -> dict[str, object]:
-        """``path`` with client defaults (``account_id``) filled in where the call passed None."""
+        """``path`` with the client's path defaults filled in where the call passed None."""
         values = dict(path)
         settings: ClientSettings = self._settings
         for name, attribute in settings.path_defaults.items():

@@ -79,7 +79,7 @@ class RequestValidationError(PackageError, ValueError):
 
 @dataclass(frozen=True)
 class ErrorDetail:
-    """One entry of Cloudflare's ``errors`` list."""
+    """One entry of an envelope's ``errors`` list."""
 
     message: str
     code: int | str | None = None
@@ -167,7 +167,7 @@ class InternalServerError(APIStatusError):
 
 
 class APIEnvelopeError(APIStatusError):
-    """A 2xx response whose Cloudflare envelope says ``"success": false``."""
+    """A 2xx response whose envelope says ``"success": false``."""
 
 
 class APIResponseValidationError(APIError):

@@ -308,7 +308,10 @@ def test_invalid_requests_break_the_spec() -> None:
     assert 'extra_query={"pageSize": 25001}' in kinds["query"].kwargs
     assert kinds["query"].error == "BadRequestError"
     assert plan.secured is not None and plan.wrong_authorization.startswith("Basic ")
-    assert [alt.arguments for alt in plan.alternatives] == [("api_token",), ("api_email", "api_key")]
+    assert [alt.arguments for alt in plan.alternatives] == [
+        ("api_token",),
+        ("api_email", "api_key"),
+    ]
 
 
 def _registry() -> Registry:

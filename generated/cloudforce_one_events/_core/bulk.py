@@ -15,7 +15,7 @@ Built like :mod:`.flow`: one sans-IO core and two thin drivers.
 
 Nothing here knows the operation: the endpoint, the name of the body field that carries the items,
 the item type and the other body fields come from the generated method. The names of the fields
-read from the answer default to Cloudflare's (:class:`BulkResponseFields`).
+read from the answer have defaults (:class:`BulkResponseFields`).
 
 Guarantees:
 
@@ -223,7 +223,7 @@ class BulkInputError(CloudforceOneError):
 
 @dataclass(frozen=True)
 class BulkResponseFields:
-    """Wire names read from a bulk answer (defaults: Cloudflare's ``BulkCreateResult``)."""
+    """Wire names read from a bulk answer (defaults: a ``BulkCreateResult`` of the v4 envelope style)."""
 
     errors: str = "errors"
     error_index: str = "eventIndex"

@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 
 class _Envelope(TypedDict, Generic[T]):
-    """Cloudflare's v4 envelope of a successful call, as far as parsing needs it.
+    """The v4-style envelope of a successful call, as far as parsing needs it.
 
     The other keys (``errors``, ``messages``, ``result_info``) are skipped, not validated.
     """
