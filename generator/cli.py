@@ -23,50 +23,18 @@ DEFAULT_OUT = Path("generated")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m generator",
-        description="Generate the Python client from an OpenAPI document.",
-    )
+    parser = argparse.ArgumentParser(prog="python -m generator", description="Generate the Python client from an OpenAPI document.")
     sub = parser.add_subparsers(dest="command")
     gen = sub.add_parser("generate", help="generate the client (the default command)")
-    gen.add_argument(
-        "--spec",
-        type=Path,
-        default=DEFAULT_SPEC,
-        help=f"OpenAPI document (default: {DEFAULT_SPEC})",
-    )
-    gen.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        help=f"generator settings (default: {DEFAULT_CONFIG} when --spec is the default)",
-    )
-    gen.add_argument(
-        "--no-config",
-        action="store_true",
-        help="ignore any config file; derive every name from the spec",
-    )
-    gen.add_argument(
-        "--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT})"
-    )
-    gen.add_argument(
-        "--templates",
-        type=Path,
-        default=None,
-        help="directory of templates that override the built-in ones file by file",
-    )
+    gen.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help=f"OpenAPI document (default: {DEFAULT_SPEC})")
+    gen.add_argument("--config", type=Path, default=None, help=f"generator settings (default: {DEFAULT_CONFIG} when --spec is the default)")
+    gen.add_argument("--no-config", action="store_true", help="ignore any config file; derive every name from the spec")
+    gen.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT})")
+    gen.add_argument("--templates", type=Path, default=None, help="directory of templates that override the built-in ones file by file")
     gen.add_argument("--package-name", default=None, help="import name of the generated package")
-    gen.add_argument(
-        "--check",
-        action="store_true",
-        help="compare with --out instead of writing; exit 1 when they differ",
-    )
+    gen.add_argument("--check", action="store_true", help="compare with --out instead of writing; exit 1 when they differ")
     gen.add_argument("--fail-on-warning", action="store_true", help="treat warnings as errors")
-    gen.add_argument(
-        "--allow-external-refs",
-        action="store_true",
-        help="allow $refs to files outside the spec's folder",
-    )
+    gen.add_argument("--allow-external-refs", action="store_true", help="allow $refs to files outside the spec's folder")
     gen.add_argument(
         "--formatter",
         choices=FORMATTERS,
@@ -102,12 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _generate(args: argparse.Namespace) -> int:
     config = args.config
-    if (
-        config is None
-        and not args.no_config
-        and args.spec == DEFAULT_SPEC
-        and DEFAULT_CONFIG.exists()
-    ):
+    if config is None and not args.no_config and args.spec == DEFAULT_SPEC and DEFAULT_CONFIG.exists():
         config = DEFAULT_CONFIG
     if args.templates is not None and not args.templates.is_dir():
         print(f"{args.templates}: /: templates directory not found", file=sys.stderr)
@@ -139,9 +102,7 @@ def _generate(args: argparse.Namespace) -> int:
         print("run `python -m generator generate` and commit the result", file=sys.stderr)
         return 1
     ops = len(result.api.operations())
-    print(
-        f"generated {len(result.files)} files into {args.out} ({ops} operations, {len(result.api.models)} models)"
-    )
+    print(f"generated {len(result.files)} files into {args.out} ({ops} operations, {len(result.api.models)} models)")
     return 0
 
 

@@ -40,32 +40,14 @@ class Result:
     drift: Drift | None = None
 
 
-def render_all(
-    options: Options, formatter: Callable[[str, str], str] | None = None
-) -> tuple[Api, list[RenderedFile], Diagnostics]:
+def render_all(options: Options, formatter: Callable[[str, str], str] | None = None) -> tuple[Api, list[RenderedFile], Diagnostics]:
     diagnostics = Diagnostics()
-    spec = load_spec(
-        options.spec, allow_outside=options.allow_external_refs, display=_display(options.spec)
-    )
-    config = load_config(
-        options.config, display=_display(options.config) if options.config else None
-    )
+    spec = load_spec(options.spec, allow_outside=options.allow_external_refs, display=_display(options.spec))
+    config = load_config(options.config, display=_display(options.config) if options.config else None)
     api = build_api(spec, config, diagnostics, package_name=options.package_name)
-    release = plan_release(
-        options.out,
-        spec,
-        api,
-        config,
-        package_name=options.package_name,
-        allow_external_refs=options.allow_external_refs,
-    )
+    release = plan_release(options.out, spec, api, config, package_name=options.package_name, allow_external_refs=options.allow_external_refs)
     api = dataclasses.replace(api, package_version=release.version)
-    files = Renderer(
-        api,
-        overlay=options.templates,
-        formatter=formatter,
-        format_options=FormatOptions(formatter=options.formatter),
-    ).render()
+    files = Renderer(api, overlay=options.templates, formatter=formatter, format_options=FormatOptions(formatter=options.formatter)).render()
     files.append(spec_copy(options.spec, spec.raw))
     files.extend(release.files)
     files.append(manifest_file(api, files))
@@ -73,24 +55,11 @@ def render_all(
     return api, files, diagnostics
 
 
-def generate(
-    options: Options,
-    *,
-    check: bool = False,
-    fail_on_warning: bool = False,
-    before_swap: object = None,
-) -> Result:
+def generate(options: Options, *, check: bool = False, fail_on_warning: bool = False, before_swap: object = None) -> Result:
     api, files, diagnostics = render_all(options)
     if fail_on_warning and diagnostics.items:
         raise GenerationError(
-            [
-                *diagnostics.items,
-                Diagnostic(
-                    Level.ERROR,
-                    Location(_display(options.spec)),
-                    f"{len(diagnostics)} warning(s) and --fail-on-warning: nothing written",
-                ),
-            ]
+            [*diagnostics.items, Diagnostic(Level.ERROR, Location(_display(options.spec)), f"{len(diagnostics)} warning(s) and --fail-on-warning: nothing written")]
         )
     if check:
         return Result(api, files, diagnostics, compare(options.out, files))
