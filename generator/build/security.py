@@ -9,7 +9,7 @@ declared name in its place, ``http`` as ``Authorization: <Scheme> <value>`` (``b
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from generator.build.naming import snake
 from generator.diagnostics import Diagnostics, GenerationError
@@ -22,7 +22,11 @@ RESERVED = frozenset(
 )
 """Keyword arguments every client has: no scheme may take one of these names."""
 
-_PLACES = ("header", "query", "cookie")
+_PLACES: dict[str, Literal["header", "query", "cookie"]] = {
+    "header": "header",
+    "query": "query",
+    "cookie": "cookie",
+}
 
 
 def env_prefix(config: Config, package: str) -> str:
@@ -76,8 +80,8 @@ def _scheme(key: str, node: dict[str, Any], config: Config, prefix: str) -> Secu
     }
     kind = node.get("type")
     if kind == "apiKey":
-        place = str(node.get("in") or "")
-        if place not in _PLACES or not node.get("name"):
+        place = _PLACES.get(str(node.get("in") or ""))
+        if place is None or not node.get("name"):
             return None
         return SecurityScheme(kind="api_key", place=place, wire_name=str(node["name"]), **common)
     if kind == "http":
@@ -90,8 +94,8 @@ def _scheme(key: str, node: dict[str, Any], config: Config, prefix: str) -> Secu
         shown = "Bearer" if lowered == "bearer" else word
         return SecurityScheme(kind="http", prefix=shown + " ", **common)
     if kind in ("oauth2", "openIdConnect"):
-        flows = node.get("flows") if isinstance(node.get("flows"), dict) else {}
-        provider = "clientCredentials" in flows
+        flows = node.get("flows")
+        provider = isinstance(flows, dict) and "clientCredentials" in flows
         return SecurityScheme(kind="oauth2", prefix="Bearer ", token_provider=provider, **common)
     return None
 
