@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from generator.diagnostics import GenerationError
+from generator import __version__
 from generator.render.formatters import FORMATTERS
 from generator.pipeline import Options, generate
 from generator.release.diff import diff_specs
@@ -24,8 +25,11 @@ DEFAULT_OUT = Path("generated")
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Generate the Python client from an OpenAPI document.")
-    sub = parser.add_subparsers(dest="command")
+    version = f"%(prog)s {__version__}"
+    parser.add_argument("--version", action="version", version=version)
+    sub = parser.add_subparsers(dest="command", metavar="{generate,diff}")
     gen = sub.add_parser("generate", help="generate the client (the default command)")
+    gen.add_argument("--version", action="version", version=version)
     gen.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help=f"OpenAPI document (default: {DEFAULT_SPEC})")
     gen.add_argument("--config", type=Path, default=None, help=f"generator settings (default: {DEFAULT_CONFIG} when --spec is the default)")
     gen.add_argument("--no-config", action="store_true", help="ignore any config file; derive every name from the spec")
@@ -43,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         "(the ruff extra); --check compares with the chosen formatter's output",
     )
     diff = sub.add_parser("diff", help="report what changed between two specs, with verdicts")
+    diff.add_argument("--version", action="version", version=version)
     diff.add_argument("old", type=Path, help="the previous OpenAPI document")
     diff.add_argument("new", type=Path, help="the changed OpenAPI document")
     diff.add_argument("--config", type=Path, default=None, help=f"default: {DEFAULT_CONFIG}")
@@ -56,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-"):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "generate")
     parser = _parser()
     args = parser.parse_args(argv)
