@@ -14,7 +14,6 @@ import pytest
 from cloudforce_one_events import AuthenticationError, BadRequestError, Client
 from cloudforce_one_events.models import DatasetListItem
 
-from conftest import CREDENTIALS
 from contract_harness import check_result
 
 
@@ -67,7 +66,7 @@ def test_prism_requires_credentials(client: Client, violations: list[str]) -> No
 @pytest.mark.operation("get_DatasetList", "auth")
 def test_credentials_accepted_api_token(make_client: Callable[..., Client]) -> None:
     """A client holding only api_token satisfies one alternative of the security requirement."""
-    client = make_client(**{name: CREDENTIALS[name] for name in ["api_token"]})
+    client = make_client(api_token="test-api-token")
     result = client.datasets.list()
     check_result(result, list[DatasetListItem])
 
@@ -75,6 +74,6 @@ def test_credentials_accepted_api_token(make_client: Callable[..., Client]) -> N
 @pytest.mark.operation("get_DatasetList", "auth")
 def test_credentials_accepted_api_email_and_api_key(make_client: Callable[..., Client]) -> None:
     """A client holding only api_email + api_key satisfies one alternative of the security requirement."""
-    client = make_client(**{name: CREDENTIALS[name] for name in ["api_email", "api_key"]})
+    client = make_client(api_email="test-api-email", api_key="test-api-key")
     result = client.datasets.list()
     check_result(result, list[DatasetListItem])

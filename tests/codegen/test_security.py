@@ -237,3 +237,44 @@ def test_a_client_of_another_api_names_nothing_of_cloudflare(generated: Path) ->
                 text = path.read_text("utf-8").lower()
                 for word in ("cloudflare", "cloudforce", "account_id"):
                     assert word not in text, f"{word} in {path.relative_to(generated)}"
+
+
+def _build(tmp_path: Path, config_text: str, kind: str = "mixed") -> Any:
+    from generator.build.api import build_api
+    from generator.diagnostics import Diagnostics
+    from generator.load.config import load_config
+    from generator.load.loader import load_spec
+
+    config = tmp_path / "codegen.toml"
+    config.write_text(config_text)
+    spec = SPECS / f"auth_{kind}.yaml"
+    loaded = load_spec(spec, allow_outside=False, display=spec.name)
+    return build_api(loaded, load_config(config, display="codegen.toml"), Diagnostics())
+
+
+def test_config_renames_arguments_and_environment(tmp_path: Path) -> None:
+    api = _build(
+        tmp_path,
+        '[auth]\nenv_prefix = "WID"\n\n[auth.schemes.tenantKey]\nargument = "tenant"\n'
+        'env = "TENANT_KEY"\n',
+    )
+    by_key = {s.key: s for s in api.schemes}
+    assert (by_key["tenantKey"].argument, by_key["tenantKey"].env) == ("tenant", "TENANT_KEY")
+    assert by_key["sessionCookie"].env == "WID_SESSION_COOKIE"
+    assert api.env["base_url"] == "WID_BASE_URL" and api.error_class == "WidgetsMixedError"
+
+
+def test_config_naming_an_undeclared_scheme_is_an_error_with_its_line(tmp_path: Path) -> None:
+    from generator.diagnostics import GenerationError
+
+    with pytest.raises(GenerationError) as info:
+        _build(tmp_path, '[auth]\nenv_prefix = "W"\n\n[auth.schemes.api_token]\nenv = "T"\n')
+    text = str(info.value)
+    assert "codegen.toml:4" in text and "api_token" in text and "oauth" in text
+
+
+def test_scheme_argument_clashing_with_a_client_setting_is_an_error(tmp_path: Path) -> None:
+    from generator.diagnostics import GenerationError
+
+    with pytest.raises(GenerationError, match="'timeout'"):
+        _build(tmp_path, '[auth.schemes.oidc]\nargument = "timeout"\n')
