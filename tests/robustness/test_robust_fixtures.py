@@ -22,6 +22,7 @@ from tests.robustness.support import (
     Generated,
     JsonSchemaMaker,
     compile_all,
+    credentials,
     component_pointers,
     custom_formats,
     import_every_module,
@@ -50,7 +51,7 @@ def test_generates_compiles_and_imports_every_module(name: str, generated: Calla
             for op in resource.operations:
                 assert callable(getattr(cls, op.py_name)), (resource.class_name, op.py_name)
     # and the client reaches every top-level resource through its accessor
-    client = package.Client(api_token="t")
+    client = package.Client(**credentials(package))
     for resource in g.result.api.all_resources():
         target: Any = client
         for attr in resource.accessor.split("."):

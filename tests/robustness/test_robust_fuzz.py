@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from generator.load.loader import load_spec
 from generator.load.pointers import join_pointer
 from tests.conftest import CliResult
-from tests.robustness.support import FIXTURES, Generated, compile_all, import_every_module, importable, run_mypy
+from tests.robustness.support import FIXTURES, Generated, compile_all, credentials, import_every_module, importable, run_mypy
 
 _COUNTER = itertools.count()
 # drawn documents hold 10,000-character strings: hypothesis warns that their repr is large
@@ -190,7 +190,7 @@ def _check_generation(result: CliResult, out: Path, package: str, marker: Path, 
     tomllib.loads((out / "pyproject.toml").read_text())
     with importable(out, package) as module:
         import_every_module(module)
-        module.Client(api_token="t")
+        module.Client(**credentials(module))
     assert not marker.exists(), "spec text was executed while importing"
     if mypy_cache is not None:
         typed = run_mypy(out, package, mypy_cache)
