@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test check typecheck bench install clean snapshots
+.PHONY: generate test check typecheck bench corpus corpus-gate install clean snapshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,19 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# The corpus table (bench/corpus): every OpenAPI document of CORPUS generated, probed, type-checked;
+# exit 1 when a row misses a correctness target. CORPUS=DIR for any folder; CORPUS_ARGS for options.
+CORPUS ?= ../shared/corpus
+corpus: $(STAMP)
+	$(BIN)/python -m bench.corpus $(CORPUS) $(CORPUS_ARGS)
+
+# What .ci/run gates on: the same checks, ruff's formatter only, no side-by-side timing
+corpus-gate: $(STAMP)
+	$(BIN)/python -m bench.corpus $(CORPUS) --formatters ruff --no-opc $(CORPUS_ARGS)
+
 # Golden files (tests/snapshots/) are rewritten by this command, never edited by hand.
 snapshots: $(STAMP)
-	$(BIN)/python -m pytest -q --update-snapshots tests/codegen/test_cli_errors.py tests/robustness/test_robust_fixtures.py tests/robustness/test_robust_invalid.py tests/test_changelog.py
+	$(BIN)/python -m pytest -q --update-snapshots tests/codegen/test_cli_errors.py tests/codegen/test_output_ownership.py tests/codegen/test_hostile_input.py tests/robustness/test_robust_fixtures.py tests/robustness/test_robust_invalid.py tests/test_changelog.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache

@@ -56,6 +56,8 @@ class TypeRef:
     pointer: str = ""
     # a tagged union: (discriminator value, member model name) pairs, members in ``args`` order
     tags: tuple[tuple[Any, str], ...] = ()
+    # some member does not require the discriminator: data without it tries every member
+    tag_optional: bool = False
     note: str = ""  # why this part is typed more loosely than the schema says (also a warning)
 
     def notes(self) -> list[str]:
@@ -186,6 +188,8 @@ class Pagination:
     item_annotation: str
     page_py: str  # Python name of the page parameter (omitted from list_all)
     item_hint: str  # item_annotation as the resource module writes it
+    max_page_size: int | None = None  # the size parameter's documented maximum
+    cursor_param: str = ""  # query parameter taking the previous page's result_info.cursor
 
 
 @dataclass(frozen=True)
@@ -232,9 +236,8 @@ class Operation:
     # extra keywords of the Endpoint constant, as (name, Python source): content_type, accept,
     # response_format, status_formats, query_styles -- only those that differ from the defaults
     endpoint_extras: tuple[tuple[str, str], ...] = ()
-    success_responses: tuple[
-        Response, ...
-    ] = ()  # every 2xx (or default) response, in document order
+    success_responses: tuple[Response, ...] = ()  # every 2xx (or default) response, in document order
+    fixed_query: tuple[tuple[str, str], ...] = ()  # pairs written into the document's path (?beta=true)
 
     @property
     def cookie_params(self) -> tuple[Param, ...]:

@@ -258,7 +258,11 @@ def test_the_manifest_a_generation_writes_is_the_one_the_next_reads(
     written = manifest_file(api, [RenderedFile("a.py", b"x = 1\n")])
     (tmp_path / written.path).write_bytes(written.content)
     assert read_manifest(tmp_path) == Manifest(
-        spec=SPEC_NAME, spec_sha256=spec.sha256, spec_version=api.version, package_version="4.5.6"
+        spec=SPEC_NAME,
+        spec_sha256=spec.sha256,
+        spec_version=api.version,
+        package_version="4.5.6",
+        package=api.package,
     )
     assert json.loads(written.content)["files"] == {"a.py": hashlib.sha256(b"x = 1\n").hexdigest()}
     (tmp_path / written.path).write_text("[1, 2]", "utf-8")  # not ours: as if absent

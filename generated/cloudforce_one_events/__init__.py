@@ -28,6 +28,7 @@ from ._core.errors import (
     ConflictError,
     InternalServerError,
     NotFoundError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
@@ -37,14 +38,26 @@ from ._core.response import RawResponse
 from ._core.types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:  # loaded on first access (see __getattr__), declared for type checkers
+    from ._core.bulk import BulkControl as BulkControl
     from ._core.bulk import BulkError as BulkError
+    from ._core.bulk import BulkFatalError as BulkFatalError
     from ._core.bulk import BulkInputError as BulkInputError
+    from ._core.bulk import BulkInterrupted as BulkInterrupted
     from ._core.bulk import BulkProgress as BulkProgress
     from ._core.bulk import BulkReport as BulkReport
     from ._core.bulk import CreatedEvent as CreatedEvent
 
 _BULK_NAMES = frozenset(
-    {"BulkError", "BulkInputError", "BulkProgress", "BulkReport", "CreatedEvent"}
+    {
+        "BulkControl",
+        "BulkError",
+        "BulkFatalError",
+        "BulkInputError",
+        "BulkInterrupted",
+        "BulkProgress",
+        "BulkReport",
+        "CreatedEvent",
+    }
 )
 
 __version__ = "0.1.0"
@@ -59,8 +72,11 @@ __all__ = [
     "AsyncClient",
     "AuthenticationError",
     "BadRequestError",
+    "BulkControl",
     "BulkError",
+    "BulkFatalError",
     "BulkInputError",
+    "BulkInterrupted",
     "BulkProgress",
     "BulkReport",
     "Client",
@@ -72,6 +88,7 @@ __all__ = [
     "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",

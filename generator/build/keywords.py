@@ -14,6 +14,7 @@ from typing import Any
 from generator.build.media import is_textual
 from generator.build.registry import SchemaRegistry
 from generator.ir import Constraints, TypeRef
+from generator.load.pointers import join_pointer
 
 _FORMATS = {
     "date-time": "datetime",
@@ -62,12 +63,15 @@ def basics(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
 
 
 def allof_passthrough(schema: dict[str, Any]) -> bool:
-    """``allOf: [one member]`` with nothing of its own: the member itself (a nullable or
-    described reference in OpenAPI 3.0)."""
+    """``allOf: [one reference]`` with nothing of its own: the reference itself (a nullable or
+    described reference in OpenAPI 3.0). One inline member is no reference: the schema is that
+    member merged with its own keywords (Box's ``{type: object, allOf: [{properties}]}``)."""
     members = schema.get("allOf")
     return (
         isinstance(members, list)
         and len(members) == 1
+        and isinstance(members[0], dict)
+        and "$ref" in members[0]
         and not any(
             k in schema
             for k in ("properties", "additionalProperties", "required", "oneOf", "anyOf")
@@ -179,6 +183,19 @@ def property_default(
         registry.warn(pointer, message)
         return False, None
     return True, default
+
+
+def warn_unfit_default(
+    registry: SchemaRegistry, schema: Any, t: TypeRef, pointer: str, what: str
+) -> None:
+    """Warn about a scalar ``default`` of ``schema`` (of a ``what``, typed ``t``) that is no
+    value of its type (a date, date-time or bytes default is its wire string)."""
+    default = schema.get("default") if isinstance(schema, dict) else None
+    if isinstance(default, str) and t.kind in ("date", "datetime", "bytes"):
+        return  # written as on the wire
+    if isinstance(default, (str, int, float, bool)) and not _fits(registry, default, t):
+        message = f"default {default!r} does not match the {what}'s type"
+        registry.warn(join_pointer(pointer, "default"), message)
 
 
 def _fits(registry: SchemaRegistry, value: Any, t: TypeRef, depth: int = 0) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from generator.build.naming import NameRegistry, module_name
 from generator.build.registry import FieldDraft, ModelDraft
-from generator.build.typeexpr import Expr, annotation, optional, type_expr
+from generator.build.typeexpr import Expr, optional, type_expr
 from generator.escape import py_literal
 from generator.ir import Field, Model, ModelModule, TypeRef
 from generator.load.refgraph import is_cyclic, strongly_connected_components
@@ -124,7 +124,7 @@ def _module(
     names = _topological(sorted(members), drafts)
     local = set(names)
     graph = {n: [d for d in deps_of(drafts[n]) if d in local] for n in names}
-    ordered = _forward_references(names, graph, models, usages)
+    ordered = _forward_references(names, graph, models)
     imports: dict[str, set[str]] = {}
     for n in names:
         for dep in deps_of(drafts[n]):
@@ -146,21 +146,17 @@ def _forward_references(
     names: list[str],
     graph: dict[str, list[str]],
     models: dict[str, Model],
-    usages: dict[str, set[str]],
 ) -> list[Model]:
-    """The module's models in order; an alias naming a model defined after it (in a cycle)
-    writes that name as a forward reference."""
+    """The module's models in order. An alias naming a model defined after it (in a cycle:
+    DataDog's processors) cannot be a plain assignment, where ``A | "B"`` raises TypeError at
+    import: it becomes a TypeAliasType, whose value pydantic and mypy resolve lazily."""
     defined: set[str] = set()
     ordered: list[Model] = []
     for n in names:
         model = models[n]
         if model.kind == "alias" and model.alias_type is not None and not model.recursive:
-            forward = frozenset(d for d in graph[n] if d not in defined)
-            if forward:
-                text = annotation(
-                    model.alias_type, open_enums="response" in usages.get(n, set()), quote=forward
-                )
-                model = models[n] = replace(model, annotation=text)
+            if any(d not in defined for d in graph[n]):
+                model = models[n] = replace(model, recursive=True)
         defined.add(n)
         ordered.append(model)
     return ordered

@@ -15,6 +15,7 @@ import hashlib
 import keyword
 import re
 import unicodedata
+from http import HTTPStatus
 
 _WORD_BOUNDARY = re.compile(
     r"""
@@ -85,13 +86,35 @@ def snake(name: str) -> str:
 
 
 def pascal(name: str) -> str:
-    """``threat events`` -> ``ThreatEvents``; acronyms keep their initial only: ``HTTPServer`` -> ``HttpServer``."""
-    result = "".join(w[:1].upper() + w[1:] for w in words(name))
-    if not result:
-        result = "Model"
-    if result[0].isdigit():
-        result = "N" + result
-    return cap(result)
+    """``threat events`` -> ``ThreatEvents``; acronyms keep their initial only: ``HTTPServer`` -> ``HttpServer``.
+
+    A name longer than :data:`MAX_NAME` is shortened by words, never cut or hashed: words
+    that repeat an earlier one go first (``AccountPhoneNumberCountryPhoneNumberLocal`` ->
+    ``AccountPhoneNumberCountryLocal``), then words from the middle, keeping the first and as
+    many of the last as fit. Two long names that shorten alike are told apart by the caller's
+    registry, with contextual alternatives."""
+    parts = [w[:1].upper() + w[1:] for w in words(name)] or ["Model"]
+    if parts[0][0].isdigit():
+        parts[0] = "N" + parts[0]
+    return _fit(parts, MAX_NAME)
+
+
+def _fit(parts: list[str], limit: int) -> str:
+    if len("".join(parts)) <= limit:
+        return "".join(parts)
+    seen: set[str] = set()
+    kept: list[str] = []
+    for i, part in enumerate(parts):
+        if part in seen and 0 < i < len(parts) - 1:  # the first and last words always stay
+            continue
+        seen.add(part)
+        kept.append(part)
+    if len("".join(kept)) <= limit:
+        return "".join(kept)
+    head, tail = kept[:1], kept[1:]
+    while tail and len("".join(head + tail)) > limit:
+        tail = tail[1:]
+    return "".join(head + tail) if tail else cap("".join(kept), limit)
 
 
 def constant(name: str) -> str:
@@ -176,6 +199,19 @@ def class_name(name: str) -> str:
     ):
         result += "Model"
     return result
+
+
+def status_suffix(status: str) -> str:
+    """How an inline response body's class name ends: ``Response`` for a success, else what
+    the status means (``404`` -> ``NotFoundError``, ``4XX`` -> ``ClientError``,
+    ``default`` -> ``Error``), never the number itself."""
+    if status.startswith("2"):
+        return "Response"
+    try:
+        return pascal(HTTPStatus(int(status)).phrase) + "Error"
+    except ValueError:
+        pass
+    return {"4": "ClientError", "5": "ServerError"}.get(status[:1], "Error")
 
 
 _IRREGULAR = {"aliases": "alias", "statuses": "status", "indices": "index"}

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from generator.build.bodies import bulk, request_body
-from generator.build.naming import class_name, constant, snake
+from generator.build.grouping import resource_of
+from generator.build.naming import class_name, constant
 from generator.build.operation_ids import OperationSite, operation_sites
 from generator.build.parameters import parameters, signature_order
 from generator.build.registry import SchemaRegistry
@@ -64,8 +66,7 @@ def collect(
             *resource, method_py = target.split(".")
             found.append(RawOperation(site, tuple(resource), method_py))
         else:
-            tags = site.node.get("tags") or ["default"]
-            found.append(RawOperation(site, (snake(str(tags[0])),), op_id))
+            found.append(RawOperation(site, (resource_of(site.node.get("tags"), site.path),), op_id))
     _check_config_names(config, ids)
     return found
 
@@ -104,7 +105,8 @@ def build_operation(
         py_name=py_name,
         const_name="_" + constant(py_name),
         http_method=site.method.upper(),
-        path=site.path,
+        path=site.path.partition("?")[0],
+        fixed_query=fixed_query(site.path),
         summary=one_line(str(node.get("summary") or "")),
         description=str(node.get("description") or "").strip(),
         tags=tuple(str(t) for t in node.get("tags") or ()),
@@ -128,7 +130,7 @@ def build_operation(
         pointer=site.pointer,
         security=document_security if own_security is None else own_security,
         model_names=_model_names(params, body, result),
-        endpoint_extras=_endpoint_extras(body, params, answers.reading)
+        endpoint_extras=_endpoint_extras(body, params, answers.reading, fixed_query(site.path))
         + _security_extras(own_security, document_security),
         success_responses=answers.every_success,
     )
@@ -156,10 +158,16 @@ def _security_extras(
 
 
 def _endpoint_extras(
-    body: Body | None, params: list[Param], reading: dict[str, Any]
+    body: Body | None,
+    params: list[Param],
+    reading: dict[str, Any],
+    fixed: tuple[tuple[str, str], ...] = (),
 ) -> tuple[tuple[str, str], ...]:
     """Keywords of the Endpoint constant that differ from its defaults, as Python site."""
     extras: list[tuple[str, str]] = []
+    if fixed:
+        pairs = "".join(f"({py_literal(name)}, {py_literal(value)}), " for name, value in fixed)
+        extras.append(("fixed_query", f"({pairs.rstrip()})"))
     if body is not None and body.encoding != "json":
         extras.append(("content_type", py_literal(body.content_type)))
         extras.append(("body_encoding", py_literal(body.encoding)))
@@ -187,3 +195,9 @@ def _endpoint_extras(
         )
         extras.append(("query_styles", "{" + shown + "}"))
     return tuple(extras)
+
+
+def fixed_query(path: str) -> tuple[tuple[str, str], ...]:
+    """The query a document wrote into a path (``/responses/{id}?beta=true`` -> ``beta=true``):
+    the Endpoint sends it on every call, beside the call's own parameters."""
+    return tuple(parse_qsl(path.partition("?")[2], keep_blank_values=True))

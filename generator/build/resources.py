@@ -12,6 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from generator.build.grouping import method_without_resource
 from generator.build.naming import NameRegistry, class_name, method_name, module_name
 from generator.build.operations import BuiltOperation, RawOperation, build_operation
 from generator.build.registry import SchemaRegistry
@@ -73,8 +74,11 @@ def build_operations(
     for raw in raw_ops:
         names = member_names[raw.resource_path]
         op_id, method = raw.site.operation_id, raw.site.method
+        short = raw.py_name
+        if op_id not in config.operations:  # derived: without the words of its resource
+            short = method_without_resource(raw.py_name, raw.resource_path)
         py, numbered = names.claim(
-            method_name(raw.py_name), method_name(op_id), method_name(f"{method} {op_id}")
+            method_name(short), method_name(op_id), method_name(f"{method} {op_id}")
         )
         if numbered:
             where = registry.spec.locate(raw.site.pointer)

@@ -4,22 +4,27 @@ The 2xx responses (else ``default``) are the success: their types merge into one
 type (nullable when some carry no body); the others are error responses. How the runtime
 reads each success body (JSON, text or bytes; the ``Accept`` header) becomes Endpoint
 keywords. Whether the runtime unwraps the API's envelope, and the item type of a paginated
-list, are decided from the return type.
+list, are decided from the return type. A response key that is not a status code (``100`` to
+``599``, ``1XX`` to ``5XX`` or ``default``) is ignored with a warning.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.build.media import body_encoding, is_json
+from generator.build.naming import class_name, status_suffix
 from generator.build.operation_ids import OperationSite
 from generator.build.registry import SchemaRegistry
 from generator.build.typeexpr import Spelled, annotation, type_expr
 from generator.diagnostics import GenerationError
 from generator.ir import MODELS_ALIAS, Pagination, Param, Response, TypeRef
 from generator.load.config import Config
-from generator.load.pointers import join_pointer
+from generator.load.pointers import join_pointer, split_pointer
+
+STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,11 @@ class _Read:
 def responses(registry: SchemaRegistry, site: OperationSite, context: str) -> Responses:
     """The responses of an operation (``context``: the class name inline schemas are named after)."""
     entries = (site.node.get("responses") or {}).items()
-    read = [_read(registry, site, context, str(status), entry) for status, entry in entries]
+    read = [
+        _read(registry, site, context, str(status), entry)
+        for status, entry in entries
+        if _is_status(registry, site, str(status))
+    ]
     success = [r for r in read if _is_success(r.status)]
     errors = tuple(r.response() for r in read if not _is_success(r.status))
     if not success:  # the default response is the success
@@ -79,6 +88,14 @@ def responses(registry: SchemaRegistry, site: OperationSite, context: str) -> Re
     return Responses(
         Response(first.status, first.description, t, shown), errors, codes, _reading(success), every
     )
+
+
+def _is_status(registry: SchemaRegistry, site: OperationSite, status: str) -> bool:
+    if STATUS_KEY.match(status):
+        return True
+    message = f"response key {status!r} is not a status code (100-599, 1XX-5XX or default); ignored"
+    registry.warn(join_pointer(site.pointer, "responses", status), message)
+    return False
 
 
 def _is_success(status: str) -> bool:
@@ -122,9 +139,11 @@ def _body_type(
         and resolved.get("format") == "binary"
     ):
         return TypeRef("bytes", pointer=pointer), "bytes", media  # "anything", declared binary
-    suffix = "Response" if status.startswith("2") else f"Error{status}"
+    hint, owner = context + status_suffix(status), context
+    if pointer.startswith("/components/responses/") and pointer.count("/") == 3:
+        hint = owner = class_name(split_pointer(pointer)[-1])  # a named response: its own name
     schema_pointer = join_pointer(pointer, "content", media, "schema")
-    return registry.type_of(schema, schema_pointer, context + suffix, context), "json", media
+    return registry.type_of(schema, schema_pointer, hint, owner), "json", media
 
 
 def _reading(success: list[_Read]) -> dict[str, Any]:
@@ -191,6 +210,13 @@ def pagination(
             where,
             f"cannot find a list of items at {cfg.items or '(the body)'!r} in the response of {operation_id}",
         )
+    if cfg.cursor_param and not any(
+        p.wire_name == cfg.cursor_param and p.location == "query" for p in params
+    ):
+        raise GenerationError.at(
+            where, f"{operation_id} has no query parameter {cfg.cursor_param!r} (cursor_param)"
+        )
+    maximum = size.type.constraints.maximum
     return Pagination(
         method=cfg.method,
         page_param=cfg.page_param,
@@ -202,6 +228,8 @@ def pagination(
         item_annotation=annotation(item, open_enums=True),
         page_py=page.py_name,
         item_hint=spelled.annotation(type_expr(item, open_enums=True, models=MODELS_ALIAS)),
+        max_page_size=int(maximum) if maximum is not None and maximum >= 1 else None,
+        cursor_param=cfg.cursor_param,
     )
 
 

@@ -21,6 +21,7 @@ from generator.build.refs import ref_type, register_components
 from generator.build.registry import SchemaRegistry
 from generator.build.unions import union_type
 from generator.diagnostics import Diagnostics
+from generator.load.pointers import join_pointer
 from generator.ir import TypeRef
 from generator.load.loader import LoadedSpec
 
@@ -56,7 +57,10 @@ def schema_type(
     common = basics(schema, pointer)
     if "const" in schema:
         return literal_type(registry, [schema["const"]], "const", pointer, nullable, common)
-    if "enum" in schema and isinstance(schema["enum"], list):
+    if schema.get("enum") == []:  # valid JSON Schema (a SHOULD), refused by openapi-pydantic
+        message = "enum: [] admits no value; typed from the schema's other keywords"
+        registry.warn(join_pointer(pointer, "enum"), message)
+    elif "enum" in schema and isinstance(schema["enum"], list):
         return literal_type(registry, schema["enum"], "enum", pointer, nullable, common)
     if is_object(registry, schema):
         return object_type(registry, schema, pointer, hint, owner, nullable)

@@ -267,8 +267,18 @@ def _tagged(t: TypeRef, style: _Style) -> Expr:
         "{" + ", ".join(f"{v.text}: {model.text}" for v, model in pairs) + "}",
         frozenset().union(*(v.names for v, _ in pairs)),
     )
-    tagged_by = _call("_tagged_by", _value(t.discriminator), mapping)
+    if not t.tag_optional:
+        return _subscript("Annotated", _union(parts), _call("_tagged_by", _value(t.discriminator), mapping))
+    # data without the property goes to the plain union of the members (best match wins)
+    plain = _union([_expr(arg, member_style) for arg in t.args])
+    parts.append(_subscript("Annotated", plain, _call("_Tag", _value(UNTAGGED))))
+    untagged = Expr(f"untagged={_value(UNTAGGED).text}")
+    tagged_by = _call("_tagged_by", _value(t.discriminator), mapping, untagged)
     return _subscript("Annotated", _union(parts), tagged_by)
+
+
+UNTAGGED = "*"
+"""The tag of a tagged union's fallback member (no class is named so)."""
 
 
 def _call(function: str, *args: Expr) -> Expr:

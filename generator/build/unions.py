@@ -34,19 +34,15 @@ def union_type(
     """The type of ``schema[variant]`` (``oneOf`` or ``anyOf``)."""
     members: list[TypeRef] = []
     raws: list[Any] = []
+    nulls = [_is_null(member) for member in schema[variant]]
     for index, member in enumerate(schema[variant]):
-        if (
-            isinstance(member, dict)
-            and declared_types(member) == {"null"}
-            and "$ref" not in member
-            and "enum" not in member
-        ):
+        if nulls[index]:
             nullable = True
             continue
         member_pointer = join_pointer(pointer, variant, index)
-        members.append(
-            registry.type_of(member, member_pointer, _variant_hint(hint, member, index), owner)
-        )
+        # the one member beside null is the type itself: it takes the union's name
+        member_hint = hint if nulls.count(False) == 1 else _variant_hint(hint, member, index)
+        members.append(registry.type_of(member, member_pointer, member_hint, owner))
         raws.append(member)
     if not members:
         return TypeRef("any", **common)
@@ -55,7 +51,11 @@ def union_type(
     tagged = _tagging(registry, schema, pointer, raws, members)
     if tagged is None:
         return TypeRef("union", args=tuple(members), nullable=nullable, **common)
-    union = TypeRef("union", args=tuple(members), discriminator=tagged[0], tags=tagged[1], **common)
+    # a member that may omit the discriminator: data without it tries every member
+    optional = any(not _requires(registry, m, tagged[0]) for m in members)
+    union = TypeRef(
+        "union", args=tuple(members), discriminator=tagged[0], tags=tagged[1], tag_optional=optional, **common
+    )
     if pointer in registry.by_pointer:  # the union is a named alias already (a component)
         return replace(union, nullable=nullable)
     # a tagged union is always a named alias, so resources never spell out its annotation
@@ -131,8 +131,8 @@ def _member_values(
     values: tuple[Any, ...] = tuple(targets.get(ref[1:], ())) if isinstance(ref, str) else ()
     if not values:
         values = tuple(targets.get(draft.pointer, ()))
-    if not values:
-        values = _literal_values(draft, prop)
+    if not values:  # the member's own single value, even where not required (Spotify's type)
+        values = _literal_values(draft, prop, required=False)
     if (
         not values
         and isinstance(ref, str)
@@ -179,11 +179,31 @@ def _model_of(registry: SchemaRegistry, t: TypeRef) -> ModelDraft | None:
     return registry.drafts.get(t.name or "")
 
 
-def _literal_values(draft: ModelDraft, prop: str) -> tuple[Any, ...]:
+def _literal_values(draft: ModelDraft, prop: str, *, required: bool = True) -> tuple[Any, ...]:
     for f in draft.fields:
-        if f.wire_name == prop and f.required and f.type.kind == "literal" and not f.type.nullable:
+        if (
+            f.wire_name == prop
+            and (f.required or not required)
+            and f.type.kind == "literal"
+            and not f.type.nullable
+        ):
             return f.type.values
     return ()
+
+
+def _requires(registry: SchemaRegistry, member: TypeRef, prop: str) -> bool:
+    draft = _model_of(registry, member)
+    return draft is not None and any(f.wire_name == prop and f.required for f in draft.fields)
+
+
+def _is_null(member: Any) -> bool:
+    """A ``{type: null}`` member: it makes the union nullable, it is no member of its own."""
+    return (
+        isinstance(member, dict)
+        and declared_types(member) == {"null"}
+        and "$ref" not in member
+        and "enum" not in member
+    )
 
 
 def _variant_hint(hint: str, member: Any, index: int) -> str:

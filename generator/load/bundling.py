@@ -6,7 +6,8 @@ component the reference stands for, with a readable name that never clashes) and
 is rewritten to a local one. A reference that leaves the spec's folder is refused unless
 ``allow_outside`` is set; remote references are never fetched; a chain of references that only
 point at each other is reported as a cycle. Literal values (examples, defaults, enums) may hold a
-``"$ref"`` key and are left alone.
+``"$ref"`` key and are left alone, as are ``x-`` extensions. Fragments are percent-decoded
+before they are read as JSON pointers (``#/components/schemas/Caf%C3%A9``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import copy
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 from generator.diagnostics import GenerationError, Location
 from generator.load.pointers import JSON, join_pointer, resolve_pointer, split_pointer
 from generator.load.refgraph import is_cyclic, strongly_connected_components
-from generator.load.sources import SourceFile, SourceMap, read_source
+from generator.load.sources import SourceFile, SourceMap, read_bytes, read_source
 
 _COMPONENT_KINDS = {
     "parameters",
@@ -106,13 +108,13 @@ def _iter_refs(
         if isinstance(current, dict):
             if isinstance(current.get("$ref"), str):
                 yield where, current
-            stack.extend((current[key], [*where, key]) for key in _walked_keys(current, where))
+            stack.extend((current[key], [*where, key]) for key in walked_keys(current, where))
         elif isinstance(current, list):
             for i in reversed(range(len(current))):
                 stack.append((current[i], [*where, i]))
 
 
-def _walked_keys(node: dict[str, JSON], where: list[str | int]) -> list[str]:
+def walked_keys(node: dict[str, JSON], where: list[str | int]) -> list[str]:
     """The keys of ``node`` whose values may hold references, last first (for the stack)."""
     if where and where[-1] in _NAME_MAPS:
         return list(reversed(list(node)))
@@ -120,8 +122,10 @@ def _walked_keys(node: dict[str, JSON], where: list[str | int]) -> list[str]:
     return [
         key
         for key in reversed(list(node))
-        # literal values may legitimately contain a "$ref" key
+        # literal values may legitimately contain a "$ref" key; extensions are not the API's
+        # (a $ref inside an x- value is never imported, so never becomes a model)
         if key not in _LITERAL_KEYS
+        and not key.startswith("x-")
         and not (key == "examples" and isinstance(node[key], list))
         and not (in_example and key == "value")
     ]
@@ -173,6 +177,9 @@ class _Bundler:
             else:  # where the holder is in the file it was copied from
                 pointer_here = self.sources.original(join_pointer(base_pointer, *where), source)[1]
             location = source.location(pointer_here)
+            if _inlined_here(full_path):
+                self._inline(node, where, ref, source, full_path, location)
+                continue
             target_file, fragment = self._target(ref, source, location)
             key = (target_file.path.resolve(), fragment)
             target = self._resolve(target_file, fragment, location)
@@ -185,9 +192,48 @@ class _Bundler:
                     key, target_file, fragment, _ref_kind(full_path)
                 )
 
+    def _inline(
+        self, node: JSON, where: list[str | int], ref: str, source: SourceFile,
+        full_path: list[str | int], location: Location,
+    ) -> None:
+        """Replace the ``$ref`` at ``where`` (below ``node``) by a copy of what it points at, as
+        bundlers do where OpenAPI allows no reference; a text file for a description."""
+        if full_path[-1] in _TEXT_KEYS and not ref.startswith("#") and _is_text_file(ref):
+            path = source.path.parent / unquote(ref.partition("#")[0])
+            value: JSON = read_bytes(self._load_path(path, location), ref).decode("utf-8", "replace")
+            target_file = None
+        else:
+            target_file, fragment = self._target(ref, source, location)
+            value = copy.deepcopy(self._resolve(target_file, fragment, location))
+        holder = resolve_pointer(node, join_pointer("", *where))
+        siblings = {k: v for k, v in holder.items() if k != "$ref"}
+        if isinstance(value, dict):
+            holder.clear()
+            holder.update({**value, **siblings})
+        elif where:
+            resolve_pointer(node, join_pointer("", *where[:-1]))[where[-1]] = value
+        else:
+            raise GenerationError.at(location, f"$ref {ref!r} here must point at an object")
+        if target_file is not None:
+            here = join_pointer("", *full_path)
+            if target_file is not self.root:
+                self.sources.imported[here] = (target_file, fragment)
+            self.rewrite(holder if isinstance(value, dict) else value, target_file, full_path, is_root=False)
+
+    def _load_path(self, path: Path, location: Location) -> Path:
+        """``path`` when it may be read (inside the spec's folder unless allowed)."""
+        resolved = path.resolve()
+        if not self.allow_outside and not resolved.is_relative_to(self.base):
+            raise GenerationError.at(location, f"$ref leaves the spec's folder ({self.base}); pass --allow-external-refs to permit it")
+        if not resolved.is_file():
+            raise GenerationError.at(location, f"$ref target file not found: {path}")
+        return resolved
+
     def _target(self, ref: str, source: SourceFile, location: Location) -> tuple[SourceFile, str]:
         """The file and JSON pointer ``ref`` (written in ``source``) points at."""
         file_part, _, fragment = ref.partition("#")
+        # a URI fragment: percent-decoded before it is read as a JSON pointer (RFC 6901 section 6)
+        file_part, fragment = unquote(file_part), unquote(fragment)
         if fragment and not fragment.startswith("/"):
             raise GenerationError.at(
                 location, f"$ref {ref!r}: only JSON-pointer fragments are supported"
@@ -233,6 +279,28 @@ class _Bundler:
                     self.files[path].location(pointer),
                     "$ref cycle: these references only point at each other",
                 )
+
+
+_OPERATION_KEYS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+_PATH_ITEM_MAPS = frozenset({"paths", "pathItems", "webhooks"})
+_TEXT_KEYS = frozenset({"description", "summary"})
+
+
+def _inlined_here(path: list[str | int]) -> bool:
+    """A ``$ref`` where OpenAPI allows none, which bundlers inline: an operation, a whole map of
+    names (``properties``, ``responses``, ``content``...), a description or summary."""
+    if not path:
+        return False
+    last, parent = path[-1], path[-2] if len(path) >= 2 else None
+    if parent in _NAME_MAPS:
+        return False  # a name chosen by the author: a schema, a response, ... (refs allowed)
+    if last in _NAME_MAPS or last in _TEXT_KEYS:
+        return True
+    return last in _OPERATION_KEYS and len(path) >= 3 and (path[-3] in _PATH_ITEM_MAPS or (len(path) >= 4 and path[-4] == "callbacks"))
+
+
+def _is_text_file(ref: str) -> bool:
+    return Path(unquote(ref.partition("#")[0])).suffix.lower() not in (".json", ".yaml", ".yml")
 
 
 def _component_name(bucket: dict[str, JSON], stem: str, tokens: list[str]) -> str:

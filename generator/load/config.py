@@ -26,6 +26,7 @@ class PaginationConfig:
     total_pages: str = ""
     total_count: str = ""
     default_page_size: int = 100
+    cursor_param: str = ""
 
 
 @dataclass(frozen=True)

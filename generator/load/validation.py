@@ -3,7 +3,8 @@
 Decides which versions are supported and how a validation error is reported: at the most precise
 places (a problem whose pointer encloses another's is dropped), at most five, each at the file
 and line the offending part came from. JSON Schema 2020-12's boolean schemas, which
-openapi-pydantic rejects, are accepted in 3.1 documents.
+openapi-pydantic rejects, are accepted in 3.1 documents; so is an empty ``enum`` (a SHOULD of
+JSON Schema, not a MUST), which the IR builder warns about and types from the other keywords.
 """
 
 from __future__ import annotations
@@ -69,11 +70,16 @@ def _problems(
     """(pointer, message) of each distinct error, the most precise places first."""
     problems: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for error in errors:
-        pointer = _pydantic_loc_to_pointer(document, tuple(error["loc"]))
+    located = [(_pydantic_loc_to_pointer(document, tuple(error["loc"])), error) for error in errors]
+    empty_enums = {p for p, _ in located if _is_empty_enum(document, p)}
+    for pointer, error in located:
         message = error["msg"]
+        if _other_branch(error, pointer, empty_enums):
+            continue  # "not a Reference either": the schema is fine but for what is accepted
         if version.startswith("3.1") and _is_boolean_schema(document, pointer, message):
             continue  # JSON Schema 2020-12 allows `true`/`false` schemas; openapi-pydantic does not
+        if pointer in empty_enums:
+            continue  # JSON Schema only says an enum SHOULD have a value; the IR builder warns
         if error.get("type") == "missing" and error["loc"]:
             message = f"required field {str(error['loc'][-1])!r} is missing"
         text = f"{pointer}|{message}"
@@ -102,6 +108,23 @@ def _pydantic_loc_to_pointer(document: JSON, loc: tuple[str | int, ...]) -> str:
             node = node[part]
             tokens.append(part)
     return join_pointer("", *tokens)
+
+
+def _other_branch(error: ErrorDetails, pointer: str, accepted: set[str]) -> bool:
+    """The Reference branch of openapi-pydantic's Schema | Reference union failing (``$ref``
+    missing) on a schema whose only problem is one accepted here."""
+    loc = error["loc"]
+    return error.get("type") == "missing" and bool(loc) and loc[-1] == "$ref" and any(is_within(a, pointer) for a in accepted)
+
+
+def _is_empty_enum(document: JSON, pointer: str) -> bool:
+    """``enum: []`` (Discord's document), which openapi-pydantic refuses."""
+    if not pointer.endswith("/enum"):
+        return False
+    try:
+        return bool(resolve_pointer(document, pointer) == [])
+    except KeyError:
+        return False
 
 
 def _is_boolean_schema(document: JSON, pointer: str, message: str) -> bool:

@@ -232,6 +232,7 @@ def _ruff_args() -> list[str]:
         _ruff_bin(),
         "format",
         "--isolated",
+        "--no-cache",  # no .ruff_cache/ in the caller's working directory
         "--line-length",
         str(LINE_LENGTH),
         "--target-version",

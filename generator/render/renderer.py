@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from generator.testplan.contract_plan import PRISM_VERSION, plan_tests
+from generator.testplan.contract_plan import PRISM_VERSION, ContractPlan, plan_tests
 from generator.diagnostics import GenerationError, Location
 from generator.escape import dict_item, docstring, docstring_at, one_line, py_literal, toml_string
 from generator.escape import tuple_literal
@@ -129,8 +129,10 @@ class Renderer:
         overlay: Path | None = None,
         formatter: Callable[[str, str], str] | None = None,
         format_options: FormatOptions | None = None,
+        test_plan: ContractPlan | None = None,
     ) -> None:
         self.api = api
+        self.test_plan = test_plan  # planned from the api when not given
         self.overlay = overlay
         self.format = formatter or format_python
         self.format_options = format_options or FormatOptions()
@@ -188,7 +190,7 @@ class Renderer:
 
     def _test_files(self) -> list[tuple[str, str, dict[str, Any]]]:
         """The contract tests: fixtures, one module per resource, routing and Prism behaviour."""
-        plan = plan_tests(self.api)
+        plan = self.test_plan or plan_tests(self.api)
         tests = {"plan": plan, "prism_version": PRISM_VERSION}
         files = [("tests/conftest.py.jinja", "tests/conftest.py", tests)]
         for suite in plan.resources:

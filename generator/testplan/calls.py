@@ -2,8 +2,8 @@
 
 Three calls per operation: one with only the required parameters, one with every parameter
 (optional and nested model fields included), and the values the client would fill in itself
-(``account_id``), which the first two leave out. Path values are always safe URL segments, so
-that a routing test means what it says.
+(``account_id``), which the first two leave out. Path values are safe URL segments where the
+schema allows one, so that a routing test means what it says.
 """
 
 from __future__ import annotations
@@ -21,23 +21,25 @@ _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 
 
 def param_value(samples: Samples, p: Param, *, full: bool = False) -> Any:
-    """The sample of one keyword argument; path values are always safe URL segments.
+    """The sample of one keyword argument; path values are safe URL segments where the schema
+    allows one, else any valid value (the client percent-encodes it: ``sha256:...``, a
+    ``const`` with spaces).
 
     Models are passed as dicts where the annotation accepts a ``Mapping`` (request bodies),
-    else as model instances."""
+    else as model instances. Raises :class:`SampleError` when no valid value can be made."""
     if p.location != "path":
         return samples.value(p.type, full=full, instances="Mapping[" not in p.annotation)
     value = samples.value(p.type)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (str, int))
-        or not _SAFE_SEGMENT.match(str(value))
-    ):
-        value = _safe_path_value(samples, p)
-    return value
+    if _safe(value):
+        return value
+    return _safe_path_value(samples, p, value)
 
 
-def _safe_path_value(samples: Samples, p: Param) -> str | int:
+def _safe(value: object) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool) and bool(_SAFE_SEGMENT.match(str(value)))
+
+
+def _safe_path_value(samples: Samples, p: Param, valid: object) -> str | int:
     if p.type.kind == "int":
         return int(samples.number(p.type, integer=True))
     stem = re.sub(r"_?(id|uuid)$", "", p.py_name.lower())
@@ -45,7 +47,9 @@ def _safe_path_value(samples: Samples, p: Param) -> str | int:
     for candidate in (f"{stem}-1", FIXED_UUID, "1"):
         if samples.conforms(candidate, p.type) and _SAFE_SEGMENT.match(candidate):
             return candidate
-    raise SampleError(f"no URL-safe sample for path parameter {p.wire_name!r}", p.type.pointer)
+    if isinstance(valid, (str, int)) and not isinstance(valid, bool) and str(valid).strip(" .") != "":
+        return valid  # valid, percent-encoded on the way: a routing test still means what it says
+    raise SampleError(f"no sample for path parameter {p.wire_name!r}: {valid!r} cannot be a path segment", p.type.pointer)
 
 
 def required_kwargs(samples: Samples, op: Operation) -> dict[str, Any]:
@@ -58,14 +62,23 @@ def required_kwargs(samples: Samples, op: Operation) -> dict[str, Any]:
     }
 
 
-def all_kwargs(samples: Samples, op: Operation) -> dict[str, Any]:
+def all_kwargs(samples: Samples, op: Operation, dropped: list[tuple[Param, SampleError]] | None = None) -> dict[str, Any]:
     """Keyword arguments of a call with every parameter, optional and nested fields included
-    (except those the client fills, such as account_id)."""
-    return {
-        p.py_name: param_value(samples, p, full=True)
-        for p in op.params
-        if not p.default_from_client
-    }
+    (except those the client fills, such as account_id). An optional parameter (or optional
+    field) no valid value can be made for is left out; optional parameters so left out are
+    noted in ``dropped``."""
+    kwargs: dict[str, Any] = {}
+    for p in op.params:
+        if p.default_from_client:
+            continue
+        try:
+            kwargs[p.py_name] = param_value(samples, p, full=True)
+        except SampleError as exc:
+            if p.required:  # its optional fields left out, as in the required-only call
+                kwargs[p.py_name] = param_value(samples, p)
+            elif dropped is not None:
+                dropped.append((p, exc))
+    return kwargs
 
 
 def client_filled_kwargs(samples: Samples, op: Operation) -> dict[str, Any]:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.escape import py_literal
-from generator.ir import Api, Operation
+from generator.ir import Api, Operation, Param
 from generator.testplan.calls import all_kwargs, client_filled_kwargs, required_kwargs
 from generator.testplan.sample_source import instances_in, kwargs_source
-from generator.testplan.samples import Samples
+from generator.testplan.samples import SampleError, Samples
 
 _PLAIN_KINDS = frozenset({"int", "float", "str", "bool", "list", "dict"})
 
@@ -83,10 +83,12 @@ def result_check(op: Operation, api: Api) -> ResultCheck:
     return ResultCheck(t.kind if t.kind in _PLAIN_KINDS else "any")
 
 
-def make_case(samples: Samples, op: Operation, accessor: str) -> OpCase:
-    """The row of one operation, whose resource is at ``accessor`` below the client."""
+def make_case(samples: Samples, op: Operation, accessor: str, dropped: list[tuple[Param, SampleError]] | None = None) -> OpCase:
+    """The row of one operation, whose resource is at ``accessor`` below the client; optional
+    parameters without a valid sample are left out (noted in ``dropped``). Raises
+    :class:`SampleError` when a required one has none."""
     required = required_kwargs(samples, op)
-    every = all_kwargs(samples, op)
+    every = all_kwargs(samples, op, dropped)
     codes = tuple(int(code) for code in op.success_codes)
     return OpCase(
         op=op,

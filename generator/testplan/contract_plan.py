@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.diagnostics import GenerationError, Location
 from generator.escape import py_literal
-from generator.ir import Api, Resource, SecurityScheme
+from generator.ir import Api, Param, Resource, SecurityScheme
 from generator.testplan.cases import OpCase, make_case, object_model
 from generator.testplan.invalid_requests import InvalidRequest, invalid_requests
 from generator.testplan.routing import RoutingTrap, plan_traps
@@ -64,6 +63,7 @@ class ContractPlan:
     wrong_authorization: str  # an Authorization header that satisfies none of its alternatives
     alternatives: tuple[Alternative, ...]  # each way of authenticating, on an operation
     seeds: tuple[int, ...]
+    unplanned: tuple[Unplanned, ...] = ()
     credentials: tuple[tuple[str, str], ...] = ()  # (argument, sample value source) per scheme
 
     @property
@@ -86,24 +86,39 @@ class ContractPlan:
         return tuple(sorted(checked | {m for c in cases for m in c.uses}))
 
 
+@dataclass(frozen=True)
+class Unplanned:
+    """A test value no valid sample could be made for: the operation's row is left out
+    (``parameter`` None: a required value is missing) or the optional parameter is."""
+
+    operation_id: str
+    pointer: str
+    reason: str
+    parameter: str | None = None
+
+    def message(self) -> str:
+        what = f"optional parameter {self.parameter!r} left out of" if self.parameter else "no contract test for"
+        return f"{what} operation {self.operation_id!r}: cannot make a sample value: {self.reason}"
+
+
 def plan_tests(api: Api) -> ContractPlan:
-    """Everything the contract-test templates print, for every operation of ``api``."""
-    try:
-        return _plan(api)
-    except SampleError as exc:
-        raise GenerationError.at(
-            Location(api.spec_name, exc.pointer),
-            f"cannot make a sample value for the contract tests: {exc}",
-        ) from None
-
-
-def _plan(api: Api) -> ContractPlan:
+    """Everything the contract-test templates print, for every operation of ``api``. Test
+    planning never stops a generation: what cannot be sampled is left out and listed in
+    :attr:`ContractPlan.unplanned` (the pipeline warns about each)."""
     samples = Samples(api)
     resources: list[ResourceTests] = []
     by_id: dict[str, OpCase] = {}
+    unplanned: list[Unplanned] = []
     for resource in api.all_resources():
         accessor = resource.accessor or ".".join(resource.path)
-        cases = [make_case(samples, op, accessor) for op in resource.operations]
+        cases = []
+        for op in resource.operations:
+            dropped: list[tuple[Param, SampleError]] = []
+            try:
+                cases.append(make_case(samples, op, accessor, dropped))
+            except SampleError as exc:
+                unplanned.append(Unplanned(op.operation_id, exc.pointer, str(exc)))
+            unplanned += [Unplanned(op.operation_id, e.pointer, str(e), p.wire_name) for p, e in dropped]
         by_id.update((c.op.operation_id, c) for c in cases)
         if cases:
             resources.append(_resource_tests(api, resource, accessor, cases))
@@ -116,6 +131,7 @@ def _plan(api: Api) -> ContractPlan:
         wrong_authorization=wrong,
         alternatives=_alternatives(api, list(by_id.values())),
         seeds=DYNAMIC_SEEDS,
+        unplanned=tuple(unplanned),
         credentials=tuple((s.argument, _credential(s)) for s in api.schemes),
     )
 

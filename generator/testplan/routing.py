@@ -71,9 +71,12 @@ def routing_traps(api: Api) -> list[tuple[Operation, Operation]]:
 
 
 def plan_traps(samples: Samples, by_id: dict[str, OpCase]) -> tuple[RoutingTrap, ...]:
-    """Every routing trap of the API, between the rows planned for its operations."""
+    """Every routing trap of the API, between the rows planned for its operations (a trap
+    with an operation that has no row is not planned)."""
     traps = []
     for a, b in routing_traps(samples.api):
+        if a.operation_id not in by_id or b.operation_id not in by_id:
+            continue
         static, templated = by_id[a.operation_id], by_id[b.operation_id]
         evidence = _evidence(samples, static, templated)
         traps.append(RoutingTrap(static, templated, evidence, *_shapes(samples, static, templated)))

@@ -23,8 +23,9 @@ from .endpoint import Endpoint
 from .auth import Credentials
 from .errors import AuthenticationError, ConfigurationError
 from .flow import Flow, request_flow, run_async, run_sync
-from .pagination import AsyncPageIterator, PageIterator, PaginationSpec
+from .logs import RedactedHeaders
 from .options import check_options, unknown_keywords
+from .pagination import DEFAULT_MAX_PAGES, AsyncPageIterator, PageIterator, PaginationSpec
 from .request import (
     encode_body,
     encode_cookies,
@@ -229,6 +230,7 @@ class BaseClient(Generic[H]):
             extra=options.get("extra_query"),
             styles=endpoint.query_styles,
         )
+        params[:0] = endpoint.fixed_query  # the query the document wrote into the path
         content, content_type = encode_body(endpoint, body, options.get("extra_body"))
         credentials = self._auth.apply(self._security(endpoint), endpoint.operation_id)
         params.extend(credentials.query)
@@ -245,7 +247,7 @@ class BaseClient(Generic[H]):
         if cookie is not None:
             all_headers["Cookie"] = cookie
         all_headers.update(options.get("extra_headers") or {})
-        return http.build_request(
+        request = http.build_request(
             endpoint.method,
             url,
             params=tuple(params) if params else None,
@@ -253,6 +255,9 @@ class BaseClient(Generic[H]):
             content=content,
             timeout=options["timeout"] if "timeout" in options else self.timeout,
         )
+        if credentials.headers.keys() - {"Authorization"}:  # httpx hides Authorization only
+            request.headers = RedactedHeaders(request.headers, credentials.headers.keys())
+        return request
 
     def _flow(
         self,
@@ -419,6 +424,7 @@ class SyncResource:
         headers: Mapping[str, object] | None = None,
         options: RequestOptions,
         cookies: Mapping[str, object] | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
     ) -> PageIterator[Any]:
         client = self._client
         check_options(endpoint, options)
@@ -439,7 +445,7 @@ class SyncResource:
                 ),
             )
 
-        return PageIterator(fetch, spec, query)
+        return PageIterator(fetch, spec, query, max_pages=max_pages)
 
 
 class AsyncResource:
@@ -481,6 +487,7 @@ class AsyncResource:
         headers: Mapping[str, object] | None = None,
         options: RequestOptions,
         cookies: Mapping[str, object] | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
     ) -> AsyncPageIterator[Any]:
         client = self._client
         check_options(endpoint, options)
@@ -499,7 +506,7 @@ class AsyncResource:
             )
             return cast("RawResponse[Any]", result)
 
-        return AsyncPageIterator(fetch, spec, query)
+        return AsyncPageIterator(fetch, spec, query, max_pages=max_pages)
 
 
 def as_raw(func: Callable[P, T]) -> Callable[P, RawResponse[T]]:

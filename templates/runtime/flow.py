@@ -18,7 +18,7 @@ import httpx
 from typing_extensions import TypeAlias
 
 from .endpoint import Endpoint
-from .errors import APIConnectionError, APITimeoutError
+from .errors import APIConnectionError, APITimeoutError, shorten
 from .logs import logger, scrub
 from .response import RawResponse, make_status_error
 from .retries import RetryPolicy, retry_decision
@@ -96,11 +96,12 @@ def request_flow(
             decision = retry_decision(
                 method, status_code=response.status_code, retry_unsafe=retry_unsafe
             )
-            if not decision.retry or retries_taken >= policy.max_retries:
+            retry = decision.retry and retries_taken < policy.max_retries
+            delay = policy.delay(retries_taken, response.headers) if retry else None
+            if delay is None:  # not retryable, out of retries, or asked to wait too long
                 raise make_status_error(response)
-            delay = policy.delay(retries_taken, response.headers)
         elif isinstance(outcome, Exception):
-            if not isinstance(outcome, httpx.TransportError):
+            if not isinstance(outcome, (httpx.HTTPError, OSError)):
                 raise outcome
             if debug:
                 logger.debug(
@@ -113,7 +114,7 @@ def request_flow(
             decision = retry_decision(method, error=outcome, retry_unsafe=retry_unsafe)
             if not decision.retry or retries_taken >= policy.max_retries:
                 raise _connection_error(outcome, request, secrets) from outcome
-            delay = policy.delay(retries_taken)
+            delay = policy.backoff(retries_taken)
         else:
             raise TypeError(f"expected an httpx.Response or an exception, got {outcome!r}")
         retries_taken += 1
@@ -131,17 +132,19 @@ def request_flow(
 
 
 def _connection_error(
-    error: httpx.TransportError, request: httpx.Request, secrets: tuple[str, ...]
+    error: Exception, request: httpx.Request, secrets: tuple[str, ...]
 ) -> APIConnectionError:
-    detail = scrub(str(error) or type(error).__name__, secrets)
+    """The :class:`APIConnectionError` for a transport failure (or an answer that could not be
+    read, such as a body whose ``Content-Encoding`` does not decode)."""
+    detail = shorten(scrub(str(error) or type(error).__name__, secrets))
+    what = f"{request.method} {_path(request)}"
     if isinstance(error, httpx.TimeoutException):
-        return APITimeoutError(
-            f"Request timed out: {request.method} {_path(request)}: {detail}",
-            request=request,
-        )
+        return APITimeoutError(f"Request timed out: {what}: {detail}", request=request)
+    if isinstance(error, httpx.TransportError):
+        return APIConnectionError(f"Connection error: {what}: {detail}", request=request)
+    name = type(error).__name__
     return APIConnectionError(
-        f"Connection error: {request.method} {_path(request)}: {detail}",
-        request=request,
+        f"Could not read the answer to {what}: {name}: {detail}", request=request
     )
 
 

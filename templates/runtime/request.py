@@ -18,7 +18,7 @@ from pydantic_core import ValidationError
 from .collector import gc_paused
 from .endpoint import PATH_PLACEHOLDER, Endpoint
 from .errors import RequestValidationError, validation_problems
-from .types import NotGiven, is_model
+from .types import EncodedJSON, NotGiven, is_model
 
 __all__ = [
     "encode_body",
@@ -321,6 +321,8 @@ def encode_body(
     ``bytes`` (a ``str`` is sent as UTF-8, a file object is read).
     """
     kind = endpoint.body_encoding
+    if isinstance(body, EncodedJSON):  # validated and encoded by the caller (the bulk helper)
+        return body.content, "application/json"
     if kind == "json":
         content = serialize_body(endpoint, body, extra_body)
         return content, None if content is None else "application/json"

@@ -15,9 +15,11 @@ from .errors import (
     APIResponseValidationError,
     APIStatusError,
     ErrorDetail,
+    shorten,
     status_error_class,
     validation_problems,
 )
+from .retries import retry_after_seconds
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -109,9 +111,14 @@ def make_status_error(
     if envelope:
         message += " with success=false"
     if details:
-        message += ": " + "; ".join(str(d) for d in details)
+        message += ": " + shorten("; ".join(str(d) for d in details))
     elif body is _MISSING and response.content:
         message += f": {snippet(response)}"
+    retry_after = None
+    if response.status_code in (429, 503):
+        retry_after = retry_after_seconds(response.headers)
+        if retry_after is not None:
+            message += f" (Retry-After: {retry_after:g} s)"
     if request_id:
         message += f" (cf-ray {request_id})"
     cls = APIEnvelopeError if envelope else status_error_class(response.status_code)
@@ -121,6 +128,7 @@ def make_status_error(
         errors=details,
         request_id=request_id,
         body=None if body is _MISSING else body,
+        retry_after=retry_after,
     )
 
 

@@ -12,7 +12,15 @@ from typing_extensions import TypeAlias, final
 if TYPE_CHECKING:  # for the annotation of is_model only; see there why it is not imported
     from pydantic import BaseModel
 
-__all__ = ["NOT_GIVEN", "FileInput", "NotGiven", "RequestOptions", "Timeout", "is_model"]
+__all__ = [
+    "NOT_GIVEN",
+    "EncodedJSON",
+    "FileInput",
+    "NotGiven",
+    "RequestOptions",
+    "Timeout",
+    "is_model",
+]
 
 
 def is_model(value: object) -> TypeGuard[BaseModel]:
@@ -57,6 +65,23 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
+
+
+@final
+class EncodedJSON:
+    """A JSON request body already validated and encoded (``content``): sent as it is.
+
+    The bulk helper builds each chunk's body from items it validated and encoded one by one.
+    """
+
+    __slots__ = ("content",)
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+
+    def __repr__(self) -> str:
+        return f"EncodedJSON(<{len(self.content)} bytes>)"
+
 
 Timeout: TypeAlias = Union[float, httpx.Timeout, None]
 """Seconds (float), a full :class:`httpx.Timeout`, or ``None`` for no timeout."""

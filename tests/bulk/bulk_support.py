@@ -34,8 +34,10 @@ BULK_PATH = f"/client/v4/accounts/{ACCOUNT}/cloudforce-one/events/create/bulk"
 #   "connect"       raise ConnectError, nothing stored (never reached the server)
 #   "envelope-fail" 200 with a v4 envelope saying success=false, nothing stored
 #   "garbage"       store the events, answer 202 with a non-JSON body
+#   "unlisted"      store the events (refusing the "reject-me" ones), answer with the counts only
 #   "401"           401, nothing stored
-FAULTS = ("429", "503-before", "500", "timeout", "reset", "connect", "envelope-fail", "garbage")
+FAULTS = ("429", "503-before", "500", "timeout", "reset", "connect", "envelope-fail", "garbage",
+          "unlisted")  # fmt: skip
 STORES_THEN_FAILS = {"500", "timeout", "reset", "garbage"}
 
 
@@ -119,7 +121,7 @@ class FakeServer:
             return httpx.Response(503, json={"errors": [{"message": "unavailable"}]})
         if fault == "envelope-fail":
             return httpx.Response(
-                200, json={"success": False, "errors": [{"message": "bad dataset"}], "result": None}
+                200, json={"success": False, "errors": [{"message": "bad batch"}], "result": None}
             )
         errors = []
         created = []
@@ -147,6 +149,8 @@ class FakeServer:
             "queuedIndicatorsCount": 0,
             "errors": errors,
         }
+        if fault == "unlisted":
+            del result["errors"]
         if body.get("includeCreatedEvents"):
             result["createdEvents"] = created
         if self.envelope:
@@ -215,32 +219,33 @@ def check_invariant(
     invalid: Sequence[int] = (),
     listed: bool = False,
 ) -> None:
-    """Every index read is created or failed, exactly once, and the server agrees."""
+    """Every index read is in exactly one outcome, and the server agrees with each."""
     if total is not None:
         assert report.consumed == total
     failed = [e.index for e in report.errors]
     assert len(failed) == len(set(failed)), "an index is reported failed twice"
     assert failed == sorted(failed)
     assert set(failed) <= set(range(report.consumed))
+    counts = report.counts()
+    assert sum(counts.values()) == report.consumed, counts
     assert report.created + report.failed == report.consumed
-    created = set(range(report.consumed)) - set(failed)
+    created = set(report.indices("created"))
     assert len(created) == report.created
     if listed:
         assert [c.index for c in report.created_events] == sorted(created)
         assert all(c.uuid == f"uuid-ev-{c.index}" for c in report.created_events)
     for i in invalid:
         if i < report.consumed:
-            assert any(e.index == i and e.kind == "validation" for e in report.errors)
+            assert any(e.index == i and e.outcome == "invalid" for e in report.errors)
     if server is None:
         return
     assert all(n == 1 for n in server.stored.values()), "an event was stored twice"
     stored = {index_of(k) for k in server.stored}
     assert created <= stored, "reported created but never stored"
     for error in report.errors:
-        if error.kind == "validation":
+        if error.outcome == "invalid":
             assert f"ev-{error.index}" not in server.received, "an invalid event was sent"
-        elif not error.maybe_created:
-            assert error.index not in stored, "stored but reported as certainly not created"
-    # nothing the server stored is unaccounted for: either created or flagged maybe_created
-    maybe = {e.index for e in report.errors if e.maybe_created}
-    assert stored <= created | maybe
+        elif error.outcome in ("rejected", "not_sent"):
+            assert error.index not in stored, f"stored but reported {error.outcome}"
+    # nothing the server stored is unaccounted for: either created or unknown
+    assert stored <= created | set(report.indices("unknown"))

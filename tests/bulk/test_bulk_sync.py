@@ -163,7 +163,7 @@ def test_429_beyond_the_retry_budget_fails_the_chunk_only() -> None:
     assert [e.index for e in report.errors] == list(range(10))
     first = report.errors[0]
     assert first.kind == "server" and first.status_code == 429 and first.chunk == 1
-    assert not first.maybe_created  # a 429 was not processed
+    assert first.outcome == "not_sent"  # a 429 was not processed: safe to send again
     assert report.chunks_failed == 1 and report.created == 10
 
 
@@ -183,8 +183,8 @@ def test_unknown_fate_chunk_not_resent_and_reported_failed(
     assert [e.index for e in report.errors] == list(range(10, 20))
     error = report.errors[0]
     assert error.kind == kind and error.status_code == status and error.chunk == 2
-    assert error.maybe_created
-    assert "not sent again" in error.message and "retry_unsafe" in error.message
+    assert error.outcome == "unknown" and error.maybe_created
+    assert "may have been processed, so it was not sent again" in error.message
     assert report.created == 20 and report.chunks_failed == 1
 
 
@@ -219,7 +219,7 @@ def test_connection_refused_beyond_budget_is_certainly_not_created() -> None:
     report = client.events.bulk_create_all(events(10), dataset_id=DATASET)
     check_invariant(report, server, total=10)
     assert report.failed == 10
-    assert all(e.kind == "transport" and not e.maybe_created for e in report.errors)
+    assert all(e.kind == "transport" and e.outcome == "not_sent" for e in report.errors)
 
 
 def test_unreadable_2xx_and_failed_envelope() -> None:
@@ -228,9 +228,9 @@ def test_unreadable_2xx_and_failed_envelope() -> None:
     report = client.events.bulk_create_all(events(30), dataset_id=DATASET, chunk_size=10)
     check_invariant(report, server, total=30)
     garbage, envelope = report.errors[0], report.errors[10]
-    assert garbage.kind == "server" and garbage.maybe_created and garbage.status_code == 202
-    assert envelope.kind == "server" and not envelope.maybe_created
-    assert "bad dataset" in envelope.message
+    assert garbage.outcome == "unknown" and garbage.status_code == 202
+    assert envelope.outcome == "rejected" and envelope.status_code == 200
+    assert "bad batch" in envelope.message
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -369,3 +369,28 @@ def test_report_never_shows_the_token() -> None:
     client, _ = sync_client(server)
     report = client.events.bulk_create_all(events(3), dataset_id=DATASET)
     assert TOKEN not in repr(report) and TOKEN not in str(report.errors)
+
+
+def test_control_stops_a_sync_run_and_sees_each_chunk() -> None:
+    from cloudforce_one_events._core.bulk import BulkControl, ChunkResult
+
+    server = FakeServer()
+    client, _ = sync_client(server)
+    seen: list[tuple[str, int]] = []
+
+    class Watch(BulkControl):
+        def chunk_sending(self, chunk: Any) -> None:
+            seen.append(("sending", chunk.number))
+
+        def chunk_done(self, result: ChunkResult) -> None:
+            seen.append(("done", result.number))
+            if result.number == 2:
+                self.stop()
+
+    control = Watch()
+    report = client.events.bulk_create_all(events(100), dataset_id=DATASET, chunk_size=10,
+                                           control=control)  # fmt: skip
+    check_invariant(report, server)
+    assert seen == [("sending", 1), ("done", 1), ("sending", 2), ("done", 2)]
+    assert report.created == 20 and report.stop_reason == "stopped" and control.report is report
+    assert report.consumed == 20 and server.requests == 2

@@ -111,6 +111,8 @@ def test_bad_input_exits_2_with_location_and_writes_nothing(
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("earlier generation")
+    manifest = '{"files": {"keep.txt": "0"}}\n'  # as if an earlier generation wrote keep.txt
+    (out / "codegen-manifest.json").write_text(manifest)
     args = CASES[name](tmp_path)
     result = cli(["generate", *args, "--out", str(out)])
     assert result.code == 2, result.err
@@ -119,7 +121,8 @@ def test_bad_input_exits_2_with_location_and_writes_nothing(
     path, _, rest = first.partition(": ")
     assert path and rest.startswith("/"), first  # PATH[:LINE]: /json/pointer: message
     assert (out / "keep.txt").read_text() == "earlier generation"
-    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    assert (out / "codegen-manifest.json").read_text() == manifest
+    assert sorted(p.name for p in out.iterdir()) == ["codegen-manifest.json", "keep.txt"]
     snapshot(f"errors/{name}.txt", result.err.replace(str(tmp_path), "<tmp>"))
 
 

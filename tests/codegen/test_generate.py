@@ -47,19 +47,33 @@ def test_check_lists_stale_missing_and_extra_files(tmp_path: Path, monkeypatch: 
     (out / "README.md").write_text("edited by hand\n")
     (out / "api.md").unlink()
     (out / "stray.py").write_text("x = 1\n")
+    _own(out, "gone.py", b"from an older spec\n")
     result = cli(["generate", "--check", "--out", str(out)])
     assert result.code == 1
     assert f"stale: {out / 'README.md'}" in result.err
     assert "-edited by hand" in result.err
     assert f"missing: {out / 'api.md'}" in result.err
-    assert f"extra: {out / 'stray.py'}" in result.err
+    assert f"extra: {out / 'gone.py'}" in result.err  # owned, no longer generated: generate removes it
+    assert f"kept: {out / 'stray.py'} (not generated; left alone)" in result.err
+
+
+def _own(out: Path, name: str, content: bytes) -> None:
+    """Make ``name`` a file the previous generation in ``out`` wrote (listed in its manifest)."""
+    import json
+
+    (out / name).parent.mkdir(parents=True, exist_ok=True)
+    (out / name).write_bytes(content)
+    manifest = json.loads((out / "codegen-manifest.json").read_text())
+    manifest["files"][name] = "0"
+    (out / "codegen-manifest.json").write_text(json.dumps(manifest))
 
 
 def test_failure_mid_render_leaves_output_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.txt").write_text("from an earlier generation")
+    generate(Options(SPEC, CONFIG, out))
+    (out / "notes.txt").write_text("the user's")
+    before = _tree(out)
     calls = {"n": 0}
     real = render.format_python
 
@@ -71,35 +85,37 @@ def test_failure_mid_render_leaves_output_untouched(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(render, "format_python", failing)
     with pytest.raises(GenerationError, match="injected failure"):
-        generate(Options(SPEC, CONFIG, out))
-    assert _tree(out) == {"old.txt": b"from an earlier generation"}
+        generate(Options(SPEC, CONFIG, out, package_name="renamed_client"))
+    assert _tree(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"], "no staging directory left behind"
 
 
 def test_failure_while_writing_leaves_output_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.txt").write_text("kept")
-
-    def boom() -> None:
-        raise OSError("disk full")
-
-    with pytest.raises(OSError):
-        generate(Options(SPEC, CONFIG, out), before_swap=boom)
-    assert _tree(out) == {"old.txt": b"kept"}
+    generate(Options(SPEC, CONFIG, out))
+    (out / "notes.txt").write_text("kept")
+    before = _tree(out)
+    monkeypatch.setenv("CF1_CODEGEN_TEST_FAULT", "staged:fail")
+    with pytest.raises(OSError, match="injected failure at staged"):
+        generate(Options(SPEC, CONFIG, out, package_name="renamed_client"))
+    assert _tree(out) == before
+    assert not (out / ".codegen-tx").exists(), "the staged files are gone"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
 def test_files_no_longer_produced_disappear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "cloudforce_one_events").mkdir()
-    (out / "cloudforce_one_events" / "removed_resource.py").write_text("# from an older spec\n")
+    generate(Options(SPEC, CONFIG, out))
+    _own(out, "cloudforce_one_events/removed_resource.py", b"# from an older spec\n")
+    _own(out, "old_folder/only.py", b"# from an older spec\n")
+    (out / "cloudforce_one_events" / "mine.py").write_text("# the user's own module\n")
     generate(Options(SPEC, CONFIG, out))
     assert not (out / "cloudforce_one_events" / "removed_resource.py").exists()
+    assert not (out / "old_folder").exists(), "a folder its removed files left empty goes too"
     assert (out / "cloudforce_one_events" / "_client.py").exists()
+    assert (out / "cloudforce_one_events" / "mine.py").read_text() == "# the user's own module\n"
 
 
 def test_template_overlay_wins_file_by_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,13 +88,13 @@ def test_request_only_models_are_strict(build: Callable[..., tuple[Api, Diagnost
     body = {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["a", "b"]}, "when": {"type": "string", "format": "date-time"}}}
     api, _ = build(minimal_spec(paths={"/r": {"post": _op(schema_body=body)}}))
     op = _only_op(api)
-    model = _model(api, "ThingsDoThingBody")
+    model = _model(api, "ThingsDoBody")
     assert model.extra == "forbid"
     assert {f.wire_name: f.annotation for f in model.fields}["kind"] == 'Literal["a", "b"]'
     params = {p.wire_name: p for p in op.params}
     assert params["kind"].annotation == 'Literal["a", "b"]'
     assert params["when"].annotation == "datetime | str | NotGiven"  # ISO strings accepted in arguments
-    assert op.body is not None and op.body.flattened and op.body.type_expr == "LazyType(lambda: _models.ThingsDoThingBody)"
+    assert op.body is not None and op.body.flattened and op.body.type_expr == "LazyType(lambda: _models.ThingsDoBody)"
 
 
 def test_resource_modules_name_models_through_the_lazy_package(build: Callable[..., tuple[Api, Diagnostics]]) -> None:

@@ -4,7 +4,7 @@ import keyword
 
 import pytest
 
-from generator.build.naming import NameRegistry, class_name, field_name, item_name, method_name, param_name, singular, snake
+from generator.build.naming import MAX_NAME, NameRegistry, class_name, field_name, item_name, method_name, param_name, singular, snake, status_suffix
 
 
 @pytest.mark.parametrize(
@@ -54,6 +54,23 @@ def test_class_names() -> None:
     assert class_name("threat events") == "ThreatEvents"
     assert class_name("BaseModel") == "BaseModelModel"
     assert class_name("1st") == "N1St"
+
+
+def test_long_class_names_are_shortened_by_words_never_hashed() -> None:
+    twilio = "api.v2010.account.available_phone_number_country.available_phone_number_machine_to_machine.capabilities"
+    assert class_name(twilio) == "ApiV2010AccountAvailablePhoneNumberCountryMachineToCapabilities"  # repeats dropped
+    deep = "create assistant request tool resources object file search vector store chunking strategy static config"
+    assert class_name(deep) == "CreateToolResourcesObjectFileSearchVectorStoreChunkingStrategyStaticConfig"  # middle dropped
+    assert class_name(deep) == class_name(deep)  # deterministic
+    assert all(len(class_name(n)) <= MAX_NAME for n in (twilio, deep, "x" * 500))
+
+
+@pytest.mark.parametrize(
+    ("status", "suffix"),
+    [("200", "Response"), ("2XX", "Response"), ("404", "NotFoundError"), ("429", "TooManyRequestsError"), ("4XX", "ClientError"), ("5XX", "ServerError"), ("499", "ClientError"), ("default", "Error")],
+)
+def test_inline_response_classes_say_what_the_status_means(status: str, suffix: str) -> None:
+    assert status_suffix(status) == suffix
 
 
 def test_method_names_avoid_resource_members() -> None:

@@ -21,7 +21,7 @@ from referencing.jsonschema import DRAFT202012
 
 from generator.build.api import build_api
 from generator.load.config import load_config
-from generator.diagnostics import Diagnostics, GenerationError
+from generator.diagnostics import Diagnostics
 from generator.ir import Api, Constraints, Field, Model, Operation, Param, TypeRef
 from generator.load.loader import load_spec
 from generator.testplan.contract_plan import plan_tests
@@ -227,6 +227,18 @@ def test_path_values_are_url_safe() -> None:
     )
 
 
+def test_path_values_no_url_safe_string_fits_are_valid_and_percent_encoded_later() -> None:
+    """A digest (``sha256:...``) or a ``const`` with spaces: the valid value, not an abort."""
+    samples = Samples(make_api())
+    digest = TypeRef("str", constraints=Constraints(pattern="^sha256:[a-f0-9]{64}$"))
+    spaced = TypeRef("literal", values=("this goes in the path",))
+    for t in (digest, spaced):
+        p = Param(py_name="ref", wire_name="ref", location="path", type=t, annotation="str", required=True, doc="")
+        value = param_value(samples, p)
+        assert samples.conforms(value, t)
+    assert param_value(samples, Param(py_name="ref", wire_name="ref", location="path", type=spaced, annotation="str", required=True, doc="")) == "this goes in the path"
+
+
 @pytest.mark.parametrize(
     ("pattern", "min_length"),
     [
@@ -247,7 +259,7 @@ def test_strings_follow_patterns(pattern: str, min_length: int) -> None:
     assert re.search(pattern, value) and len(value) >= min_length
 
 
-def test_impossible_samples_stop_generation_with_a_location() -> None:
+def test_impossible_samples_leave_the_operation_out_of_the_tests_with_a_location() -> None:
     api = spec_api()
     op = api.operations()[0]
     bad = TypeRef(
@@ -265,8 +277,16 @@ def test_impossible_samples_stop_generation_with_a_location() -> None:
     resource = dataclasses.replace(
         api.resources[0], operations=(dataclasses.replace(op, params=(param,)),), children=()
     )
-    with pytest.raises(GenerationError, match="Broken"):
-        plan_tests(dataclasses.replace(api, resources=(resource,)))
+    optional = dataclasses.replace(param, py_name="maybe", wire_name="maybe", required=False)
+    fine = dataclasses.replace(api.operations()[1], params=(optional,))
+    other = dataclasses.replace(api.resources[0], operations=(fine,), children=())
+    plan = plan_tests(dataclasses.replace(api, resources=(resource, other)))  # no exception
+    assert [c.op.operation_id for c in plan.cases] == [fine.operation_id]  # the broken one has no row
+    assert plan.cases[0].every_values is None  # the optional one is left out of its every-parameter call
+    (left_out, dropped) = plan.unplanned
+    assert (left_out.operation_id, left_out.pointer, left_out.parameter) == (op.operation_id, "/components/schemas/Broken", None)
+    assert "no contract test for operation" in left_out.message() and "minimum 5 > maximum 1" in left_out.message()
+    assert (dropped.operation_id, dropped.parameter) == (fine.operation_id, "maybe")
 
 
 def test_kwargs_source_is_python() -> None:

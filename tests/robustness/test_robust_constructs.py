@@ -81,21 +81,18 @@ def test_loose_members_are_warned_and_documented(build: Callable[..., tuple[Api,
                 "count": {"type": "integer", "default": "four"},
             },
         },
-        "Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}]},
-    }
+    }  # a schema that is only a reference to itself is a load error (tests/codegen/test_hostile_input.py)
     api, warnings = build(minimal_spec(paths=_get({"$ref": "#/components/schemas/Odd"}), components={"schemas": schemas}))
     assert warnings == [
         "/components/schemas/Odd/properties/pair: tuple-typed array (prefixItems) typed as a list of Any",
         "/components/schemas/Odd/properties/shape: enum of non-scalar values typed as Any",
         "/components/schemas/Odd/properties/never: schema 'false' admits nothing; typed as Any",
         "/components/schemas/Odd/properties/count: default 'four' does not match the property's type; the field defaults to None",
-        "/components/schemas/Loop: schema is only a reference to itself; typed as Any",
     ]
     fields = {f.wire_name: f for f in _model(api, "Odd").fields}
     assert fields["pair"].annotation == "list[Any] | None"
     assert "Loosely typed: tuple-typed array" in fields["pair"].doc
     assert fields["count"].annotation == "int | None" and fields["count"].default == "None"
-    assert _model(api, "Loop").annotation == "Any"
 
 
 def test_long_names_are_cut_deterministically(build: Callable[..., tuple[Api, list[str]]]) -> None:
@@ -160,3 +157,17 @@ def test_webhooks_and_derived_operation_ids(build: Callable[..., tuple[Api, list
     api, warnings = build(doc)
     assert sorted(op.operation_id for op in api.operations()) == ["get_a_b", "get_a_b_2"]  # no operationId: derived, unique
     assert warnings == ["/webhooks: 1 webhook(s) not generated: the API sends them, a client does not call them"]
+
+
+def test_the_one_member_beside_null_takes_the_union_s_name(build: Callable[..., tuple[Api, list[str]]]) -> None:
+    """OpenAI's ``anyOf: [{oneOf: [A, B], discriminator}, {type: null}]``: no ``...Variant1``."""
+    a = {"type": "object", "required": ["type"], "properties": {"type": {"const": "a"}}}
+    b = {"type": "object", "required": ["type"], "properties": {"type": {"const": "b"}}}
+    env = {"anyOf": [{"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}], "discriminator": {"propertyName": "type"}}, {"type": "null"}]}
+    schemas = {"A": a, "B": b, "Call": {"type": "object", "properties": {"environment": env}}}
+    api, warnings = build(minimal_spec(paths=_get({"$ref": "#/components/schemas/Call"}), components={"schemas": schemas}))
+    names = {m.name for m in api.models}
+    assert "CallEnvironment" in names and not any("Variant" in n for n in names) and not warnings
+    field = _model(api, "Call").fields[0]
+    assert field.annotation == "CallEnvironment | None"
+

@@ -229,11 +229,11 @@ def test_kitchen_sink_31_bodies_and_responses(ks31: str) -> None:
     )
     client = _client(ks31, rec)
     files = client.media_files
-    assert files.media_files_read_text(path="a.txt") == "héllo"
+    assert files.read_text(path="a.txt") == "héllo"
     rec.routes[("GET", "/api/files/a.txt")] = httpx.Response(203, content=b"\xff\xfe")
-    assert files.media_files_read_text(path="a.txt") == b"\xff\xfe"  # the 203 is binary
+    assert files.read_text(path="a.txt") == b"\xff\xfe"  # the 203 is binary
     assert rec.last.headers["accept"] == "text/plain, application/octet-stream"
-    info = files.media_files_upload_raw(path="a.bin", content=b"abc")
+    info = files.upload_raw(path="a.bin", content=b"abc")
     assert info.size == 3 and rec.last.headers["content-type"] == "application/octet-stream"
     assert files.download_cover(book_id="b1") == b"JFIF"
     assert rec.last.headers["accept"] == "image/jpeg, image/png"

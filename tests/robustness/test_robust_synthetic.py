@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from generator.pipeline import Options, render_all
-from generator.write.atomic import write_atomically
+from generator.write.atomic import write_generation
+from generator.write.ownership import Changes
 from tests.robustness.support import compile_all, credentials, import_every_module, importable
 from tests.robustness.synthetic import synthetic_spec
 
@@ -25,7 +26,8 @@ def _generate(tmp: Path, operations: int, schemas: int, package: str) -> tuple[f
     out = tmp / package
     started = time.perf_counter()
     api, files, warnings = render_all(Options(spec, None, out, package_name=package), formatter=lambda source, path: source)
-    write_atomically(out, files)
+    out.mkdir()
+    write_generation(out, Changes(files, remove=[], cleaned=[]))
     elapsed = time.perf_counter() - started
     assert not warnings.items, [str(w) for w in warnings][:5]
     return elapsed, out, len(api.operations()), len(api.models)

@@ -125,7 +125,8 @@ def test_async_pagination_stops() -> None:
 
     assert run(collect(mock)) == ["a", "b", "c"]
     assert len(mock.requests) == 2
-    assert run(collect(repeat)) == ["a", "b"]
+    with pytest.raises(errors.PaginationError, match="page 2 of the listing repeats page 1"):
+        run(collect(repeat))
     assert len(repeat.requests) == 2
 
 

@@ -27,6 +27,10 @@ from rtpkg._core.pagination import PageIterator, should_stop
         ({"page": 2, "item_count": 10, "page_size": 10, "items_seen": 20, "total_count": 20}, True),
         ({"page": 2, "item_count": 5, "page_size": 10, "items_seen": 10, "total_count": 40}, False),
         ({"page": 2, "item_count": 10, "page_size": 10, "items_seen": 20, "repeated": True}, True),
+        # a short first page without a total may be the server's cap: look at the next page
+        ({"page": 1, "item_count": 9, "page_size": 10, "items_seen": 9, "first_page": True}, False),
+        ({"page": 1, "item_count": 9, "page_size": 10, "items_seen": 9, "first_page": True,
+          "total_count": 9}, True),
     ],
 )
 def test_should_stop_table(kwargs: dict[str, Any], stop: bool) -> None:
@@ -60,8 +64,20 @@ def test_empty_page_stops() -> None:
 
 def test_api_ignoring_page_does_not_loop() -> None:
     mock = Mock(default=events("a", "b"))
-    items = [e.uuid for e in mock.client().events.list_all(page_size=2)]
-    assert items == ["a", "b"]
+    seen: list[str] = []
+    with pytest.raises(errors.PaginationError) as info:
+        seen.extend(e.uuid for e in mock.client().events.list_all(page_size=2))
+    assert seen == ["a", "b"]
+    assert len(mock.requests) == 2
+    assert (info.value.page, info.value.repeats) == (2, 1)
+    assert isinstance(info.value, errors.APIError)
+
+
+def test_a_short_first_page_repeated_is_the_end() -> None:
+    """An API that ignores the page parameter and holds fewer items than a page (a mock server,
+    a small dataset): the page fetched to check the short first page repeats it."""
+    mock = Mock(default=events("a", "b"))
+    assert [e.uuid for e in mock.client().events.list_all(page_size=10)] == ["a", "b"]
     assert len(mock.requests) == 2
 
 
@@ -138,7 +154,7 @@ def test_errors_during_paging_propagate() -> None:
 
 
 def test_paging_options_forwarded() -> None:
-    mock = Mock(events("a"))
+    mock = Mock(events("a"), [])
     list(mock.client().events.list_all(page_size=5, extra_headers={"X-Trace": "1"}))
     assert mock.requests[0].headers["X-Trace"] == "1"
     assert isinstance(mock.requests[0], httpx.Request)

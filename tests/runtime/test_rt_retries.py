@@ -135,7 +135,10 @@ def test_backoff_jitter_bounds_with_real_random() -> None:
 def test_delay_prefers_retry_after_over_backoff() -> None:
     policy = RetryPolicy(rand=lambda: 0.0)
     assert policy.delay(0, httpx.Headers({"Retry-After": "7"})) == 7.0
-    assert policy.delay(0, httpx.Headers({"Retry-After": "600"})) == 60.0
+    assert policy.delay(0, httpx.Headers({"Retry-After": "60"})) == 60.0
+    # a longer wait than the policy allows is not slept on: the caller gives up
+    assert policy.delay(0, httpx.Headers({"Retry-After": "600"})) is None
+    assert policy.delay(0, httpx.Headers({"retry-after-ms": "60001"})) is None
     assert policy.delay(2, httpx.Headers({"Retry-After": "garbage"})) == 1.0
     assert policy.delay(2) == 1.0
 

@@ -115,11 +115,42 @@ def test_connect_error_always_retried(method: str) -> None:
 def test_post_429_retried_and_retry_after_honoured() -> None:
     mock = Mock(
         (429, None, {"Retry-After": "7"}),
-        (429, None, {"Retry-After": "600"}),
+        (429, None, {"Retry-After": "60"}),
         CREATED,
     )
     call(mock.client(), "POST")
     assert mock.sleeps == [7.0, 60.0]
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_beyond_a_minute_is_not_slept_on(status: int) -> None:
+    mock = Mock((status, None, {"Retry-After": "3600"}), CREATED)
+    with pytest.raises(errors.APIStatusError) as info:
+        call(mock.client(), "GET")
+    assert mock.sleeps == [] and len(mock.requests) == 1
+    assert info.value.retry_after == 3600.0 and "Retry-After: 3600 s" in str(info.value)
+    if status == 429:
+        assert isinstance(info.value, errors.RateLimitError)
+
+
+def test_answers_that_cannot_be_read_raise_api_errors() -> None:
+    def broken(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=b"not gzip")
+
+    mock = Mock(default=broken)
+    for method in ("GET", "POST"):
+        with pytest.raises(errors.APIConnectionError) as info:
+            call(mock.client(max_retries=0), method)
+        assert isinstance(info.value.__cause__, httpx.DecodingError)
+        assert "Could not read the answer" in str(info.value)
+
+
+def test_error_messages_quote_a_few_kb_of_the_body_at_most() -> None:
+    huge = {"success": False, "errors": [{"code": 1, "message": "x" * 500_000}]}
+    mock = Mock((400, huge))
+    with pytest.raises(errors.BadRequestError) as info:
+        call(mock.client(), "POST")
+    assert len(str(info.value)) < 4_000 and "more characters" in str(info.value)
 
 
 def test_exhausted_connection_errors_raise_api_connection_error() -> None:

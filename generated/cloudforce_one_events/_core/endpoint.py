@@ -219,6 +219,9 @@ class Endpoint(Generic[T]):
     """``response_format`` of the success statuses that differ (a 204 without a body, say)."""
     query_styles: Mapping[str, tuple[str, bool]] = field(default_factory=dict)
     """(style, explode) of query parameters not sent as ``form``/exploded scalars and lists."""
+    fixed_query: tuple[tuple[str, str], ...] = ()
+    """Query pairs the document wrote into the path (``/responses/{id}?beta=true``): always sent,
+    before the call's own parameters."""
     security: tuple[tuple[str, ...], ...] | None = None
     """The operation's own security requirement (scheme keys per alternative; ``()``: none),
     or ``None`` for the document's (the client's settings)."""

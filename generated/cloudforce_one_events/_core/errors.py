@@ -17,13 +17,15 @@ Hierarchy::
     │   │   ├── RateLimitError             429
     │   │   ├── InternalServerError        5xx
     │   │   └── APIEnvelopeError           2xx with ``"success": false``
-    │   └── APIResponseValidationError (malformed, non-JSON or unexpected body)
+    │   ├── APIResponseValidationError (malformed, non-JSON or unexpected body)
+    │   └── PaginationError            (auto-paging found pages that cannot be right)
     ├── RequestValidationError(ValueError)  (bad arguments; nothing was sent)
     └── ConfigurationError(ValueError)      (missing credentials / account id)
 
-No message or repr ever contains a credential. ``CloudforceOneError`` is the placeholder name of the
-base class: the generator writes the package's own (``WidgetsError``, or the configured one) in
-every copy of the runtime.
+No message or repr ever contains a credential, and no message quotes more than
+``MAX_MESSAGE_CHARS`` characters of what the server sent. ``CloudforceOneError`` is the placeholder name
+of the base class: the generator writes the package's own (``WidgetsError``, or the configured one)
+in every copy of the runtime.
 """
 
 from __future__ import annotations
@@ -53,9 +55,23 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "APIResponseValidationError",
+    "MAX_MESSAGE_CHARS",
+    "PaginationError",
+    "shorten",
     "status_error_class",
     "validation_problems",
 ]
+
+
+MAX_MESSAGE_CHARS = 2000
+"""Longest text from an answer that an error message quotes (a few KB at most)."""
+
+
+def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"
 
 
 class CloudforceOneError(Exception):
@@ -110,13 +126,17 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIStatusError(APIError):
-    """The API answered with an error status (or a ``success: false`` envelope)."""
+    """The API answered with an error status (or a ``success: false`` envelope).
+
+    ``retry_after``: the seconds the server asked to wait (``Retry-After``), when it said.
+    """
 
     status_code: int
     response: httpx.Response
     errors: list[ErrorDetail]
     request_id: str | None
     body: object
+    retry_after: float | None
 
     def __init__(
         self,
@@ -126,6 +146,7 @@ class APIStatusError(APIError):
         errors: list[ErrorDetail] | None = None,
         request_id: str | None = None,
         body: object = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message, request=_request_of(response))
         self.response = response
@@ -133,6 +154,7 @@ class APIStatusError(APIError):
         self.errors = list(errors) if errors else []
         self.request_id = request_id
         self.body = body
+        self.retry_after = retry_after
 
 
 class BadRequestError(APIStatusError):
@@ -160,7 +182,8 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """HTTP 429."""
+    """HTTP 429. ``retry_after`` holds the server's ``Retry-After`` in seconds, when it sent one:
+    a wait longer than the retry policy's ``max_retry_after`` is not slept on, the call fails."""
 
 
 class InternalServerError(APIStatusError):
@@ -195,6 +218,26 @@ class APIResponseValidationError(APIError):
         self.status_code = response.status_code
         self.request_id = request_id
         self.problems = list(problems) if problems else []
+
+
+class PaginationError(APIError):
+    """Auto-paging stopped because the pages cannot be right (or there are too many of them).
+
+    ``page`` is the page (1-based count of pages fetched) where the problem showed; ``repeats``
+    the earlier page it repeats, when that is the problem. Items yielded before are correct.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        page: int,
+        repeats: int | None = None,
+        request: httpx.Request | None = None,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.page = page
+        self.repeats = repeats
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {

@@ -24,6 +24,7 @@ __all__ = [
     "RetryDecision",
     "RetryPolicy",
     "parse_retry_after",
+    "retry_after_seconds",
     "retry_decision",
 ]
 
@@ -92,9 +93,18 @@ def retry_decision(
 def parse_retry_after(
     headers: Mapping[str, str], *, cap: float = 60.0, now: float | None = None
 ) -> float | None:
-    """Seconds to wait from ``retry-after-ms`` or ``Retry-After`` (delta-seconds or HTTP-date).
+    """Seconds to wait from ``retry-after-ms`` or ``Retry-After``, clamped to ``[0, cap]``.
 
-    Returns ``None`` when absent or unparsable; the result is clamped to ``[0, cap]``.
+    Returns ``None`` when absent or unparsable (see :func:`retry_after_seconds`).
+    """
+    seconds = retry_after_seconds(headers, now=now)
+    return None if seconds is None else min(seconds, cap)
+
+
+def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Seconds the server asks to wait: ``retry-after-ms``, else ``Retry-After`` (delta-seconds or
+    an HTTP-date), never negative; ``None`` when absent or unparsable.
+
     ``headers`` lookups must be case-insensitive (``httpx.Headers`` is).
     """
     seconds: float | None = None
@@ -116,7 +126,7 @@ def parse_retry_after(
             if when.tzinfo is None:
                 return None
             seconds = when.timestamp() - (time.time() if now is None else now)
-    return min(max(seconds, 0.0), cap)
+    return max(seconds, 0.0)
 
 
 def _number(text: str) -> float | None:
@@ -135,7 +145,9 @@ class RetryPolicy:
 
     Backoff is exponential (``initial_delay`` doubling per retry, capped at ``max_delay``) with
     jitter: ``"equal"`` waits in ``[d/2, d]``, ``"full"`` in ``[0, d]``. A ``Retry-After`` from
-    the server replaces the backoff, capped at ``max_retry_after``.
+    the server replaces the backoff; a server asking for more than ``max_retry_after`` seconds is
+    not waited for (:meth:`delay` returns ``None``: the call fails with the answer, whose error
+    carries the value as ``retry_after``).
     """
 
     max_retries: int = 2
@@ -156,10 +168,11 @@ class RetryPolicy:
             return ceiling * self.rand()
         return ceiling / 2.0 + ceiling / 2.0 * self.rand()
 
-    def delay(self, retries_taken: int, headers: Mapping[str, str] | None = None) -> float:
-        """The server's ``Retry-After`` when it sent one, else :meth:`backoff`."""
+    def delay(self, retries_taken: int, headers: Mapping[str, str] | None = None) -> float | None:
+        """The server's ``Retry-After`` when it sent one, else :meth:`backoff`; ``None`` (do not
+        retry) when the server asks to wait longer than ``max_retry_after``."""
         if headers is not None:
-            retry_after = parse_retry_after(headers, cap=self.max_retry_after)
+            retry_after = retry_after_seconds(headers)
             if retry_after is not None:
-                return retry_after
+                return retry_after if retry_after <= self.max_retry_after else None
         return self.backoff(retries_taken)

@@ -30,18 +30,22 @@ class RequestModel(APIModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _tagged_by(prop: str, tags: Mapping[Any, str]) -> Discriminator:
+def _tagged_by(prop: str, tags: Mapping[Any, str], untagged: str | None = None) -> Discriminator:
     """The discriminator of a tagged union (``oneOf`` with a discriminator or ``const`` tags).
 
     Input data is routed by the wire value of ``prop`` (``tags`` maps each value to a member's
     ``Tag``); a model instance by its class. A missing or unknown value fails validation with
-    pydantic's ``union_tag_invalid`` error instead of trying every member.
+    pydantic's ``union_tag_invalid`` error instead of trying every member, except that data
+    without ``prop`` goes to the ``untagged`` member (the plain union of all of them) where the
+    spec lets a member omit it.
     """
 
     def tag_of(value: Any) -> str | None:
         if isinstance(value, BaseModel):
             return type(value).__name__
         if isinstance(value, Mapping):
+            if untagged is not None and prop not in value:
+                return untagged
             key = value.get(prop)
             if isinstance(key, (str, int)):
                 return tags.get(key)

@@ -17,7 +17,12 @@ from .. import _core  # _core.bulk loads on the first bulk call
 from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
 from .._core.endpoint import Endpoint, LazyType
-from .._core.pagination import AsyncPageIterator, PageIterator, PaginationSpec
+from .._core.pagination import (
+    DEFAULT_MAX_PAGES,
+    AsyncPageIterator,
+    PageIterator,
+    PaginationSpec,
+)
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
 
 if TYPE_CHECKING:  # sub-resources load on first access, like the client's resources
@@ -76,6 +81,8 @@ _LIST_PAGES = PaginationSpec(
     page_param="page",
     size_param="pageSize",
     default_page_size=100,
+    max_page_size=25000,
+    cursor_param="cursor",
 )
 
 _AGGREGATE: Endpoint[_models.AggregateResult] = Endpoint(
@@ -391,12 +398,18 @@ class EventsResource(SyncResource):
         ) = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> PageIterator[_models.Event]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Once an answer returns a cursor, the next page is asked by ``cursor``.
+        The page size is at most 25000.
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -417,6 +430,7 @@ class EventsResource(SyncResource):
                 "source": source,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     def aggregate(
@@ -601,6 +615,7 @@ class EventsResource(SyncResource):
         stop_on_error: bool = False,
         on_progress: Callable[[_core.bulk.BulkProgress], object] | None = None,
         on_error: Callable[[_core.bulk.BulkError], object] | None = None,
+        control: _core.bulk.BulkControl | None = None,
         **options: Unpack[RequestOptions],
     ) -> _core.bulk.BulkReport:
         """Stream any number of items through ``bulk_create`` in chunks; report on every item.
@@ -614,18 +629,21 @@ class EventsResource(SyncResource):
 
         Retries follow the client's policy: 429 answers and failures to connect are retried. A
         chunk whose fate is unknown (5xx, timeout after sending) is not sent again unless
-        ``retry_unsafe=True``: its items are reported failed with ``maybe_created=True``, so no
-        event is created twice. Later chunks still go, unless ``stop_on_error``: then no input is
-        read after the first error (items already read are still sent) and ``stopped`` is set.
+        ``retry_unsafe=True``, so no event is created twice. Later chunks still go, unless
+        ``stop_on_error``: then no input is read after the first item not created (items
+        already read are still sent) and ``stopped`` is set. An answer that would fail every
+        chunk (401, 403, 404, a refusal naming a fixed field, a ``Retry-After`` over a minute)
+        stops the run after the requests in flight: ``BulkFatalError``, whose ``report`` covers
+        every item read. A ``KeyboardInterrupt`` becomes ``BulkInterrupted``, with the report.
 
         The other keywords are those of ``bulk_create``, sent with every chunk.
-        ``on_progress`` gets a ``BulkProgress`` after each chunk, ``on_error`` each ``BulkError``.
+        ``on_progress`` gets a ``BulkProgress`` after each chunk, ``on_error`` each ``BulkError``;
+        ``control`` (a ``BulkControl``) stops the run from outside and sees every chunk.
 
         Returns:
-            A ``BulkReport``. Every input index read is either created or in ``errors`` (global
-            index, ``kind``: validation / server / transport, message). Without
-            ``include_created_events`` the server names no created event: an index counts as
-            created when its chunk was accepted and the server reported no error for it.
+            A ``BulkReport``: every input index read in exactly one outcome, ``created`` (the
+            answer says so), ``rejected`` (with the server's reason), ``invalid``, ``unknown``
+            (the chunk may have been processed: check before resending) or ``not_sent``.
         """
         return _core.bulk.run_bulk(
             self._client,
@@ -643,6 +661,7 @@ class EventsResource(SyncResource):
             stop_on_error=stop_on_error,
             on_progress=on_progress,
             on_error=on_error,
+            control=control,
             options=options,
         )
 
@@ -1250,12 +1269,18 @@ class AsyncEventsResource(AsyncResource):
         ) = NOT_GIVEN,
         source: Literal["do", "r2catalog"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> AsyncPageIterator[_models.Event]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Once an answer returns a cursor, the next page is asked by ``cursor``.
+        The page size is at most 25000.
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -1276,6 +1301,7 @@ class AsyncEventsResource(AsyncResource):
                 "source": source,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     async def aggregate(
@@ -1464,6 +1490,7 @@ class AsyncEventsResource(AsyncResource):
         stop_on_error: bool = False,
         on_progress: Callable[[_core.bulk.BulkProgress], object] | None = None,
         on_error: Callable[[_core.bulk.BulkError], object] | None = None,
+        control: _core.bulk.BulkControl | None = None,
         **options: Unpack[RequestOptions],
     ) -> _core.bulk.BulkReport:
         """Stream any number of items through ``bulk_create`` in chunks; report on every item.
@@ -1478,18 +1505,21 @@ class AsyncEventsResource(AsyncResource):
 
         Retries follow the client's policy: 429 answers and failures to connect are retried. A
         chunk whose fate is unknown (5xx, timeout after sending) is not sent again unless
-        ``retry_unsafe=True``: its items are reported failed with ``maybe_created=True``, so no
-        event is created twice. Later chunks still go, unless ``stop_on_error``: then no input is
-        read after the first error (items already read are still sent) and ``stopped`` is set.
+        ``retry_unsafe=True``, so no event is created twice. Later chunks still go, unless
+        ``stop_on_error``: then no input is read after the first item not created (items
+        already read are still sent) and ``stopped`` is set. An answer that would fail every
+        chunk (401, 403, 404, a refusal naming a fixed field, a ``Retry-After`` over a minute)
+        stops the run after the requests in flight: ``BulkFatalError``, whose ``report`` covers
+        every item read. A ``KeyboardInterrupt`` becomes ``BulkInterrupted``, with the report.
 
         The other keywords are those of ``bulk_create``, sent with every chunk.
-        ``on_progress`` gets a ``BulkProgress`` after each chunk, ``on_error`` each ``BulkError``.
+        ``on_progress`` gets a ``BulkProgress`` after each chunk, ``on_error`` each ``BulkError``;
+        ``control`` (a ``BulkControl``) stops the run from outside and sees every chunk.
 
         Returns:
-            A ``BulkReport``. Every input index read is either created or in ``errors`` (global
-            index, ``kind``: validation / server / transport, message). Without
-            ``include_created_events`` the server names no created event: an index counts as
-            created when its chunk was accepted and the server reported no error for it.
+            A ``BulkReport``: every input index read in exactly one outcome, ``created`` (the
+            answer says so), ``rejected`` (with the server's reason), ``invalid``, ``unknown``
+            (the chunk may have been processed: check before resending) or ``not_sent``.
         """
         return await _core.bulk.run_bulk_async(
             self._client,
@@ -1508,6 +1538,7 @@ class AsyncEventsResource(AsyncResource):
             stop_on_error=stop_on_error,
             on_progress=on_progress,
             on_error=on_error,
+            control=control,
             options=options,
         )
 

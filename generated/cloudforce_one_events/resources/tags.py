@@ -12,7 +12,12 @@ from typing_extensions import Unpack
 from .. import models as _models  # each model loads on first use
 from .._core.client import AsyncResource, SyncResource, as_raw, as_raw_async
 from .._core.endpoint import Endpoint, LazyType
-from .._core.pagination import AsyncPageIterator, PageIterator, PaginationSpec
+from .._core.pagination import (
+    DEFAULT_MAX_PAGES,
+    AsyncPageIterator,
+    PageIterator,
+    PaginationSpec,
+)
 from .._core.types import NOT_GIVEN, NotGiven, RequestOptions
 
 __all__ = ["TagsResource", "AsyncTagsResource"]
@@ -183,12 +188,16 @@ class TagsResource(SyncResource):
         filters: Sequence[_models.TagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         cache: Literal["from-graph"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> PageIterator[_models.Tag]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -203,6 +212,7 @@ class TagsResource(SyncResource):
                 "cache": cache,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     def create(
@@ -528,12 +538,16 @@ class AsyncTagsResource(AsyncResource):
         filters: Sequence[_models.TagFilter | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
         cache: Literal["from-graph"] | NotGiven = NOT_GIVEN,
         account_id: str | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
         **options: Unpack[RequestOptions],
     ) -> AsyncPageIterator[_models.Tag]:
         """Iterate over every item of ``list``, fetching pages as needed.
 
-        Pages are requested with ``page`` = 1, 2, ... and stop at a short
-        or empty page, at the reported total, or when the API repeats a page.
+        Pages are requested with ``page`` = 1, 2, ... and stop at an empty page, at the
+        reported total, or at a short page (after checking the next one when the first page is
+        short and no total is reported: the server may cap the page size).
+        Raises ``PaginationError`` when a page repeats an earlier one, or after ``max_pages``
+        pages with more to come: never a silent stop.
         Takes the same arguments as ``list`` except ``page``.
         """
         return self._paginate(
@@ -548,6 +562,7 @@ class AsyncTagsResource(AsyncResource):
                 "cache": cache,
             },
             options=options,
+            max_pages=max_pages,
         )
 
     async def create(
