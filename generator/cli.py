@@ -13,6 +13,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from generator import __version__
 from generator.diagnostics import GenerationError
 from generator.pipeline import Options, generate
 from generator.release.diff import diff_specs
@@ -30,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m generator",
         description="Generate the Python client from an OpenAPI document.",
     )
-    sub = parser.add_subparsers(dest="command")
+    version = f"%(prog)s {__version__}"
+    parser.add_argument("--version", action="version", version=version)
+    sub = parser.add_subparsers(dest="command", metavar="{generate,diff}")
     _generate_arguments(
         sub.add_parser("generate", help="generate the client (the default command)")
     )
@@ -42,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _generate_arguments(gen: argparse.ArgumentParser) -> None:
     add = gen.add_argument
+    add("--version", action="version", version=f"%(prog)s {__version__}")
     add(
         "--spec",
         type=Path,
@@ -103,6 +107,7 @@ def _generate_arguments(gen: argparse.ArgumentParser) -> None:
 
 
 def _diff_arguments(diff: argparse.ArgumentParser) -> None:
+    diff.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     diff.add_argument("old", type=Path, help="the previous OpenAPI document")
     diff.add_argument("new", type=Path, help="the changed OpenAPI document")
     diff.add_argument("--config", type=Path, default=None, help=f"default: {DEFAULT_CONFIG}")
@@ -118,7 +123,7 @@ def _diff_arguments(diff: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-"):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "generate")
     parser = _parser()
     args = parser.parse_args(argv)

@@ -46,6 +46,14 @@ def py_literal(value: Any) -> str:
     return repr(str(value))
 
 
+def tuple_literal(value: tuple[Any, ...]) -> str:
+    """A tuple display of literals, nested tuples included (``("a",)`` for one item)."""
+    items = [tuple_literal(v) if isinstance(v, tuple) else py_literal(v) for v in value]
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return "(" + ", ".join(items) + ")"
+
+
 def dict_item(pair: tuple[Any, Any]) -> str:
     """``key: value`` of a dict display, both as literals."""
     return f"{py_literal(pair[0])}: {py_literal(pair[1])}"

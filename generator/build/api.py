@@ -13,7 +13,7 @@ from typing import Any
 
 from generator import __version__
 from generator.build.models import finalize, usage
-from generator.build.naming import module_name, snake
+from generator.build.naming import class_name, module_name
 from generator.build.operations import BuiltOperation, collect
 from generator.build.resources import (
     build_operations,
@@ -23,10 +23,11 @@ from generator.build.resources import (
     resources,
 )
 from generator.build.schemas import new_registry
+from generator.build.security import env_prefix, requirements, security_schemes, sendable
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.escape import one_line
-from generator.ir import Api, Operation, Resource, Security, TypeRef
-from generator.load.config import AuthConfig, Config
+from generator.ir import Api, Operation, Resource, TypeRef
+from generator.load.config import Config
 from generator.load.loader import LoadedSpec
 
 
@@ -50,7 +51,10 @@ def build_api(
     operations = build_operations(registry, config, raw_ops, tree, class_names)
     models, modules = finalize(registry.drafts, usage(registry.drafts, _usage_roots(operations)))
     top = resources(tree, operations, class_names, config, document)
-    auth = config.auth if config.path else _default_auth(package)
+    prefix = env_prefix(config, package)
+    schemes = security_schemes(spec, config, prefix, diagnostics)
+    security = requirements(document.get("security"), sendable(document, config)) or ()
+    every = [op for r in top for each in r.walk() for op in each.operations]
     return Api(
         title=title,
         version=str(info.get("version") or ""),
@@ -69,13 +73,17 @@ def build_api(
         model_modules=tuple(modules),
         path_defaults=tuple(sorted(config.path_defaults.items())),
         env={
-            "api_token": auth.api_token_env,
-            "api_email": auth.api_email_env,
-            "api_key": auth.api_key_env,
-            "account_id": auth.account_id_env,
-            "base_url": auth.base_url_env,
+            "base_url": config.auth.base_url_env or f"{prefix}_BASE_URL",
+            **{
+                attr: f"{prefix}_{attr.upper()}"
+                for attr in sorted(set(config.path_defaults.values()))
+            },
         },
-        security=_security(document),
+        schemes=schemes,
+        security=security,
+        credentials_required=bool(every)
+        and all(() not in op.security and op.security for op in every),
+        error_class=config.error_class or class_name(package) + "Error",
         bulk=_bulk(top),
     )
 
@@ -115,17 +123,6 @@ def _bulk(top: tuple[Resource, ...]) -> tuple[Resource, Operation] | None:
     return bulk
 
 
-def _default_auth(package: str) -> AuthConfig:
-    prefix = snake(package).upper()
-    return AuthConfig(
-        api_token_env=f"{prefix}_API_TOKEN",
-        api_email_env=f"{prefix}_API_EMAIL",
-        api_key_env=f"{prefix}_API_KEY",
-        account_id_env=f"{prefix}_ACCOUNT_ID",
-        base_url_env=f"{prefix}_BASE_URL",
-    )
-
-
 def _base_url(document: dict[str, Any]) -> str:
     servers = document.get("servers") or []
     if not servers or not isinstance(servers[0], dict):
@@ -135,17 +132,3 @@ def _base_url(document: dict[str, Any]) -> str:
         if isinstance(variable, dict) and "default" in variable:
             url = url.replace("{" + name + "}", str(variable["default"]))
     return url.rstrip("/")
-
-
-def _security(document: dict[str, Any]) -> Security:
-    schemes = (document.get("components") or {}).get("securitySchemes") or {}
-    bearer = False
-    headers: list[tuple[str, str]] = []
-    for name, scheme in schemes.items():
-        if not isinstance(scheme, dict):
-            continue
-        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-            bearer = True
-        if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-            headers.append((str(name), str(scheme.get("name"))))
-    return Security(bearer=bearer or not headers, api_key_headers=tuple(headers))

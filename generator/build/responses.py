@@ -169,9 +169,11 @@ def unwraps_envelope(registry: SchemaRegistry, config: Config, result: TypeRef |
     """Whether the runtime takes the ``result`` out of the API's envelope. A declared body with
     envelope keys of its own (WrappedSuccess, or a result with ``success`` and ``errors``) is
     what the runtime would mistake for the envelope: it is returned whole."""
+    envelope = config.envelope
+    if envelope is None:
+        return False
     if result is None or result.kind != "model":
         return True
-    envelope = config.envelope
     wires = {f.wire_name for f in registry.drafts[result.name or ""].fields}
     return not (
         envelope.success in wires and wires & {envelope.result, envelope.errors, envelope.messages}

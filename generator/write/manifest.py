@@ -20,7 +20,7 @@ from generator.render.renderer import RenderedFile
 
 MANIFEST = "codegen-manifest.json"
 SPEC_DIR = "spec"  # the spec copy, and the config copy beside it
-GENERATOR = "cloudforce-one-events-codegen"
+GENERATOR = "cf1-codegen"
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ T = TypeVar("T")
 
 
 class _Envelope(TypedDict, Generic[T]):
-    """Cloudflare's v4 envelope of a successful call, as far as parsing needs it.
+    """The v4-style envelope of a successful call, as far as parsing needs it.
 
     The other keys (``errors``, ``messages``, ``result_info``) are skipped, not validated.
     """
@@ -229,6 +229,11 @@ class Endpoint(Generic[T]):
     fixed_query: tuple[tuple[str, str], ...] = ()
     """Query pairs the document wrote into the path (``/responses/{id}?beta=true``): always sent,
     before the call's own parameters."""
+    security: tuple[tuple[str, ...], ...] | None = None
+    """The operation's own security requirement (scheme keys per alternative; ``()``: none),
+    or ``None`` for the document's (the client's settings)."""
+    arguments: tuple[str, ...] = ()
+    """The Python names of the method's parameters (to suggest one for a misspelt keyword)."""
 
     def format_of(self, status_code: int) -> str:
         return self.status_formats.get(status_code, self.response_format)

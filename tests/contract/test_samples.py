@@ -360,7 +360,11 @@ def test_invalid_requests_break_the_spec() -> None:
     assert set(kinds) == {"query", "body", "path"}
     assert 'extra_query={"pageSize": 25001}' in kinds["query"].kwargs
     assert kinds["query"].error == "BadRequestError"
-    assert plan.bearer is not None and plan.legacy is not None
+    assert plan.secured is not None and plan.wrong_authorization.startswith("Basic ")
+    assert [alt.arguments for alt in plan.alternatives] == [
+        ("api_token",),
+        ("api_email", "api_key"),
+    ]
 
 
 def _registry() -> Registry:

@@ -377,3 +377,9 @@ def component_pointers(document: dict[str, Any]) -> list[str]:
 
 def model_of(api: Api, pointer: str) -> Model | None:
     return next((m for m in api.models if m.pointer == pointer), None)
+
+
+def credentials(package: Any) -> dict[str, Any]:
+    """A sample value of every credential argument of a generated package's ``Client``."""
+    schemes = importlib.import_module(f"{package.__name__}._client").SETTINGS.schemes
+    return {s.argument: ("user", "pass") if s.basic else "t" for s in schemes}

@@ -23,6 +23,7 @@ from tests.robustness.support import (
     JsonSchemaMaker,
     compile_all,
     component_pointers,
+    credentials,
     custom_formats,
     import_every_module,
     model_of,
@@ -52,7 +53,7 @@ def test_generates_compiles_and_imports_every_module(
             for op in resource.operations:
                 assert callable(getattr(cls, op.py_name)), (resource.class_name, op.py_name)
     # and the client reaches every top-level resource through its accessor
-    client = package.Client(api_token="t")
+    client = package.Client(**credentials(package))
     for resource in g.result.api.all_resources():
         target: Any = client
         for attr in resource.accessor.split("."):

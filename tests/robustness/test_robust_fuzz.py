@@ -30,6 +30,7 @@ from tests.robustness.support import (
     FIXTURES,
     Generated,
     compile_all,
+    credentials,
     import_every_module,
     importable,
     run_mypy,
@@ -295,7 +296,7 @@ def _check_generation(
     tomllib.loads((out / "pyproject.toml").read_text())
     with importable(out, package) as module:
         import_every_module(module)
-        module.Client(api_token="t")
+        module.Client(**credentials(module))
     assert not marker.exists(), "spec text was executed while importing"
     if mypy_cache is not None:
         typed = run_mypy(out, package, mypy_cache)

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from tests.robustness.support import Generated
+from tests.robustness.support import Generated, credentials
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -40,7 +40,7 @@ class Recorder:
 def _client(package: str, recorder: Recorder) -> Any:
     module = importlib.import_module(package)
     return module.Client(
-        api_token="token", http_client=httpx.Client(transport=httpx.MockTransport(recorder))
+        **credentials(module), http_client=httpx.Client(transport=httpx.MockTransport(recorder))
     )
 
 
@@ -371,7 +371,7 @@ def test_kitchen_sink_31_async_and_recursive_alias(ks31: str) -> None:
 
     async def call() -> Any:
         async with module.AsyncClient(
-            api_token="t", http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec))
+            **credentials(module), http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec))
         ) as client:
             return await client.n9_lives.nine_lives(body=value)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.pipeline import Options, render_all
 from generator.write.atomic import write_generation
 from generator.write.ownership import Changes
-from tests.robustness.support import compile_all, import_every_module, importable
+from tests.robustness.support import compile_all, credentials, import_every_module, importable
 from tests.robustness.synthetic import synthetic_spec
 
 
@@ -45,7 +45,7 @@ def test_two_thousand_operations_generate_and_import(tmp_path: Path) -> None:
     started = time.perf_counter()
     with importable(out, "synthetic") as package:
         names = import_every_module(package)
-        client = package.Client(api_token="t")
+        client = package.Client(**credentials(package))
         assert type(client.group_99).__name__ == "Group99Resource"
         assert callable(client.group_99.g0099_post_1)
         models = importlib.import_module("synthetic.models")
