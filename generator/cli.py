@@ -63,6 +63,13 @@ def _generate_arguments(gen: argparse.ArgumentParser) -> None:
         action="store_true",
         help="ignore any config file; derive every name from the spec",
     )
+    _output_arguments(gen)
+    _behaviour_arguments(gen)
+
+
+def _output_arguments(gen: argparse.ArgumentParser) -> None:
+    """Where the generation goes and what it may touch there."""
+    add = gen.add_argument
     add("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT})")
     add(
         "--overwrite",
@@ -74,6 +81,11 @@ def _generate_arguments(gen: argparse.ArgumentParser) -> None:
         action="store_true",
         help="with --overwrite: also remove every file in --out that the generation does not write (each is listed)",
     )
+
+
+def _behaviour_arguments(gen: argparse.ArgumentParser) -> None:
+    """How the client is rendered and checked."""
+    add = gen.add_argument
     add(
         "--templates",
         type=Path,
