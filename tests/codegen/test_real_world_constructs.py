@@ -305,9 +305,7 @@ def test_a_query_string_written_into_the_path_is_sent_with_every_call(
         seen.append(request)
         return httpx.Response(200, json={})
 
-    api = package.Client(
-        api_token="t", http_client=httpx.Client(transport=httpx.MockTransport(answer))
-    )
+    api = package.Client(http_client=httpx.Client(transport=httpx.MockTransport(answer)))
     api.responses.get_beta(id="r 1")
     api.responses.get_beta(id="r1", include="usage")
     assert [str(r.url) for r in seen] == [
