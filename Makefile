@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: generate test check typecheck bench corpus corpus-gate install clean snapshots
+.PHONY: generate test check lint typecheck bench corpus corpus-gate install clean snapshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,18 @@ node_modules/.package-lock.json: package.json package-lock.json
 check: $(STAMP)
 	$(BIN)/python -m generator generate --check
 
+# ruff lints (rules and reasons in pyproject.toml), black owns the format
+LINTED := generator templates/runtime templates/tests tests bench
+lint: $(STAMP)
+	$(BIN)/ruff check --no-cache $(LINTED)
+	$(BIN)/black --check --quiet $(LINTED)
+
 typecheck: $(STAMP)
+	$(BIN)/mypy --strict generator
 	$(BIN)/mypy --strict generated/cloudforce_one_events
 	$(BIN)/mypy --strict --python-version 3.10 --no-incremental generated/cloudforce_one_events
 
-test: $(STAMP) node_modules/.package-lock.json check typecheck
+test: $(STAMP) node_modules/.package-lock.json check lint typecheck
 	$(BIN)/python -m pytest
 
 # bench/README.md: tables of ratios (contender, median, ratio); BENCH_ARGS=--quick for a smoke run
@@ -52,7 +59,7 @@ corpus-gate: $(STAMP)
 
 # Golden files (tests/snapshots/) are rewritten by this command, never edited by hand.
 snapshots: $(STAMP)
-	$(BIN)/python -m pytest -q --update-snapshots tests/codegen/test_cli_errors.py tests/robustness/test_robust_fixtures.py tests/robustness/test_robust_invalid.py tests/test_changelog.py
+	$(BIN)/python -m pytest -q --update-snapshots tests/codegen/test_cli_errors.py tests/codegen/test_output_ownership.py tests/codegen/test_hostile_input.py tests/robustness/test_robust_fixtures.py tests/robustness/test_robust_invalid.py tests/test_changelog.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache

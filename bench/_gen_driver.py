@@ -13,8 +13,8 @@ import time
 
 def main() -> int:
     started = time.perf_counter()
-    from generator.render import formatting
     from generator.cli import main as cli
+    from generator.render import formatting
 
     code = cli(sys.argv[1:])
     stats = formatting.LAST_STATS

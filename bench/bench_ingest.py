@@ -136,6 +136,7 @@ def helper_sync(n: int, chunk_size: int) -> int:
 
 def helper_async(n: int, chunk_size: int, concurrency: int = 4, base: str = BASE_URL,
                  live: bool = False) -> int:  # fmt: skip
+
     async def run() -> int:
         http = None if live else httpx.AsyncClient(transport=httpx.MockTransport(_answer_async))
         async with AsyncClient(api_token=TOKEN, account_id=ACCOUNT, base_url=base,
@@ -175,7 +176,9 @@ def fmt_bytes(n: float) -> str:
     return f"{n:.1f} GiB"
 
 
-def alternate(contenders: Sequence[tuple[str, Callable[[], object]]], rounds: int) -> dict[str, float]:
+def alternate(
+    contenders: Sequence[tuple[str, Callable[[], object]]], rounds: int
+) -> dict[str, float]:
     """Median seconds of each contender over alternating rounds (after one warm-up each)."""
     samples: dict[str, list[float]] = {name: [] for name, _ in contenders}
     for _, run in contenders:
@@ -191,7 +194,10 @@ def alternate(contenders: Sequence[tuple[str, Callable[[], object]]], rounds: in
 
 def table(title: str, rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+
+    def line(r: tuple[str, ...]) -> str:
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
+
     return [f"## {title}", "", line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|",
             *map(line, rows), ""]  # fmt: skip
 
@@ -208,7 +214,10 @@ def throughput(events: int, rounds: int, chunk_size: int) -> list[str]:
     ]
     medians = alternate(contenders, rounds)
     base = medians[contenders[0][0]]
-    rows = [(name, f"{t:.3f} s", f"{events / t:,.0f}", f"{t / base:.2f}x") for name, t in medians.items()]
+    rows = [
+        (name, f"{t:.3f} s", f"{events / t:,.0f}", f"{t / base:.2f}x")
+        for name, t in medians.items()
+    ]
     return table(f"1. Throughput: {events:,} events, chunks of {chunk_size}, MockTransport "
                  f"(median of {rounds} alternating rounds)", rows,
                  ("contender", "median", "events/s", "ratio"))  # fmt: skip
@@ -265,7 +274,9 @@ def cli(url: str, source: Path, chunk_size: int, concurrency: int = 4) -> subpro
            "CLOUDFLARE_BASE_URL": url}  # fmt: skip
     args = [sys.executable, "-m", "cloudforce_one_events", "ingest", str(source), "--dataset-id",
             DATASET, "--chunk-size", str(chunk_size), "--concurrency", str(concurrency)]  # fmt: skip
-    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def write_input(folder: Path, events: int) -> Path:
@@ -299,7 +310,9 @@ def slow_api(events: int, delay: float, rounds: int, chunk_size: int, folder: Pa
     requests = -(-events // chunk_size)
     ideal = -(-requests // 4) * delay
     base = medians[contenders[0][0]]
-    rows = [(name, f"{t:.2f} s", f"{t / base:.2f}x", f"{t / ideal:.2f}x") for name, t in medians.items()]
+    rows = [
+        (name, f"{t:.2f} s", f"{t / base:.2f}x", f"{t / ideal:.2f}x") for name, t in medians.items()
+    ]
     return table(f"3. {events:,} events, chunks of {chunk_size}, 4 in flight, an API answering in "
                  f"{delay * 1000:.0f} ms (real server on 127.0.0.1; ideal {ideal:.2f} s; median of "
                  f"{rounds} alternating rounds)", rows, ("contender", "median", "ratio", "vs ideal"))  # fmt: skip
@@ -349,8 +362,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as folder:
         out += throughput(args.events, args.rounds, args.chunk_size)
         out += memory(args.memory_events, args.chunk_size)
-        out += slow_api(args.live_events, args.delay, max(1, args.rounds // 2), args.chunk_size, Path(folder))
-        out += duplicates(args.duplicates_events, args.interrupts, max(1, args.chunk_size // 5), Path(folder))
+        out += slow_api(
+            args.live_events, args.delay, max(1, args.rounds // 2), args.chunk_size, Path(folder)
+        )
+        out += duplicates(
+            args.duplicates_events, args.interrupts, max(1, args.chunk_size // 5), Path(folder)
+        )
     print("\n".join(out))
     sys.stdout.flush()
     return 0

@@ -136,10 +136,10 @@ def _operations(k: int, count: int) -> dict[str, Any]:
         "description": f"UUID of the {noun}.",
         "schema": {"type": "string"},
     }
-    ok = lambda schema, what: {
-        "description": what,
-        "content": {"application/json": {"schema": schema}},
-    }  # noqa: E731
+
+    def ok(schema: dict[str, Any], what: str) -> dict[str, Any]:
+        return {"description": what, "content": {"application/json": {"schema": schema}}}
+
     collection = f"/accounts/{{account_id}}/{plural}"
     single = f"{collection}/{{{noun}_id}}"
     ops: list[tuple[str, str, dict[str, Any]]] = [

@@ -38,8 +38,20 @@ def py_literal(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(py_literal(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items())
+            + "}"
+        )
     return repr(str(value))
+
+
+def tuple_literal(value: tuple[Any, ...]) -> str:
+    """A tuple display of literals, nested tuples included (``("a",)`` for one item)."""
+    items = [tuple_literal(v) if isinstance(v, tuple) else py_literal(v) for v in value]
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return "(" + ", ".join(items) + ")"
 
 
 def dict_item(pair: tuple[Any, Any]) -> str:
@@ -52,7 +64,12 @@ def docstring(text: str) -> str:
     control characters made visible, trailing whitespace and a trailing quote avoided."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\\", "\\\\")
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}", text)
+    text = _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}"
+        ),
+        text,
+    )
     text = text.replace('"""', '\\"\\"\\"')
     lines = [line.rstrip() for line in text.strip().split("\n")]
     text = "\n".join(lines)
@@ -87,7 +104,9 @@ def docstring_at(text: str, indent: int, line_length: int = 100) -> str:
     pad = " " * indent
     # lines[0] as docstring() left it: stripped already, and a trailing space it added after a
     # quote must stay (`""""` would end the string early)
-    body = "\n".join([lines[0]] + [pad + line[common:] if line.strip() else "" for line in lines[1:]])
+    body = "\n".join(
+        [lines[0]] + [pad + line[common:] if line.strip() else "" for line in lines[1:]]
+    )
     if len(lines) > 1 and len(body.rsplit("\n", 1)[-1]) + 3 > line_length:
         body += "\n" + pad
     return body

@@ -17,6 +17,9 @@ TypeKind = Literal[
     "model", "alias", "literal", "list", "dict", "union",
 ]  # fmt: skip
 
+Requirement = tuple[str, ...]
+"""The keys of the security schemes one alternative of a ``security`` list needs together."""
+
 
 @dataclass(frozen=True)
 class Constraints:
@@ -155,7 +158,9 @@ class Body:
     or ``content`` for binary and text bodies). ``encoding`` says how the runtime sends it."""
 
     type: TypeRef
-    type_expr: str  # the Python source passed as Endpoint.body_type (a LazyType when it names models)
+    type_expr: (
+        str  # the Python source passed as Endpoint.body_type (a LazyType when it names models)
+    )
     required: bool
     content_type: str
     flattened: bool
@@ -217,20 +222,26 @@ class Operation:
     error_responses: tuple[Response, ...]
     return_annotation: str  # as documented
     return_hint: str  # return_annotation as the resource module writes it
-    response_type_expr: str  # Python source passed as Endpoint.response_type (LazyType when it names models)
+    response_type_expr: (
+        str  # Python source passed as Endpoint.response_type (LazyType when it names models)
+    )
     unwrap_envelope: bool
     deprecated: bool
     deprecation_message: str
     pagination: Pagination | None
     bulk: Bulk | None
     pointer: str
-    security: tuple[tuple[str, ...], ...]
+    security: tuple[Requirement, ...]  # what the call sends (its own, else the document's)
     model_names: frozenset[str]
     # extra keywords of the Endpoint constant, as (name, Python source): content_type, accept,
     # response_format, status_formats, query_styles -- only those that differ from the defaults
     endpoint_extras: tuple[tuple[str, str], ...] = ()
-    success_responses: tuple[Response, ...] = ()  # every 2xx (or default) response, in document order
-    fixed_query: tuple[tuple[str, str], ...] = ()  # pairs written into the document's path (?beta=true)
+    success_responses: tuple[
+        Response, ...
+    ] = ()  # every 2xx (or default) response, in document order
+    fixed_query: tuple[
+        tuple[str, str], ...
+    ] = ()  # pairs written into the document's path (?beta=true)
 
     @property
     def cookie_params(self) -> tuple[Param, ...]:
@@ -264,7 +275,9 @@ class Resource:
     doc: str
     operations: tuple[Operation, ...]
     children: tuple[Resource, ...]
-    helpers: frozenset[str] = frozenset()  # typing/runtime names the module needs ("models": the models package)
+    helpers: frozenset[str] = (
+        frozenset()
+    )  # typing/runtime names the module needs ("models": the models package)
     accessor: str = ""  # attribute chain below the client: "events.raw" (attrs, not path words)
 
     def walk(self) -> list[Resource]:
@@ -282,12 +295,44 @@ class Resource:
 
 
 @dataclass(frozen=True)
-class Security:
-    bearer: bool
-    api_key_headers: tuple[tuple[str, str], ...]  # (scheme name, header name)
+class SecurityScheme:
+    """One entry of ``components.securitySchemes``: a keyword argument of the client.
 
+    ``kind``: ``api_key`` (sent under ``wire_name`` in ``place``), ``basic`` (a
+    ``(username, password)`` pair), ``http`` (``Authorization: <prefix><value>``; bearer and any
+    other scheme) or ``oauth2`` (a bearer access token; ``token_provider``: a callable is accepted
+    too, for the ``clientCredentials`` flow).
+    """
 
-CONTRACT_SPEC = "contract-spec.yaml"
+    key: str  # the name in components.securitySchemes
+    argument: str  # the keyword argument of Client
+    env: str  # the environment variable read when the argument is not passed
+    kind: Literal["api_key", "basic", "http", "oauth2"]
+    place: Literal["header", "query", "cookie"] = "header"
+    wire_name: str = "Authorization"
+    prefix: str = ""  # written before the value: "Bearer ", "Basic ", "Digest "
+    token_provider: bool = False
+    description: str = ""
+
+    @property
+    def sends(self) -> str:
+        """What the client sends for this scheme, for docstrings."""
+        if self.kind == "api_key":
+            return f"an API key, as the {self.place} ``{self.wire_name}``"
+        if self.kind == "basic":
+            return "a ``(username, password)`` pair, as HTTP basic auth (``username:password`` in the environment)"
+        if self.token_provider:
+            return "an access token, sent as a bearer token (or a callable returning one, called again after a 401)"
+        return f"sent as ``Authorization: {self.prefix}<value>``"
+
+    @property
+    def annotation(self) -> str:
+        """The argument's type in the client's signature."""
+        if self.kind == "basic":
+            return "tuple[str, str] | None"
+        if self.token_provider:
+            return "str | Callable[[], str] | None"
+        return "str | None"
 
 
 @dataclass(frozen=True)
@@ -308,18 +353,32 @@ class Api:
     models: tuple[Model, ...]
     model_modules: tuple[ModelModule, ...]
     path_defaults: tuple[tuple[str, str], ...]  # (path param wire name, client attribute)
-    env: dict[str, str] = field(default_factory=dict)
-    security: Security = Security(True, ())
+    env: dict[str, str] = field(default_factory=dict)  # base_url and each path default attribute
+    schemes: tuple[SecurityScheme, ...] = ()
+    security: tuple[Requirement, ...] = ()  # the document's requirement (alternatives in order)
+    credentials_required: bool = False  # every operation needs credentials
+    error_class: str = "APIClientError"  # base class of every error of the package
+    generator_name: str = "cf1-codegen"  # named in every file header
     bulk: tuple[Resource, Operation] | None = None
     models_alias: str = MODELS_ALIAS
-    # JSON pointers of the `number` schemas that codegen.toml's [type_overrides] made `int`
-    integer_pointers: tuple[str, ...] = ()
+    integer_pointers: tuple[str, ...] = ()  # the `number` schemas [type_overrides] made `int`
+    contract_spec: str = ""  # what Prism serves the contract tests if not the spec copy (tests/)
 
     @property
-    def contract_spec(self) -> str:
-        """The document Prism serves to the contract tests, relative to the tests directory: the
-        spec as the client reads it (:mod:`generator.render.contract_spec`), or "" for the spec copy."""
-        return CONTRACT_SPEC if self.integer_pointers else ""
+    def environment(self) -> tuple[str, ...]:
+        """Every environment variable the client reads: credentials, path defaults, base URL."""
+        defaults = [env for name, env in sorted(self.env.items()) if name != "base_url"]
+        return (*(s.env for s in self.schemes), *defaults, self.env.get("base_url", ""))
+
+    @property
+    def example_arguments(self) -> str:
+        """Keyword arguments of ``Client(...)`` in examples: every credential and path default."""
+        parts = [
+            f'{s.argument}=("user", "...")' if s.kind == "basic" else f'{s.argument}="..."'
+            for s in self.schemes
+        ]
+        parts += [f'{name}="..."' for name in sorted(self.env) if name != "base_url"]
+        return ", ".join(parts)
 
     def all_resources(self) -> list[Resource]:
         out: list[Resource] = []

@@ -1,4 +1,10 @@
-"""One generation: load -> build IR -> render -> write (or compare)."""
+"""One generation: load -> build IR -> render -> write (or compare).
+
+Writing is guarded: the output folder is locked, an interrupted earlier generation is finished
+first, ownership is checked before anything is rendered (a foreign folder fails fast) and again,
+file by file, before anything is written (:mod:`generator.write.ownership`); no output may be an
+input (:mod:`generator.write.inputs`).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build.api import build_api
-from generator.release.plan import plan_release
-from generator.load.config import load_config
-from generator.render.contract_spec import contract_spec
 from generator.diagnostics import Diagnostic, Diagnostics, GenerationError, Level, Location
-from generator.render.formatting import FormatOptions
 from generator.ir import Api
-from generator.load.loader import load_spec
+from generator.load.config import load_config
+from generator.load.loader import LoadedSpec, load_spec
+from generator.release.plan import plan_release
+from generator.render.contract_spec import contract_spec
+from generator.render.formatting import FormatOptions
 from generator.render.renderer import RenderedFile, Renderer
 from generator.testplan.contract_plan import plan_tests
-from generator.write.atomic import write_atomically
+from generator.write.atomic import recover, write_generation
 from generator.write.drift import Drift, compare
-from generator.write.manifest import manifest_file, spec_copy
+from generator.write.inputs import check_files_are_not_inputs, check_out_is_not_an_input
+from generator.write.lock import output_lock
+from generator.write.manifest import manifest_file, read_manifest, spec_copy
+from generator.write.ownership import inspect_output, plan_changes
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,10 @@ class Options:
     allow_external_refs: bool = False
     formatter: str = "black"
     """``black`` or ``ruff`` (the ``ruff`` extra); see :mod:`generator.render.formatting`."""
+    overwrite: bool = False
+    """Write into a folder the generator did not write before / over files it does not own."""
+    clean: bool = False
+    """Also remove every file in ``out`` the generation does not write (implies overwrite)."""
 
 
 @dataclass(frozen=True)
@@ -40,38 +53,103 @@ class Result:
     files: list[RenderedFile]
     warnings: Diagnostics
     drift: Drift | None = None
+    cleaned: tuple[str, ...] = ()
+    """Foreign files ``--clean`` removed."""
 
 
-def render_all(options: Options, formatter: Callable[[str, str], str] | None = None) -> tuple[Api, list[RenderedFile], Diagnostics]:
+@dataclass(frozen=True)
+class Rendered:
+    """Everything a generation produced, before it is written."""
+
+    api: Api
+    files: list[RenderedFile]
+    diagnostics: Diagnostics
+    spec: LoadedSpec
+
+
+def render_all(
+    options: Options, formatter: Callable[[str, str], str] | None = None
+) -> tuple[Api, list[RenderedFile], Diagnostics]:
+    rendered = _render(options, formatter)
+    return rendered.api, rendered.files, rendered.diagnostics
+
+
+def _render(options: Options, formatter: Callable[[str, str], str] | None = None) -> Rendered:
     diagnostics = Diagnostics()
-    spec = load_spec(options.spec, allow_outside=options.allow_external_refs, display=_display(options.spec))
-    config = load_config(options.config, display=_display(options.config) if options.config else None)
-    api = build_api(spec, config, diagnostics, package_name=options.package_name)
-    release = plan_release(options.out, spec, api, config, package_name=options.package_name, allow_external_refs=options.allow_external_refs)
+    spec = load_spec(
+        options.spec, allow_outside=options.allow_external_refs, display=_display(options.spec)
+    )
+    config = load_config(options.config, display=_display(options.config))
+    package_name = options.package_name
+    if package_name is None and config.package_name is None:
+        previous = read_manifest(options.out)  # the name the client was generated under
+        package_name = previous.package if previous is not None else None
+    api = build_api(spec, config, diagnostics, package_name=package_name)
+    release = plan_release(
+        options.out,
+        spec,
+        api,
+        config,
+        package_name=package_name,
+        allow_external_refs=options.allow_external_refs,
+    )
     api = dataclasses.replace(api, package_version=release.version)
     test_plan = plan_tests(api)  # what cannot be sampled costs a test, never the client
     for unplanned in test_plan.unplanned:
         diagnostics.warn(spec.locate(unplanned.pointer), unplanned.message())
     format_options = FormatOptions(formatter=options.formatter)
-    files = Renderer(api, overlay=options.templates, formatter=formatter, format_options=format_options, test_plan=test_plan).render()
+    renderer = Renderer(
+        api,
+        overlay=options.templates,
+        formatter=formatter,
+        format_options=format_options,
+        test_plan=test_plan,
+    )
+    files = renderer.render()
     files.append(spec_copy(options.spec, spec.raw))
     files.extend(contract_spec(api, spec.document))
     files.extend(release.files)
     files.append(manifest_file(api, files))
     files.sort(key=lambda f: f.path)
-    return api, files, diagnostics
+    return Rendered(api, files, diagnostics, spec)
 
 
-def generate(options: Options, *, check: bool = False, fail_on_warning: bool = False, before_swap: object = None) -> Result:
-    api, files, diagnostics = render_all(options)
-    if fail_on_warning and diagnostics.items:
-        raise GenerationError(
-            [*diagnostics.items, Diagnostic(Level.ERROR, Location(_display(options.spec)), f"{len(diagnostics)} warning(s) and --fail-on-warning: nothing written")]
-        )
+def generate(options: Options, *, check: bool = False, fail_on_warning: bool = False) -> Result:
+    check_out_is_not_an_input(
+        options.out,
+        {"--spec": options.spec, "--config": options.config, "--templates": options.templates},
+    )
     if check:
-        return Result(api, files, diagnostics, compare(options.out, files))
-    write_atomically(options.out, files, before_swap=before_swap)
-    return Result(api, files, diagnostics)
+        rendered = _rendered_without_fatal_warnings(options, fail_on_warning)
+        drift = compare(options.out, rendered.files)
+        return Result(rendered.api, rendered.files, rendered.diagnostics, drift)
+    with output_lock(options.out):
+        recover(options.out)
+        overwrite = options.overwrite or options.clean
+        ownership = inspect_output(options.out, overwrite=overwrite)
+        rendered = _rendered_without_fatal_warnings(options, fail_on_warning)
+        inputs = {path.resolve(): "the spec" for path in rendered.spec.sources.paths()}
+        if options.config is not None:
+            inputs[options.config.resolve()] = "the config"
+        check_files_are_not_inputs(options.out, rendered.files, inputs)
+        changes = plan_changes(ownership, rendered.files, overwrite=overwrite, clean=options.clean)
+        write_generation(options.out, changes)
+    return Result(
+        rendered.api, rendered.files, rendered.diagnostics, cleaned=tuple(changes.cleaned)
+    )
+
+
+def _rendered_without_fatal_warnings(options: Options, fail_on_warning: bool) -> Rendered:
+    rendered = _render(options)
+    if fail_on_warning and rendered.diagnostics.items:
+        count = len(rendered.diagnostics)
+        stop = Diagnostic(
+            Level.ERROR,
+            Location(_display(options.spec)),
+            f"{count} warning(s) and --fail-on-warning: nothing written",
+        )
+        raise GenerationError([*rendered.diagnostics.items, stop])
+    return rendered
 
 
 def _display(path: Path | None) -> str:

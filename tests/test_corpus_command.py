@@ -21,14 +21,38 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _doc(paths: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"openapi": "3.1.0", "info": {"title": "Tiny Shop", "version": "1"}, "servers": [{"url": "https://shop.test"}], "paths": paths, **extra}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Tiny Shop", "version": "1"},
+        "servers": [{"url": "https://shop.test"}],
+        "paths": paths,
+        **extra,
+    }
 
 
 def _op(op_id: str, tag: str = "items") -> dict[str, Any]:
-    return {"operationId": op_id, "tags": [tag], "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}}}
+    return {
+        "operationId": op_id,
+        "tags": [tag],
+        "responses": {
+            "200": {
+                "description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}},
+            }
+        },
+    }
 
 
-ITEM = {"components": {"schemas": {"Item": {"type": "object", "properties": {"sku_v2": {"type": "string"}, "price": {"type": "integer"}}}}}}
+ITEM = {
+    "components": {
+        "schemas": {
+            "Item": {
+                "type": "object",
+                "properties": {"sku_v2": {"type": "string"}, "price": {"type": "integer"}},
+            }
+        }
+    }
+}
 
 
 def _write(folder: Path, name: str, doc: Any) -> Path:
@@ -51,7 +75,9 @@ def test_numbered_names_are_those_the_document_never_wrote() -> None:
 
 
 def test_hash_suffixes_are_found_and_counted_once() -> None:
-    assert names.is_hashed("CreateThreadRequestToolResourcesObjectFileSearchVectorStoreChunkingStra_1b90f335")
+    assert names.is_hashed(
+        "CreateThreadRequestToolResourcesObjectFileSearchVectorStoreChunkingStra_1b90f335"
+    )
     assert not names.is_hashed("Decade")  # hex letters, no digits
     result = names.check(["Pet", "Pet2", "LongName_0a1b2c3d", "Tag"], {"pet", "tag"})
     assert (result.classes, result.numbered, result.hashed) == (4, ["Pet2"], ["LongName_0a1b2c3d"])
@@ -63,7 +89,16 @@ def test_documents_are_files_with_an_openapi_key_and_path_item_refs_count(tmp_pa
     _write(tmp_path / "paths", "item.yaml", {"get": _op("getItem"), "delete": _op("deleteItem")})
     _write(tmp_path, "fragment.yaml", {"Item": {"type": "object"}})
     (tmp_path / "notes.txt").write_text("openapi: 3.1.0\n")
-    doc = _write(tmp_path, "shop.yaml", _doc({"/items/{id}": {"$ref": "paths/item.yaml"}, "/items": {"get": _op("listItems"), "parameters": []}}))
+    doc = _write(
+        tmp_path,
+        "shop.yaml",
+        _doc(
+            {
+                "/items/{id}": {"$ref": "paths/item.yaml"},
+                "/items": {"get": _op("listItems"), "parameters": []},
+            }
+        ),
+    )
     assert find_documents(tmp_path) == [doc]
     assert operations(doc) == [("GET", "/items/{id}"), ("DELETE", "/items/{id}"), ("GET", "/items")]
     assert {"shop", "items", "get", "item"} <= spec_words(doc)
@@ -71,7 +106,18 @@ def test_documents_are_files_with_an_openapi_key_and_path_item_refs_count(tmp_pa
 
 def _corpus(folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bench.corpus", str(folder), "--formatters", "ruff", "--no-opc", "--jobs", "2", *extra],
+        [
+            sys.executable,
+            "-m",
+            "bench.corpus",
+            str(folder),
+            "--formatters",
+            "ruff",
+            "--no-opc",
+            "--jobs",
+            "2",
+            *extra,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -82,10 +128,21 @@ def _corpus(folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def corpus_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
-    by_id = {"get": _op("getItem"), "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]}
-    _write(folder, "good.yaml", _doc({"/items": {"get": _op("listItems")}, "/items/{id}": by_id}, **ITEM))
+    by_id = {
+        "get": _op("getItem"),
+        "parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+        ],
+    }
+    _write(
+        folder,
+        "good.yaml",
+        _doc({"/items": {"get": _op("listItems")}, "/items/{id}": by_id}, **ITEM),
+    )
     broken = _doc({"/items": {"get": _op("listItems")}}, **ITEM)
-    broken["paths"]["/items"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Missing"}
+    broken["paths"]["/items"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ] = {"$ref": "#/components/schemas/Missing"}
     _write(folder, "broken.yaml", broken)
     return folder
 
@@ -107,7 +164,9 @@ def test_a_document_that_does_not_generate_fails_the_run_and_says_why(corpus_fol
     assert "| 2 | 1/- |" in row and row.rstrip().endswith("**NO** |")
     assert "broken.yaml misses the targets:" in done.stdout
     assert "ruff: generator exited 2" in done.stdout
-    assert "/components/schemas/Missing" in done.stdout  # the generator's own message, with its place
+    assert (
+        "/components/schemas/Missing" in done.stdout
+    )  # the generator's own message, with its place
     assert done.stdout.rstrip().endswith("corpus: 1 passed, 1 failed")
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 import pytest
@@ -77,7 +78,11 @@ EXPECTED_OPERATIONS = [
     ("get", "/events/dataset/{dataset_id}/indicators/tags", "get_DatasetIndicatorTagList"),
     ("get", "/events/dataset/{dataset_id}/indicators/{indicator_id}", "get_DatasetIndicatorRead"),
     ("get", "/events/tags/{tag_uuid}/indicators", "get_TagIndicatorList"),
-    ("get", "/events/dataset/{dataset_id}/tags/{tag_uuid}/indicators", "get_DatasetTagIndicatorList"),
+    (
+        "get",
+        "/events/dataset/{dataset_id}/tags/{tag_uuid}/indicators",
+        "get_DatasetTagIndicatorList",
+    ),
     ("get", "/events/categories", "get_CategoryList"),
     ("get", "/events/categories/catalog", "get_CategoryCatalogList"),
     ("post", "/events/categories/create", "post_CategoryCreate"),
@@ -233,7 +238,9 @@ def official_sdk_routes() -> dict[str, tuple[str, str]]:
         return httpx.Response(200, json={})
 
     sdk = cloudflare.Cloudflare(
-        api_token="t", max_retries=0, http_client=httpx.Client(transport=httpx.MockTransport(record))
+        api_token="t",
+        max_retries=0,
+        http_client=httpx.Client(transport=httpx.MockTransport(record)),
     )
 
     def methods(resource: Any, prefix: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
@@ -316,7 +323,9 @@ def test_deprecated_flags(doc):
 
 
 def test_inferred_operation_ids_are_marked(doc):
-    marked = {op["operationId"] for _, _, op in iter_operations(doc) if op.get("x-operation-id-inferred")}
+    marked = {
+        op["operationId"] for _, _, op in iter_operations(doc) if op.get("x-operation-id-inferred")
+    }
     assert marked == INFERRED_OPERATION_IDS
 
 
@@ -389,11 +398,18 @@ def test_security_on_every_operation(doc):
 
 def test_wrapped_and_empty_bodies(doc):
     ops = ops_by_id(doc)
-    wrapped = {"delete_EventTagDelete", "post_EventTagCreate", "delete_EventReferenceDelete", "post_EventReferenceCreate"}
+    wrapped = {
+        "delete_EventTagDelete",
+        "post_EventTagCreate",
+        "delete_EventReferenceDelete",
+        "post_EventReferenceCreate",
+    }
     for oid, (_, _, op) in ops.items():
         content = op["responses"].get("200", {}).get("content")
         if oid in wrapped:
-            assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/WrappedSuccess"}
+            assert content["application/json"]["schema"] == {
+                "$ref": "#/components/schemas/WrappedSuccess"
+            }
         elif oid in ("delete_EventQueryDelete", "delete_EventQueryAlertDelete"):
             assert content is None, oid
         elif content is not None:
@@ -403,7 +419,10 @@ def test_wrapped_and_empty_bodies(doc):
 
 def test_delete_bodies_declared(doc):
     ops = ops_by_id(doc)
-    for oid, field in (("delete_EventTagDelete", "tags"), ("delete_EventReferenceDelete", "events")):
+    for oid, field in (
+        ("delete_EventTagDelete", "tags"),
+        ("delete_EventReferenceDelete", "events"),
+    ):
         body = ops[oid][2]["requestBody"]
         assert body["required"] is True
         schema = deref(doc, body["content"]["application/json"]["schema"])
@@ -434,7 +453,9 @@ def test_key_types_and_constraints(doc):
     list_params = {p["name"]: p for p in ops["get_EventListGet"][2]["parameters"] if "name" in p}
     assert list_params["pageSize"]["schema"]["maximum"] == 25000
     assert list_params["datasetId"]["schema"]["type"] == "array"
-    assert list_params["datasetId"]["style"] == "form" and list_params["datasetId"]["explode"] is True
+    assert (
+        list_params["datasetId"]["style"] == "form" and list_params["datasetId"]["explode"] is True
+    )
     for name in ("search", "searchBranches"):
         assert "application/json" in list_params[name]["content"]
     bulk = schemas["EventBulkUpdateRequest"]["properties"]["eventIds"]
@@ -448,7 +469,9 @@ def test_key_types_and_constraints(doc):
     assert len(schemas["Event"]["properties"]) == 29
     assert len(schemas["Tag"]["properties"]) == 28
     assert len(schemas["EventSearchFilter"]["oneOf"]) == 6
-    delete_params = {p["name"]: p for p in ops["delete_EventDelete"][2]["parameters"] if "name" in p}
+    delete_params = {
+        p["name"]: p for p in ops["delete_EventDelete"][2]["parameters"] if "name" in p
+    }
     assert delete_params["eventIds"]["required"] is True
     assert delete_params["eventIds"]["schema"]["items"]["minLength"] == 1
 
@@ -465,7 +488,9 @@ def test_component_schemas_described_and_sorted(doc):
 
 
 def test_every_ref_resolves(doc):
-    refs = [(ptr, node["$ref"]) for ptr, node in walk(doc) if isinstance(node, dict) and "$ref" in node]
+    refs = [
+        (ptr, node["$ref"]) for ptr, node in walk(doc) if isinstance(node, dict) and "$ref" in node
+    ]
     assert refs
     for ptr, ref in refs:
         assert isinstance(ref, str), ptr
@@ -476,7 +501,9 @@ def test_every_component_schema_is_used(doc):
     used = {
         node["$ref"].rsplit("/", 1)[-1]
         for _, node in walk(doc)
-        if isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/components/schemas/")
+        if isinstance(node, dict)
+        and isinstance(node.get("$ref"), str)
+        and node["$ref"].startswith("#/components/schemas/")
     }
     unused = set(doc["components"]["schemas"]) - used
     assert not unused
@@ -524,7 +551,9 @@ def collect_examples(doc: dict[str, Any]) -> list[tuple[str, str, Any]]:
 
 
 def test_examples_validate_against_their_schemas(doc):
-    registry = Registry().with_resource(DOC_URI, Resource.from_contents(doc, default_specification=DRAFT202012))
+    registry = Registry().with_resource(
+        DOC_URI, Resource.from_contents(doc, default_specification=DRAFT202012)
+    )
     checker = _format_checker()
     examples = collect_examples(doc)
     assert len(examples) > 50
@@ -542,25 +571,48 @@ def test_seed_examples_present(doc):
     assert bulk["requestBody"]["content"]["application/json"]["examples"]
     assert bulk["responses"]["202"]["content"]["application/json"]["examples"]
     tag = ops["post_TagCreate"][2]
-    request = next(iter(tag["requestBody"]["content"]["application/json"]["examples"].values()))["value"]
+    request = next(iter(tag["requestBody"]["content"]["application/json"]["examples"].values()))[
+        "value"
+    ]
     assert request["value"] == "APT28"
-    response = next(iter(tag["responses"]["200"]["content"]["application/json"]["examples"].values()))["value"]
+    response = next(
+        iter(tag["responses"]["200"]["content"]["application/json"]["examples"].values())
+    )["value"]
     assert response["uuid"] == "12345678-1234-1234-1234-1234567890ab"
 
 
 def test_validator_detects_a_bad_example(doc):
     """Guard against the example check silently accepting everything."""
-    registry = Registry().with_resource(DOC_URI, Resource.from_contents(doc, default_specification=DRAFT202012))
+    registry = Registry().with_resource(
+        DOC_URI, Resource.from_contents(doc, default_specification=DRAFT202012)
+    )
     validator = jsonschema.Draft202012Validator(
-        {"$ref": f"{DOC_URI}#/components/schemas/BulkCreateResult"}, registry=registry, format_checker=_format_checker()
+        {"$ref": f"{DOC_URI}#/components/schemas/BulkCreateResult"},
+        registry=registry,
+        format_checker=_format_checker(),
     )
     assert list(validator.iter_errors({"createdEventsCount": 0}))
-    assert list(validator.iter_errors({
-        "createdEventsCount": 0, "createdTagsCount": 0, "errorCount": 0, "queuedIndicatorsCount": 0,
-        "createBulkEventsRequestId": "not-a-uuid",
-    }))
-    item = jsonschema.Draft202012Validator(
-        {"$ref": f"{DOC_URI}#/components/schemas/EventCreateItem"}, registry=registry, format_checker=_format_checker()
+    assert list(
+        validator.iter_errors(
+            {
+                "createdEventsCount": 0,
+                "createdTagsCount": 0,
+                "errorCount": 0,
+                "queuedIndicatorsCount": 0,
+                "createBulkEventsRequestId": "not-a-uuid",
+            }
+        )
     )
-    bad_date = {"category": "c", "date": "yesterday", "event": "e", "raw": {"data": {}}, "tlp": "amber"}
+    item = jsonschema.Draft202012Validator(
+        {"$ref": f"{DOC_URI}#/components/schemas/EventCreateItem"},
+        registry=registry,
+        format_checker=_format_checker(),
+    )
+    bad_date = {
+        "category": "c",
+        "date": "yesterday",
+        "event": "e",
+        "raw": {"data": {}},
+        "tlp": "amber",
+    }
     assert list(item.iter_errors(bad_date))

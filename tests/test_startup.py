@@ -68,7 +68,9 @@ def _resource_classes() -> list[type]:
         classes += [
             cls
             for cls in vars(module).values()
-            if isinstance(cls, type) and cls.__module__ == module.__name__ and cls.__name__ in module.__all__
+            if isinstance(cls, type)
+            and cls.__module__ == module.__name__
+            and cls.__name__ in module.__all__
         ]
     return classes
 
@@ -131,7 +133,9 @@ def test_deprecated_methods_warn_at_the_call_site_async() -> None:
     async def call() -> None:
         http = httpx.AsyncClient(transport=_transport())
         client = AsyncClient(api_token="t", account_id="a", http_client=http)
-        with pytest.warns(DeprecationWarning, match=r"events\.get_legacy\(\) is deprecated") as caught:
+        with pytest.warns(
+            DeprecationWarning, match=r"events\.get_legacy\(\) is deprecated"
+        ) as caught:
             event = await client.events.get_legacy(event_id="e")
         assert event.uuid == event_record(1)["uuid"]
         assert caught[0].filename == __file__

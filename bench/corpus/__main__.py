@@ -30,15 +30,44 @@ FORMATTERS = ("ruff", "black")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m bench.corpus", description=(__doc__ or "").splitlines()[0])
-    p.add_argument("folder", nargs="?", type=Path, default=None, help=f"folder of OpenAPI documents (default: $CORPUS, else {DEFAULT_CORPUS})")
-    p.add_argument("--formatters", default="ruff,black", help="comma-separated, the first one's output is checked (default: ruff,black)")
-    p.add_argument("--jobs", type=int, default=None, help="documents at a time (default: one per CPU)")
-    p.add_argument("--no-opc", action="store_true", help="do not run openapi-python-client even when installed")
-    p.add_argument("--only", nargs="+", default=None, metavar="NAME", help="documents by file name or stem")
-    p.add_argument("--keep", type=Path, default=None, help="keep the generated clients in this (new or empty) folder")
-    p.add_argument("--json", type=Path, default=None, help="also write every measurement as JSON here")
-    p.add_argument("--verbose", action="store_true", help="every failing module, model and mypy error, every odd name")
+    p = argparse.ArgumentParser(
+        prog="python -m bench.corpus", description=(__doc__ or "").splitlines()[0]
+    )
+    p.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=None,
+        help=f"folder of OpenAPI documents (default: $CORPUS, else {DEFAULT_CORPUS})",
+    )
+    p.add_argument(
+        "--formatters",
+        default="ruff,black",
+        help="comma-separated, the first one's output is checked (default: ruff,black)",
+    )
+    p.add_argument(
+        "--jobs", type=int, default=None, help="documents at a time (default: one per CPU)"
+    )
+    p.add_argument(
+        "--no-opc", action="store_true", help="do not run openapi-python-client even when installed"
+    )
+    p.add_argument(
+        "--only", nargs="+", default=None, metavar="NAME", help="documents by file name or stem"
+    )
+    p.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="keep the generated clients in this (new or empty) folder",
+    )
+    p.add_argument(
+        "--json", type=Path, default=None, help="also write every measurement as JSON here"
+    )
+    p.add_argument(
+        "--verbose",
+        action="store_true",
+        help="every failing module, model and mypy error, every odd name",
+    )
     return p
 
 
@@ -47,32 +76,47 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.folder or Path(os.environ.get("CORPUS") or DEFAULT_CORPUS)
     formatters = [f.strip() for f in args.formatters.split(",") if f.strip()]
     if not folder.is_dir():
-        print(f"{folder}: corpus folder not found (give a folder, or set CORPUS=DIR)", file=sys.stderr)
+        print(
+            f"{folder}: corpus folder not found (give a folder, or set CORPUS=DIR)", file=sys.stderr
+        )
         return 2
     unknown = [f for f in formatters if f not in FORMATTERS]
     if unknown or not formatters:
-        print(f"--formatters: {', '.join(unknown) or 'none given'}: choose from {', '.join(FORMATTERS)}", file=sys.stderr)
+        print(
+            f"--formatters: {', '.join(unknown) or 'none given'}: choose from {', '.join(FORMATTERS)}",
+            file=sys.stderr,
+        )
         return 2
     docs = find_documents(folder)
     if args.only:
         docs = [d for d in docs if d.name in args.only or d.stem in args.only]
     if not docs:
-        print(f"{folder}: no OpenAPI document (.json/.yaml/.yml with an `openapi` key){' matching --only' if args.only else ''}", file=sys.stderr)
+        print(
+            f"{folder}: no OpenAPI document (.json/.yaml/.yml with an `openapi` key){' matching --only' if args.only else ''}",
+            file=sys.stderr,
+        )
         return 2
     if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
-        print(f"{args.keep}: --keep needs a new or empty folder (nothing is overwritten)", file=sys.stderr)
+        print(
+            f"{args.keep}: --keep needs a new or empty folder (nothing is overwritten)",
+            file=sys.stderr,
+        )
         return 2
     with_opc = not args.no_opc and opc_command() is not None
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
         scratch = args.keep.resolve() if args.keep else Path(tmp)
         scratch.mkdir(parents=True, exist_ok=True)
-        rows = _run_all(docs, scratch, formatters, with_opc=with_opc, jobs=args.jobs or os.cpu_count() or 1)
+        rows = _run_all(
+            docs, scratch, formatters, with_opc=with_opc, jobs=args.jobs or os.cpu_count() or 1
+        )
     elapsed = time.perf_counter() - started
     return _print(rows, folder, formatters, with_opc, elapsed, args)
 
 
-def _run_all(docs: list[Path], scratch: Path, formatters: list[str], *, with_opc: bool, jobs: int) -> list[Row]:
+def _run_all(
+    docs: list[Path], scratch: Path, formatters: list[str], *, with_opc: bool, jobs: int
+) -> list[Row]:
     """Largest documents first (they bound the wall time), rows back in folder order."""
     by_size = sorted(docs, key=lambda d: -d.stat().st_size)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -84,15 +128,30 @@ def _one(doc: Path, scratch: Path, formatters: list[str], with_opc: bool) -> Row
     started = time.perf_counter()
     row = run_document(doc, scratch, formatters, with_opc=with_opc)
     verdict = "ok" if not report.failures(row) else "FAILS"
-    print(f"  {doc.name}: {verdict} ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
+    print(
+        f"  {doc.name}: {verdict} ({time.perf_counter() - started:.0f} s)",
+        file=sys.stderr,
+        flush=True,
+    )
     return row
 
 
-def _print(rows: list[Row], folder: Path, formatters: list[str], with_opc: bool, elapsed: float, args: argparse.Namespace) -> int:
-    print(f"# corpus {folder} ({len(rows)} documents; checked output: {formatters[0]}; wall time {elapsed:.0f} s)\n")
+def _print(
+    rows: list[Row],
+    folder: Path,
+    formatters: list[str],
+    with_opc: bool,
+    elapsed: float,
+    args: argparse.Namespace,
+) -> int:
+    print(
+        f"# corpus {folder} ({len(rows)} documents; checked output: {formatters[0]}; wall time {elapsed:.0f} s)\n"
+    )
     print(report.table(rows))
     if not with_opc:
-        print("\nopenapi-python-client: not run (install the bench extra: pip install -e '.[bench]')")
+        print(
+            "\nopenapi-python-client: not run (install the bench extra: pip install -e '.[bench]')"
+        )
     print("\n" + report.totals(rows))
     classes = report.warning_classes(rows)
     if classes:

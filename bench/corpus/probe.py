@@ -37,7 +37,11 @@ def import_all(package: str) -> tuple[list[str], dict[str, str]]:
     failed: dict[str, str] = {}
     root = importlib.import_module(package)
     modules = [package]
-    for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}.", onerror=lambda name: failed.setdefault(name, "cannot walk")):
+    for info in pkgutil.walk_packages(
+        root.__path__,
+        prefix=f"{package}.",
+        onerror=lambda name: failed.setdefault(name, "cannot walk"),
+    ):
         modules.append(info.name)
     for name in modules:
         try:
@@ -86,7 +90,9 @@ def endpoints(package: str) -> list[tuple[str, str]]:
 
 def resource_names(package: str) -> list[str]:
     client = importlib.import_module(f"{package}._client").Client
-    return sorted(n for n, v in vars(client).items() if not n.startswith("_") and hasattr(v, "func"))
+    return sorted(
+        n for n, v in vars(client).items() if not n.startswith("_") and hasattr(v, "func")
+    )
 
 
 def probe(doc: Path, out: Path | None) -> dict[str, Any]:
@@ -101,7 +107,9 @@ def probe(doc: Path, out: Path | None) -> dict[str, Any]:
     sys.path.insert(0, str(pkg.parent))
     package = pkg.name
     modules, import_failed = import_all(package)
-    public, model_failed = ({}, {}) if f"{package}.models" in import_failed else build_models(package)
+    public, model_failed = (
+        ({}, {}) if f"{package}.models" in import_failed else build_models(package)
+    )
     ops_out = endpoints(package)
     checked = names.check(public, documents.spec_words(doc))
     resources = resource_names(package)

@@ -27,14 +27,18 @@ TARGETS = (
 
 def failures(row: Row) -> list[str]:
     """What this row misses of :data:`TARGETS`; empty when it meets them all."""
-    found = [f"{name}: generator exited {t.code}" for name, t in row.generated.items() if t.code != 0]
+    found = [
+        f"{name}: generator exited {t.code}" for name, t in row.generated.items() if t.code != 0
+    ]
     probe = row.probe
     if "error" in probe:
         return [*found, f"probe: {probe['error']}"]
     if "ops_out" not in probe:
         return found or ["not generated"]
     if probe["ops_out"] != probe["ops_in"] or probe["missing"]:
-        found.append(f"operations: {probe['ops_out']} of {probe['ops_in']} generated; missing {', '.join(probe['missing'][:5])}")
+        found.append(
+            f"operations: {probe['ops_out']} of {probe['ops_in']} generated; missing {', '.join(probe['missing'][:5])}"
+        )
     found += [f"import {m}: {e}" for m, e in sorted(probe["import_failed"].items())]
     found += [f"model {m}: {e}" for m, e in sorted(probe["model_failed"].items())]
     if row.mypy_errors:
@@ -82,7 +86,11 @@ def _cells(row: Row) -> list[str]:
     ]
     for name in ("ruff", "black"):
         cells += _time_cells(row.generated.get(name))
-    cells += _time_cells(row.opc) if row.opc is None or row.opc.code == 0 else [f"exit {row.opc.code}", f"{row.opc.peak_mb:.0f}"]
+    cells += (
+        _time_cells(row.opc)
+        if row.opc is None or row.opc.code == 0
+        else [f"exit {row.opc.code}", f"{row.opc.peak_mb:.0f}"]
+    )
     cells.append("yes" if not failures(row) else "**NO**")
     return cells
 
@@ -94,7 +102,11 @@ def _time_cells(timed: Timed | None) -> list[str]:
 def totals(rows: list[Row]) -> str:
     """Whole-corpus sums of each contender's time and its largest peak, with ratios to opc."""
     parts = []
-    opc_rows = [r for r in rows if r.opc is not None and r.opc.code == 0 and all(t.code == 0 for t in r.generated.values())]
+    opc_rows = [
+        r
+        for r in rows
+        if r.opc is not None and r.opc.code == 0 and all(t.code == 0 for t in r.generated.values())
+    ]
     opc_time = sum(r.opc.seconds for r in opc_rows if r.opc)
     opc_peak = max((r.opc.peak_mb for r in opc_rows if r.opc), default=0.0)
     for name in ("ruff", "black"):
@@ -110,7 +122,9 @@ def totals(rows: list[Row]) -> str:
         parts.append(text)
     if opc_rows:
         opc_failed = sum(1 for r in rows if r.opc is not None and r.opc.code != 0)
-        parts.append(f"openapi-python-client: {opc_time:.1f} s, largest peak {opc_peak:.0f} MB on the same documents; it fails on {opc_failed}")
+        parts.append(
+            f"openapi-python-client: {opc_time:.1f} s, largest peak {opc_peak:.0f} MB on the same documents; it fails on {opc_failed}"
+        )
     return "\n".join(f"- {p}" for p in parts)
 
 

@@ -47,11 +47,21 @@ class Row:
     opc: Timed | None = None
 
 
-def timed(args: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: float) -> Timed:
+def timed(
+    args: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: float
+) -> Timed:
     """Run ``args``; its exit code, wall time, peak RSS (MB) and output."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        child = subprocess.Popen(args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
+        child = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
         code, peak_kb = _wait(child, timeout)
         seconds = time.perf_counter() - started
         out.seek(0)
@@ -84,12 +94,26 @@ def _env(scratch: Path, name: str) -> dict[str, str]:
 
 
 def generate(doc: Path, out: Path, formatter: str, scratch: Path) -> Timed:
-    args = [sys.executable, "-m", "generator", "generate", "--no-config", "--spec", str(doc.resolve()), "--out", str(out), "--formatter", formatter]
+    args = [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        "--no-config",
+        "--spec",
+        str(doc.resolve()),
+        "--out",
+        str(out),
+        "--formatter",
+        formatter,
+    ]
     return timed(args, cwd=ROOT, env=_env(scratch, f"{out.name}"), timeout=GENERATE_TIMEOUT)
 
 
 def probe(doc: Path, out: Path | None, scratch: Path) -> dict[str, Any]:
-    args = [sys.executable, "-m", "bench.corpus.probe", str(doc.resolve())] + ([str(out)] if out else [])
+    args = [sys.executable, "-m", "bench.corpus.probe", str(doc.resolve())] + (
+        [str(out)] if out else []
+    )
     done = timed(args, cwd=ROOT, env=_env(scratch, "probe"), timeout=GENERATE_TIMEOUT)
     lines = done.stdout.strip().splitlines()
     if done.code != 0 or not lines:
@@ -122,7 +146,15 @@ def opc(doc: Path, out: Path, scratch: Path) -> Timed | None:
     command = opc_command()
     if command is None:
         return None
-    args = [*command, "generate", "--path", str(doc.resolve()), "--output-path", str(out), "--overwrite"]
+    args = [
+        *command,
+        "generate",
+        "--path",
+        str(doc.resolve()),
+        "--output-path",
+        str(out),
+        "--overwrite",
+    ]
     return timed(args, cwd=scratch, env=_env(scratch, "opc"), timeout=GENERATE_TIMEOUT)
 
 

@@ -13,16 +13,22 @@ from typing import Any
 
 from generator import __version__
 from generator.build.models import finalize, usage
-from generator.build.naming import module_name, snake
+from generator.build.naming import class_name, module_name
 from generator.build.operations import BuiltOperation, collect
-from generator.build.resources import build_operations, resource_class_names, resource_classes
-from generator.build.resources import resource_tree, resources
 from generator.build.registry import SchemaRegistry
+from generator.build.resources import (
+    build_operations,
+    resource_class_names,
+    resource_classes,
+    resource_tree,
+    resources,
+)
 from generator.build.schemas import new_registry
+from generator.build.security import env_prefix, requirements, security_schemes, sendable
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.escape import one_line
-from generator.ir import Api, Operation, Resource, Security, TypeRef
-from generator.load.config import TYPE_OVERRIDES, AuthConfig, Config
+from generator.ir import Api, Operation, Resource, TypeRef
+from generator.load.config import TYPE_OVERRIDES, Config
 from generator.load.loader import LoadedSpec
 
 
@@ -46,8 +52,12 @@ def build_api(
     operations = build_operations(registry, config, raw_ops, tree, class_names)
     models, modules = finalize(registry.drafts, usage(registry.drafts, _usage_roots(operations)))
     _unused_overrides(registry, config, diagnostics)
+    pointers = tuple(sorted({p for found in registry.overridden.values() for p in found}))
     top = resources(tree, operations, class_names, config, document)
-    auth = config.auth if config.path else _default_auth(package)
+    prefix = env_prefix(config, package)
+    schemes = security_schemes(spec, config, prefix, diagnostics)
+    security = requirements(document.get("security"), sendable(document, config)) or ()
+    every = [op for r in top for each in r.walk() for op in each.operations]
     return Api(
         title=title,
         version=str(info.get("version") or ""),
@@ -66,16 +76,26 @@ def build_api(
         model_modules=tuple(modules),
         path_defaults=tuple(sorted(config.path_defaults.items())),
         env={
-            "api_token": auth.api_token_env,
-            "api_email": auth.api_email_env,
-            "api_key": auth.api_key_env,
-            "account_id": auth.account_id_env,
-            "base_url": auth.base_url_env,
+            "base_url": config.auth.base_url_env or f"{prefix}_BASE_URL",
+            **{
+                attr: f"{prefix}_{attr.upper()}"
+                for attr in sorted(set(config.path_defaults.values()))
+            },
         },
-        security=_security(document),
+        schemes=schemes,
+        security=security,
+        credentials_required=bool(every)
+        and all(() not in op.security and op.security for op in every),
+        error_class=config.error_class or class_name(package) + "Error",
         bulk=_bulk(top),
-        integer_pointers=tuple(sorted({p for found in registry.overridden.values() for p in found})),
+        integer_pointers=pointers,
+        contract_spec=CONTRACT_SPEC if pointers else "",
     )
+
+
+# The spec as the client reads it ([type_overrides] applied), served by Prism to the contract
+# tests when overrides apply; written beside them by generator/render/contract_spec.py.
+CONTRACT_SPEC = "contract-spec.yaml"
 
 
 def _unused_overrides(registry: SchemaRegistry, config: Config, diagnostics: Diagnostics) -> None:
@@ -118,22 +138,11 @@ def _usage_roots(
 def _bulk(top: tuple[Resource, ...]) -> tuple[Resource, Operation] | None:
     """The resource and operation of the bulk helper (the last, should there be several)."""
     bulk = None
-    for resource in [r for resource in top for r in resource.walk()]:
+    for resource in [r for root in top for r in root.walk()]:
         for op in resource.operations:
             if op.bulk is not None:
                 bulk = (resource, op)
     return bulk
-
-
-def _default_auth(package: str) -> AuthConfig:
-    prefix = snake(package).upper()
-    return AuthConfig(
-        api_token_env=f"{prefix}_API_TOKEN",
-        api_email_env=f"{prefix}_API_EMAIL",
-        api_key_env=f"{prefix}_API_KEY",
-        account_id_env=f"{prefix}_ACCOUNT_ID",
-        base_url_env=f"{prefix}_BASE_URL",
-    )
 
 
 def _base_url(document: dict[str, Any]) -> str:
@@ -145,17 +154,3 @@ def _base_url(document: dict[str, Any]) -> str:
         if isinstance(variable, dict) and "default" in variable:
             url = url.replace("{" + name + "}", str(variable["default"]))
     return url.rstrip("/")
-
-
-def _security(document: dict[str, Any]) -> Security:
-    schemes = (document.get("components") or {}).get("securitySchemes") or {}
-    bearer = False
-    headers: list[tuple[str, str]] = []
-    for name, scheme in schemes.items():
-        if not isinstance(scheme, dict):
-            continue
-        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-            bearer = True
-        if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-            headers.append((str(name), str(scheme.get("name"))))
-    return Security(bearer=bearer or not headers, api_key_headers=tuple(headers))

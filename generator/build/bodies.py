@@ -17,8 +17,17 @@ from generator.build.media import body_encoding, is_json
 from generator.build.naming import NameRegistry, param_name
 from generator.build.operation_ids import OperationSite
 from generator.build.registry import SchemaRegistry
-from generator.build.typeexpr import NONE, Spelled, annotation, argument, content_argument
-from generator.build.typeexpr import fields_argument, file_argument, runtime_type, type_expr
+from generator.build.typeexpr import (
+    NONE,
+    Spelled,
+    annotation,
+    argument,
+    content_argument,
+    fields_argument,
+    file_argument,
+    runtime_type,
+    type_expr,
+)
 from generator.diagnostics import GenerationError
 from generator.ir import MODELS_ALIAS, Body, Bulk, Param, TypeRef
 from generator.load.config import Config

@@ -21,7 +21,9 @@ from generator.build.naming import singular, snake, words
 
 ROOT_RESOURCE = "root"
 # segments that say which API or version, not which resource
-_PREFIX = re.compile(r"^(?:v\d+(?:[a-z]+\d*)?|api|apis|rest|\d{4}-\d{2}-\d{2}|\d+(?:\.\d+)*)$", re.I)
+_PREFIX = re.compile(
+    r"^(?:v\d+(?:[a-z]+\d*)?|api|apis|rest|\d{4}-\d{2}-\d{2}|\d+(?:\.\d+)*)$", re.I
+)
 _EXTENSION = re.compile(r"\.(?:json|xml|csv|ya?ml)$", re.I)
 
 

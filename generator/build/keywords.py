@@ -14,6 +14,7 @@ from typing import Any
 from generator.build.media import is_textual
 from generator.build.registry import SchemaRegistry
 from generator.ir import Constraints, TypeRef
+from generator.load.pointers import join_pointer
 
 _FORMATS = {
     "date-time": "datetime",
@@ -182,6 +183,19 @@ def property_default(
         registry.warn(pointer, message)
         return False, None
     return True, default
+
+
+def warn_unfit_default(
+    registry: SchemaRegistry, schema: Any, t: TypeRef, pointer: str, what: str
+) -> None:
+    """Warn about a scalar ``default`` of ``schema`` (of a ``what``, typed ``t``) that is no
+    value of its type (a date, date-time or bytes default is its wire string)."""
+    default = schema.get("default") if isinstance(schema, dict) else None
+    if isinstance(default, str) and t.kind in ("date", "datetime", "bytes"):
+        return  # written as on the wire
+    if isinstance(default, (str, int, float, bool)) and not _fits(registry, default, t):
+        message = f"default {default!r} does not match the {what}'s type"
+        registry.warn(join_pointer(pointer, "default"), message)
 
 
 def _fits(registry: SchemaRegistry, value: Any, t: TypeRef, depth: int = 0) -> bool:

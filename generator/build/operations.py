@@ -21,10 +21,11 @@ from generator.build.operation_ids import OperationSite, operation_sites
 from generator.build.parameters import parameters, signature_order
 from generator.build.registry import SchemaRegistry
 from generator.build.responses import pagination, responses, unwraps_envelope
+from generator.build.security import requirements, sendable
 from generator.build.typeexpr import NONE, Spelled, runtime_type, type_expr
 from generator.diagnostics import GenerationError, Location
-from generator.escape import one_line, py_literal
-from generator.ir import MODELS_ALIAS, Body, Operation, Param, TypeRef
+from generator.escape import one_line, py_literal, tuple_literal
+from generator.ir import MODELS_ALIAS, Body, Operation, Param, Requirement, TypeRef
 from generator.load.config import Config
 from generator.load.pointers import join_pointer
 
@@ -65,7 +66,9 @@ def collect(
             *resource, method_py = target.split(".")
             found.append(RawOperation(site, tuple(resource), method_py))
         else:
-            found.append(RawOperation(site, (resource_of(site.node.get("tags"), site.path),), op_id))
+            found.append(
+                RawOperation(site, (resource_of(site.node.get("tags"), site.path),), op_id)
+            )
     _check_config_names(config, ids)
     return found
 
@@ -102,8 +105,9 @@ def build_operation(
     params = signature_order([*own_params, *body_params])
     result = answers.success.type if answers.success else None
     node = site.node
-    security = node.get("security", registry.doc.get("security"))
-    requirements = security if isinstance(security, list) else []
+    known = sendable(registry.doc, config)
+    document_security = requirements(registry.doc.get("security"), known) or ()
+    own_security = requirements(node.get("security"), known)
     operation = Operation(
         operation_id=site.operation_id,
         py_name=py_name,
@@ -132,9 +136,10 @@ def build_operation(
         pagination=pagination(registry, config, site.operation_id, params, result, spelled),
         bulk=bulk(registry, config, site.operation_id, params, spelled),
         pointer=site.pointer,
-        security=tuple(tuple(sorted(req)) for req in requirements if isinstance(req, dict)),
+        security=document_security if own_security is None else own_security,
         model_names=_model_names(params, body, result),
-        endpoint_extras=_endpoint_extras(body, params, answers.reading, fixed_query(site.path)),
+        endpoint_extras=_endpoint_extras(body, params, answers.reading, fixed_query(site.path))
+        + _security_extras(own_security, document_security),
         success_responses=answers.every_success,
     )
     return BuiltOperation(operation, spelled)
@@ -149,6 +154,15 @@ def _model_names(params: list[Param], body: Body | None, result: TypeRef | None)
     if result is not None:
         models |= result.models()
     return frozenset(models)
+
+
+def _security_extras(
+    own: tuple[Requirement, ...] | None, document: tuple[Requirement, ...]
+) -> tuple[tuple[str, str], ...]:
+    """``security=`` when the operation's requirement is not the document's."""
+    if own is not None and own != document:
+        return (("security", tuple_literal(own)),)
+    return ()
 
 
 def _endpoint_extras(

@@ -10,10 +10,10 @@ signature.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from generator.build.aliases import object_aliases
+from generator.build.keywords import warn_unfit_default
 from generator.build.media import is_json
 from generator.build.naming import NameRegistry, class_name, param_name
 from generator.build.operation_ids import OperationSite
@@ -23,7 +23,6 @@ from generator.build.typeexpr import Spelled, argument
 from generator.ir import MODELS_ALIAS, Param
 from generator.load.config import Config
 from generator.load.pointers import join_pointer
-
 
 _LOCATIONS = ("path", "query", "header", "cookie")
 _CLIENT_HEADERS = ("accept", "content-type", "authorization")
@@ -128,6 +127,10 @@ def _param(
     wire, location = str(param.get("name")), str(param.get("in"))
     schema, schema_pointer, json_encoded = _schema(param, pointer)
     t = registry.type_of(schema, schema_pointer, class_name(context + " " + wire), context)
+    warn_unfit_default(registry, schema, t, schema_pointer, "parameter")
+    if location == "path" and param.get("required") is not True:
+        message = f"path parameter {wire!r} is not marked required (OpenAPI: it must be)"
+        registry.warn(join_pointer(pointer, "required"), message + "; taken as required")
     default_attr = config.path_defaults.get(wire) if location == "path" else None
     required = (bool(param.get("required")) or location == "path") and default_attr is None
     style = str(param.get("style") or ("simple" if location in ("path", "header") else "form"))

@@ -10,8 +10,8 @@ mapper it was made with (:func:`generator.build.schemas.schema_type`). Drafts be
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from generator.build.naming import NameRegistry, class_name

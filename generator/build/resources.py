@@ -15,19 +15,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.build.grouping import method_without_resource
-from generator.build.naming import RESOURCE_MEMBERS, NameRegistry, class_name, configured_name_problem
-from generator.build.naming import method_name, module_name
+from generator.build.naming import (
+    RESOURCE_MEMBERS,
+    NameRegistry,
+    class_name,
+    configured_name_problem,
+    method_name,
+    module_name,
+)
 from generator.build.operations import BuiltOperation, RawOperation, build_operation
 from generator.build.registry import SchemaRegistry
-from generator.build.typeexpr import IMPORTED_HELPERS
 from generator.build.runtime_names import CLIENT_ATTRIBUTES
+from generator.build.typeexpr import IMPORTED_HELPERS
 from generator.diagnostics import GenerationError, Location
 from generator.ir import Resource
 from generator.load.config import Config
 
 Path = tuple[str, ...]
 Tree = dict[Path, list[RawOperation]]  # every resource path (parents included) -> its operations
-
 
 
 def resource_tree(raw_ops: list[RawOperation]) -> Tree:
@@ -75,7 +80,8 @@ def build_operations(
     config chose are claimed first and used as written; derived names make room for them."""
     member_names, configured = _members(tree, raw_ops, config)
     shadowed = {  # builtins the members kept as named shadow: annotations spell builtins.<name>
-        path: frozenset(n for n in names.taken if n in _BUILTINS) for path, names in member_names.items()
+        path: frozenset(n for n in names.taken if n in _BUILTINS)
+        for path, names in member_names.items()
     }
     operations: dict[Path, list[BuiltOperation]] = {}
     for raw in raw_ops:
@@ -133,7 +139,9 @@ def _members(
         name, path = raw.py_name, raw.resource_path
         if name in members[path].taken:
             owner = owners.get((path, name), "a member of every resource class")
-            message = f"cannot name {op_id!r} {target!r}: {'.'.join(path)}.{name} is already {owner}"
+            message = (
+                f"cannot name {op_id!r} {target!r}: {'.'.join(path)}.{name} is already {owner}"
+            )
             raise GenerationError.at(where, message)
         members[path].claim(name)
         owners[(path, name)] = f"the method of {op_id!r}"

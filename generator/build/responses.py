@@ -4,11 +4,13 @@ The 2xx responses (else ``default``) are the success: their types merge into one
 type (nullable when some carry no body); the others are error responses. How the runtime
 reads each success body (JSON, text or bytes; the ``Accept`` header) becomes Endpoint
 keywords. Whether the runtime unwraps the API's envelope, and the item type of a paginated
-list, are decided from the return type.
+list, are decided from the return type. A response key that is not a status code (``100`` to
+``599``, ``1XX`` to ``5XX`` or ``default``) is ignored with a warning.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,6 +23,8 @@ from generator.diagnostics import GenerationError
 from generator.ir import MODELS_ALIAS, Pagination, Param, Response, TypeRef
 from generator.load.config import Config
 from generator.load.pointers import join_pointer, split_pointer
+
+STATUS_KEY = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,11 @@ class _Read:
 def responses(registry: SchemaRegistry, site: OperationSite, context: str) -> Responses:
     """The responses of an operation (``context``: the class name inline schemas are named after)."""
     entries = (site.node.get("responses") or {}).items()
-    read = [_read(registry, site, context, str(status), entry) for status, entry in entries]
+    read = [
+        _read(registry, site, context, str(status), entry)
+        for status, entry in entries
+        if _is_status(registry, site, str(status))
+    ]
     success = [r for r in read if _is_success(r.status)]
     errors = tuple(r.response() for r in read if not _is_success(r.status))
     if not success:  # the default response is the success
@@ -80,6 +88,14 @@ def responses(registry: SchemaRegistry, site: OperationSite, context: str) -> Re
     return Responses(
         Response(first.status, first.description, t, shown), errors, codes, _reading(success), every
     )
+
+
+def _is_status(registry: SchemaRegistry, site: OperationSite, status: str) -> bool:
+    if STATUS_KEY.match(status):
+        return True
+    message = f"response key {status!r} is not a status code (100-599, 1XX-5XX or default); ignored"
+    registry.warn(join_pointer(site.pointer, "responses", status), message)
+    return False
 
 
 def _is_success(status: str) -> bool:
@@ -153,9 +169,11 @@ def unwraps_envelope(registry: SchemaRegistry, config: Config, result: TypeRef |
     """Whether the runtime takes the ``result`` out of the API's envelope. A declared body with
     envelope keys of its own (WrappedSuccess, or a result with ``success`` and ``errors``) is
     what the runtime would mistake for the envelope: it is returned whole."""
+    envelope = config.envelope
+    if envelope is None:
+        return False
     if result is None or result.kind != "model":
         return True
-    envelope = config.envelope
     wires = {f.wire_name for f in registry.drafts[result.name or ""].fields}
     return not (
         envelope.success in wires and wires & {envelope.result, envelope.errors, envelope.messages}

@@ -12,7 +12,8 @@ import re
 # One ``{name}`` placeholder of a path template, as the runtime's ``Endpoint`` reads it.
 PATH_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
-# Public attributes of the runtime's clients: a top-level resource may not shadow them.
+# Public attributes of the runtime's clients: a top-level resource may not shadow them (the
+# attributes of path defaults, such as ``account_id``, come from the config).
 CLIENT_ATTRIBUTES = frozenset(
-    {"close", "aclose", "base_url", "account_id", "timeout", "max_retries", "retry_unsafe"}
+    {"close", "aclose", "base_url", "timeout", "max_retries", "retry_unsafe", "with_options"}
 )

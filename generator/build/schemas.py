@@ -22,9 +22,9 @@ from generator.build.refs import ref_type, register_components
 from generator.build.registry import SchemaRegistry
 from generator.build.unions import union_type
 from generator.diagnostics import Diagnostics
-from generator.load.pointers import join_pointer
 from generator.ir import TypeRef
 from generator.load.loader import LoadedSpec
+from generator.load.pointers import join_pointer
 
 
 def new_registry(

@@ -271,11 +271,7 @@ def _named(t: TypeRef, style: _Style) -> Expr:
     if t.name in style.quote:  # a forward reference: a string, spelling no name
         expr = Expr((f'"{style.models}.{t.name}"' if style.models else f'"{t.name}"',))
     else:
-        expr = (
-            Expr((_Id(style.models), f".{t.name}"))
-            if style.models
-            else _name(t.name)
-        )
+        expr = Expr((_Id(style.models), f".{t.name}")) if style.models else _name(t.name)
     if style.request and (t.kind == "model" or t.name in style.object_aliases):
         return expr | _MAPPING
     return expr
@@ -302,7 +298,9 @@ def _tagged(t: TypeRef, style: _Style) -> Expr:
     entries = [Expr((*v.parts, ": ", *model.parts)) for v, model in pairs]
     mapping = Expr(("{", *_joined(entries, ", "), "}"))
     if not t.tag_optional:
-        return _subscript("Annotated", _union(parts), _call("_tagged_by", _value(t.discriminator), mapping))
+        return _subscript(
+            "Annotated", _union(parts), _call("_tagged_by", _value(t.discriminator), mapping)
+        )
     # data without the property goes to the plain union of the members (best match wins)
     plain = _union([_expr(arg, member_style) for arg in t.args])
     parts.append(_subscript("Annotated", plain, _call("_Tag", _value(UNTAGGED))))

@@ -54,7 +54,12 @@ def union_type(
     # a member that may omit the discriminator: data without it tries every member
     optional = any(not _requires(registry, m, tagged[0]) for m in members)
     union = TypeRef(
-        "union", args=tuple(members), discriminator=tagged[0], tags=tagged[1], tag_optional=optional, **common
+        "union",
+        args=tuple(members),
+        discriminator=tagged[0],
+        tags=tagged[1],
+        tag_optional=optional,
+        **common,
     )
     if pointer in registry.by_pointer:  # the union is a named alias already (a component)
         return replace(union, nullable=nullable)

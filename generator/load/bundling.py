@@ -108,13 +108,13 @@ def _iter_refs(
         if isinstance(current, dict):
             if isinstance(current.get("$ref"), str):
                 yield where, current
-            stack.extend((current[key], [*where, key]) for key in _walked_keys(current, where))
+            stack.extend((current[key], [*where, key]) for key in walked_keys(current, where))
         elif isinstance(current, list):
             for i in reversed(range(len(current))):
                 stack.append((current[i], [*where, i]))
 
 
-def _walked_keys(node: dict[str, JSON], where: list[str | int]) -> list[str]:
+def walked_keys(node: dict[str, JSON], where: list[str | int]) -> list[str]:
     """The keys of ``node`` whose values may hold references, last first (for the stack)."""
     if where and where[-1] in _NAME_MAPS:
         return list(reversed(list(node)))
@@ -193,14 +193,21 @@ class _Bundler:
                 )
 
     def _inline(
-        self, node: JSON, where: list[str | int], ref: str, source: SourceFile,
-        full_path: list[str | int], location: Location,
+        self,
+        node: JSON,
+        where: list[str | int],
+        ref: str,
+        source: SourceFile,
+        full_path: list[str | int],
+        location: Location,
     ) -> None:
         """Replace the ``$ref`` at ``where`` (below ``node``) by a copy of what it points at, as
         bundlers do where OpenAPI allows no reference; a text file for a description."""
         if full_path[-1] in _TEXT_KEYS and not ref.startswith("#") and _is_text_file(ref):
             path = source.path.parent / unquote(ref.partition("#")[0])
-            value: JSON = read_bytes(self._load_path(path, location), ref).decode("utf-8", "replace")
+            value: JSON = read_bytes(self._load_path(path, location), ref).decode(
+                "utf-8", "replace"
+            )
             target_file = None
         else:
             target_file, fragment = self._target(ref, source, location)
@@ -218,13 +225,18 @@ class _Bundler:
             here = join_pointer("", *full_path)
             if target_file is not self.root:
                 self.sources.imported[here] = (target_file, fragment)
-            self.rewrite(holder if isinstance(value, dict) else value, target_file, full_path, is_root=False)
+            self.rewrite(
+                holder if isinstance(value, dict) else value, target_file, full_path, is_root=False
+            )
 
     def _load_path(self, path: Path, location: Location) -> Path:
         """``path`` when it may be read (inside the spec's folder unless allowed)."""
         resolved = path.resolve()
         if not self.allow_outside and not resolved.is_relative_to(self.base):
-            raise GenerationError.at(location, f"$ref leaves the spec's folder ({self.base}); pass --allow-external-refs to permit it")
+            raise GenerationError.at(
+                location,
+                f"$ref leaves the spec's folder ({self.base}); pass --allow-external-refs to permit it",
+            )
         if not resolved.is_file():
             raise GenerationError.at(location, f"$ref target file not found: {path}")
         return resolved
@@ -296,7 +308,11 @@ def _inlined_here(path: list[str | int]) -> bool:
         return False  # a name chosen by the author: a schema, a response, ... (refs allowed)
     if last in _NAME_MAPS or last in _TEXT_KEYS:
         return True
-    return last in _OPERATION_KEYS and len(path) >= 3 and (path[-3] in _PATH_ITEM_MAPS or (len(path) >= 4 and path[-4] == "callbacks"))
+    return (
+        last in _OPERATION_KEYS
+        and len(path) >= 3
+        and (path[-3] in _PATH_ITEM_MAPS or (len(path) >= 4 and path[-4] == "callbacks"))
+    )
 
 
 def _is_text_file(ref: str) -> bool:

@@ -8,10 +8,11 @@ names from the operationId.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from generator.diagnostics import GenerationError, Location
 
@@ -39,12 +40,20 @@ class BulkConfig:
 
 
 @dataclass(frozen=True)
+class SchemeConfig:
+    """``[auth.schemes.<key>]``: the keyword argument and environment variable of one scheme."""
+
+    argument: str | None = None
+    env: str | None = None
+
+
+@dataclass(frozen=True)
 class AuthConfig:
-    api_token_env: str = "API_TOKEN"
-    api_email_env: str = "API_EMAIL"
-    api_key_env: str = "API_KEY"
-    account_id_env: str = "ACCOUNT_ID"
-    base_url_env: str = "BASE_URL"
+    """``[auth]``: environment variables of the client, and names of its credential arguments."""
+
+    env_prefix: str | None = None  # default: the package name in capitals
+    base_url_env: str | None = None  # default: <PREFIX>_BASE_URL
+    schemes: dict[str, SchemeConfig] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,8 @@ class Config:
     description: str | None = None
     path_defaults: dict[str, str] = field(default_factory=dict)
     auth: AuthConfig = AuthConfig()
-    envelope: EnvelopeConfig = EnvelopeConfig()
+    envelope: EnvelopeConfig | None = None  # None: responses are not wrapped in an envelope
+    error_class: str | None = None
     resource_docs: dict[str, str] = field(default_factory=dict)
     operations: dict[str, str] = field(default_factory=dict)
     pagination: dict[str, PaginationConfig] = field(default_factory=dict)
@@ -95,7 +105,7 @@ class Config:
 _METHOD_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 
 _KNOWN = {
-    "package": {"name", "distribution", "version", "pin_version", "description"},
+    "package": {"name", "distribution", "version", "pin_version", "description", "error_class"},
     "client": {"path_defaults"},
     "auth": set(AuthConfig.__dataclass_fields__),
     "envelope": set(EnvelopeConfig.__dataclass_fields__),
@@ -169,7 +179,10 @@ def _parse(data: dict[str, Any], base: Config) -> Config:
     for wire, kind in data.get("type_overrides", {}).items():
         where = base.location("type_overrides", wire)
         if kind not in TYPE_OVERRIDES:
-            raise GenerationError.at(where, f"type override {kind!r} for {wire!r} is not one of {', '.join(map(repr, TYPE_OVERRIDES))}")
+            raise GenerationError.at(
+                where,
+                f"type override {kind!r} for {wire!r} is not one of {', '.join(map(repr, TYPE_OVERRIDES))}",
+            )
         type_overrides[wire] = kind
     pagination = {}
     for op_id, table in data.get("pagination", {}).items():
@@ -197,13 +210,30 @@ def _parse(data: dict[str, Any], base: Config) -> Config:
         version=str(package.get("version", "0.1.0")),
         pin_version=bool(package.get("pin_version", False)),
         description=package.get("description"),
+        error_class=package.get("error_class"),
         path_defaults=dict(client.get("path_defaults", {})),
-        auth=AuthConfig(**data.get("auth", {})),
-        envelope=EnvelopeConfig(**data.get("envelope", {})),
+        auth=_auth(data.get("auth", {}), base),
+        envelope=EnvelopeConfig(**data["envelope"]) if "envelope" in data else None,
         resource_docs={str(k): str(v) for k, v in data.get("resources", {}).items()},
         operations=operations,
         pagination=pagination,
         bulk=bulk,
         renames={str(k): str(v) for k, v in data.get("renames", {}).items()},
         type_overrides=type_overrides,
+    )
+
+
+def _auth(table: dict[str, Any], base: Config) -> AuthConfig:
+    schemes: dict[str, SchemeConfig] = {}
+    for key, entry in table.get("schemes", {}).items():
+        where = base.location("auth", "schemes", key)
+        _expect(entry, dict, where, f"auth.schemes.{key}")
+        unknown = set(entry) - set(SchemeConfig.__dataclass_fields__)
+        if unknown:
+            raise GenerationError.at(
+                where, f"unknown keys in [auth.schemes.{key}]: {', '.join(sorted(unknown))}"
+            )
+        schemes[str(key)] = SchemeConfig(**entry)
+    return AuthConfig(
+        env_prefix=table.get("env_prefix"), base_url_env=table.get("base_url_env"), schemes=schemes
     )

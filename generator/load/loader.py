@@ -3,7 +3,8 @@
 The order of the steps and what the result holds are decided here; each step has its module:
 :mod:`~generator.load.sources` (safe YAML/JSON with line numbers), :mod:`~generator.load.bundling`
 (``$ref`` resolution across files), :mod:`~generator.load.validation` (openapi-pydantic) and
-:mod:`~generator.load.pointers` (JSON pointers).
+:mod:`~generator.load.pointers` (JSON pointers), :mod:`~generator.load.composition` (schemas that
+contain themselves); :mod:`~generator.load.limits` bounds what a document may cost.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from generator.diagnostics import GenerationError, Location
 from generator.load.bundling import bundle
+from generator.load.composition import check_composition_cycles
 from generator.load.pointers import JSON
 from generator.load.sources import SourceMap, parse_source, read_bytes
 from generator.load.validation import validate_openapi
@@ -44,11 +46,13 @@ def load_spec(path: Path, *, allow_outside: bool = False, display: str | None = 
             root.location(""), "an OpenAPI document must be a mapping at the top level"
         )
     sources = bundle(root, allow_outside=allow_outside)
+    version = validate_openapi(root.data, sources)
+    check_composition_cycles(root.data, sources)
     return LoadedSpec(
         path=path,
         document=root.data,
         raw=raw,
         sha256=hashlib.sha256(raw).hexdigest(),
-        openapi_version=validate_openapi(root.data, sources),
+        openapi_version=version,
         sources=sources,
     )

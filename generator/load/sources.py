@@ -2,7 +2,8 @@
 
 * YAML is read with a safe loader (no tags, no object construction) under the YAML 1.2 core
   schema that OpenAPI documents are written in; timestamps stay strings, so an example date is
-  never turned into a ``datetime``. Aliases are shared, never expanded twice.
+  never turned into a ``datetime``. Aliases are shared, never expanded twice; the
+  limits of :mod:`~generator.load.limits` are kept while reading.
 * Every node's line is remembered (JSON documents: on the first question), so errors can say
   ``file:line: /json/pointer``; :class:`SourceMap` maps a pointer of the bundled document back to
   the file and line it was copied from.
@@ -18,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from generator.diagnostics import GenerationError, Location
+from generator.load import limits
 from generator.load.pointers import JSON, is_within, join_pointer, split_pointer
 
 # libyaml's parser when available (several times faster); the constructor is the same safe one
@@ -80,7 +82,7 @@ class SourceFile:
             text, self.unmapped = self.unmapped, None
             try:
                 _, self.lines = _compose_yaml(text)
-            except yaml.YAMLError:
+            except (yaml.YAMLError, limits.LimitExceeded):
                 pass
         tokens = split_pointer(pointer)
         while True:
@@ -120,6 +122,10 @@ class SourceMap:
         source, original = self.original(pointer)
         return source.location(original)
 
+    def paths(self) -> set[Path]:
+        """Every file the bundled document was read from."""
+        return {self.root.path, *(source.path for source, _ in self.imported.values())}
+
 
 def read_bytes(path: Path, display: str) -> bytes:
     try:
@@ -144,15 +150,21 @@ def parse_source(raw: bytes, path: Path, display: str) -> SourceFile:
         ) from None
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(text)
+            data = limits.load_json(text)
         except json.JSONDecodeError as exc:
             raise GenerationError.at(
                 Location(display, "/", exc.lineno), f"invalid JSON: {exc.msg}"
+            ) from None
+        except limits.LimitExceeded as exc:
+            raise GenerationError.at(
+                Location(display, exc.pointer, exc.line), exc.message
             ) from None
         # lines only matter for messages: a large JSON document is not parsed twice unless asked
         return SourceFile(path, display, data, unmapped=text)
     try:
         data, lines = _compose_yaml(text)
+    except limits.LimitExceeded as exc:
+        raise GenerationError.at(Location(display, exc.pointer, exc.line), exc.message) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -173,51 +185,99 @@ def _compose_yaml(text: str) -> tuple[JSON, dict[str, int]]:
         builder = _LineMappedBuilder(loader)
         data = builder.build(node, "") if node is not None else None
         return data, builder.lines
+    except RecursionError:  # the pure-Python composer (no libyaml) is recursive
+        raise limits.LimitExceeded(limits.too_deep()) from None
     finally:
         loader.dispose()
 
 
 class _LineMappedBuilder:
-    """Builds the data of a composed YAML tree, noting the line of every pointer on the way."""
+    """Builds the data of a composed YAML tree, noting the line of every pointer on the way.
+
+    An alias shares the object built for its anchor (it is never copied), but counts as what it
+    stands for: the nodes and depth of every part are kept, so the limits of
+    :mod:`~generator.load.limits` apply to the document as later stages walk it.
+    """
 
     def __init__(self, loader: yaml.SafeLoader) -> None:
         self.loader = loader
         self.lines: dict[str, int] = {}
         self.built: dict[int, JSON] = {}
+        self.size: dict[int, tuple[int, int]] = {}  # node -> (nodes expanded, height)
+        self.count = 0  # nodes so far, aliases expanded
 
-    def build(self, n: yaml.Node, pointer: str) -> JSON:
+    def build(self, n: yaml.Node, pointer: str, depth: int = 1) -> JSON:
         self.lines.setdefault(pointer, n.start_mark.line + 1)
-        if id(n) in self.built:  # an alias: share the object, never expand it again
-            return self.built[id(n)]
+        if id(n) in self.built:  # an alias: share the object, count what it stands for
+            return self._alias(n, pointer, depth)
         if isinstance(n, (yaml.MappingNode, yaml.SequenceNode)) and n.tag not in _PLAIN_TAGS:
             # the safe constructor would never run it, but a tag means something else was meant
             raise yaml.constructor.ConstructorError(
                 None, None, f"tag {n.tag!r} is not allowed (plain YAML only)", n.start_mark
             )
+        start = self.count
+        self._grow(1, depth if isinstance(n, yaml.CollectionNode) else 0, pointer, n)
         if isinstance(n, yaml.MappingNode):
-            return self._mapping(n, pointer)
-        if isinstance(n, yaml.SequenceNode):
-            seq: list[JSON] = []
-            self.built[id(n)] = seq
-            seq.extend(self.build(item, join_pointer(pointer, i)) for i, item in enumerate(n.value))
-            return seq
-        value = self.loader.construct_object(n, deep=True)
-        self.built[id(n)] = value
+            value: JSON = self._mapping(n, pointer, depth)
+        elif isinstance(n, yaml.SequenceNode):
+            value = self.built[id(n)] = []
+            for i, item in enumerate(n.value):
+                value.append(self.build(item, join_pointer(pointer, i), depth + 1))
+        else:
+            value = self.built[id(n)] = self._scalar(n, pointer)
+        self.size[id(n)] = (self.count - start, self._height(n))
         return value
 
-    def _mapping(self, n: yaml.MappingNode, pointer: str) -> dict[str, JSON]:
+    def _height(self, n: yaml.Node) -> int:
+        """Containers nested in ``n``, itself included (0 for a scalar)."""
+        if isinstance(n, yaml.MappingNode):
+            return 1 + max((self.size[id(v)][1] for _, v in n.value), default=0)
+        if isinstance(n, yaml.SequenceNode):
+            return 1 + max((self.size[id(v)][1] for v in n.value), default=0)
+        return 0
+
+    def _alias(self, n: yaml.Node, pointer: str, depth: int) -> JSON:
+        if id(n) not in self.size:
+            raise _refused(
+                "a YAML alias inside the node it refers to: an infinite document", pointer, n
+            )
+        nodes, height = self.size[id(n)]
+        self._grow(nodes, depth + height - 1, pointer, n)
+        return self.built[id(n)]
+
+    def _grow(self, nodes: int, deepest: int, pointer: str, n: yaml.Node) -> None:
+        self.count += nodes
+        if self.count > limits.MAX_NODES:
+            raise _refused(limits.too_many_nodes(self.count), pointer, n)
+        if deepest > limits.MAX_DEPTH:
+            raise _refused(limits.too_deep(), pointer, n)
+
+    def _scalar(self, n: yaml.Node, pointer: str) -> JSON:
+        if n.tag == "tag:yaml.org,2002:int":
+            try:
+                limits.check_int_literal(str(n.value))
+            except limits.LimitExceeded as exc:
+                raise _refused(exc.message, pointer, n) from None
+        return self.loader.construct_object(n, deep=True)
+
+    def _mapping(self, n: yaml.MappingNode, pointer: str, depth: int) -> dict[str, JSON]:
         self.loader.flatten_mapping(n)
         out: dict[str, JSON] = {}
         self.built[id(n)] = out
         for key_node, value_node in n.value:
-            key = self.loader.construct_object(key_node, deep=True)
+            key = self._scalar(key_node, pointer) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise yaml.constructor.ConstructorError(
                     None, None, "mapping keys must be scalars", key_node.start_mark
                 )
+            self._grow(1, 0, pointer, key_node)
             text = _key_text(key)
-            out[text] = self.build(value_node, join_pointer(pointer, text))
+            out[text] = self.build(value_node, join_pointer(pointer, text), depth + 1)
         return out
+
+
+def _refused(message: str, pointer: str, n: yaml.Node) -> limits.LimitExceeded:
+    return limits.LimitExceeded(message, pointer or "/", n.start_mark.line + 1)
 
 
 def _key_text(key: str | int | float | bool) -> str:

@@ -114,7 +114,12 @@ def _other_branch(error: ErrorDetails, pointer: str, accepted: set[str]) -> bool
     """The Reference branch of openapi-pydantic's Schema | Reference union failing (``$ref``
     missing) on a schema whose only problem is one accepted here."""
     loc = error["loc"]
-    return error.get("type") == "missing" and bool(loc) and loc[-1] == "$ref" and any(is_within(a, pointer) for a in accepted)
+    return (
+        error.get("type") == "missing"
+        and bool(loc)
+        and loc[-1] == "$ref"
+        and any(is_within(a, pointer) for a in accepted)
+    )
 
 
 def _is_empty_enum(document: JSON, pointer: str) -> bool:

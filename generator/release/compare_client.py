@@ -1,8 +1,8 @@
 """The client as a whole: the document's info, the default base URL, authentication and the
 resources' docstrings.
 
-A changed default base URL breaks (the client calls another server); info.version, the
-title and descriptions are ``docs``.
+A changed package name breaks (every import of the client changes), so does a changed default
+base URL (the client calls another server); info.version, the title and descriptions are ``docs``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from generator.release.sides import Side
 
 def compare_client(old_side: Side, new_side: Side, out: ChangeList) -> None:
     old, new = old_side.api, new_side.api
+    if old.package != new.package:
+        message = f"package renamed from {old.package!r} to {new.package!r}: every import changes"
+        out.add("package-renamed", "client", "/", True, message, scope="client")
     if old.version != new.version:
         message = f"info.version {old.version!r} -> {new.version!r}"
         out.add("docs", "client", "/info/version", False, message, scope="client")

@@ -51,7 +51,8 @@ def previous_report(
     try:
         old_spec = load_spec(old_path, allow_outside=allow_external_refs, display=display)
         old_config = previous_config(out, config)
-        old = side_of(old_spec, old_config, display=display, package_name=package_name)
+        old_package = manifest.package or package_name  # what the previous client was called
+        old = side_of(old_spec, old_config, display=display, package_name=old_package)
     except GenerationError as exc:
         first = exc.diagnostics[0] if exc.diagnostics else exc
         return None, f"The previous spec could not be read ({first}); no report."

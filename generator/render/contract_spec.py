@@ -35,4 +35,8 @@ def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(served, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
     note = "# The spec as the client reads it: codegen.toml's [type_overrides] applied (see generator/render/contract_spec.py).\n"
-    return [RenderedFile(f"tests/{api.contract_spec}", (header(api) + "\n" + note + text).encode("utf-8"))]
+    return [
+        RenderedFile(
+            f"tests/{api.contract_spec}", (header(api) + "\n" + note + text).encode("utf-8")
+        )
+    ]

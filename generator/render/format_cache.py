@@ -5,7 +5,9 @@ lives in ``$CF1_CODEGEN_CACHE_DIR`` if set (``off`` disables it), else
 ``$XDG_CACHE_HOME/cloudforce-one-codegen/format`` (``~/.cache/...``); the compiled-template cache
 (:mod:`~generator.render.template_cache`) sits beside it. One transaction per run, safe to share
 between concurrent runs; any failure of the cache only costs speed. Entries not used for
-``KEEP_DAYS`` are dropped.
+``KEEP_DAYS`` are dropped. The cache is trusted only as :mod:`~generator.render.cache_trust`
+says (the user's own folder and file, not writable by others; every entry's hash checked):
+anything else is ignored with a warning, and the files are formatted again.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.render.cache_trust import entry_digest, untrusted, warn
+
 if TYPE_CHECKING:
     import sqlite3
 
 CACHE_ENV = "CF1_CODEGEN_CACHE_DIR"
 _CACHE_FORMAT = "v1"
+_TABLE = "checked_entries"  # with the hash of each entry (the table "entries" had none)
 _CHUNK = 500  # keys per SQL statement, well below SQLite's limit on bound parameters
 _DAY = 86400
 
@@ -59,13 +64,22 @@ class FormatCache:
         if self._db is None:
             import sqlite3
 
-            self.root.mkdir(parents=True, exist_ok=True)
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            for path, folder in ((self.root, True), (self.path, False)):
+                reason = untrusted(path, folder=folder)
+                if reason is not None:
+                    warn(path, f"format cache ignored: {reason}")
+                    raise PermissionError(reason)
+            try:  # private from the start (sqlite would follow the umask)
+                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:
+                pass
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(
-                "CREATE TABLE IF NOT EXISTS entries"
-                " (key TEXT PRIMARY KEY, text BLOB NOT NULL, used INTEGER NOT NULL)"
+                f"CREATE TABLE IF NOT EXISTS {_TABLE} (key TEXT PRIMARY KEY, text BLOB NOT NULL,"
+                " digest TEXT NOT NULL, used INTEGER NOT NULL)"
             )
             self._db = db
         return self._db
@@ -74,17 +88,23 @@ class FormatCache:
         found: dict[str, str] = {}
         try:
             db = self._connect()
+            bad = 0
             for chunk in _chunks(sorted(set(keys))):
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT key, text FROM entries WHERE key IN ({marks})"
-                for key, text in db.execute(query, chunk):
-                    found[key] = bytes(text).decode("utf-8")
+                query = f"SELECT key, text, digest FROM {_TABLE} WHERE key IN ({marks})"
+                for key, text, digest in db.execute(query, chunk):
+                    if digest == entry_digest(key, bytes(text)):
+                        found[key] = bytes(text).decode("utf-8")
+                    else:
+                        bad += 1
+            if bad:
+                warn(self.path, f"{bad} format cache entries do not match their hash; ignored")
             now = int(time.time())
             # remember what is still in use (at most once a day per entry)
             for chunk in _chunks(sorted(found)):
                 marks = ",".join("?" * len(chunk))
                 db.execute(
-                    f"UPDATE entries SET used = ? WHERE used < ? AND key IN ({marks})",
+                    f"UPDATE {_TABLE} SET used = ? WHERE used < ? AND key IN ({marks})",
                     [now, now - _DAY, *chunk],
                 )
         except Exception:  # noqa: BLE001 - a broken cache is no cache
@@ -99,11 +119,15 @@ class FormatCache:
             now = int(time.time())
             db.execute("BEGIN IMMEDIATE")
             try:
+                rows = [
+                    (key, data, entry_digest(key, data), now)
+                    for key, data in ((k, t.encode("utf-8")) for k, t in sorted(entries.items()))
+                ]
                 db.executemany(
-                    "INSERT OR REPLACE INTO entries (key, text, used) VALUES (?, ?, ?)",
-                    [(key, text.encode("utf-8"), now) for key, text in sorted(entries.items())],
+                    f"INSERT OR REPLACE INTO {_TABLE} (key, text, digest, used) VALUES (?, ?, ?, ?)",
+                    rows,
                 )
-                db.execute("DELETE FROM entries WHERE used < ?", (now - self.KEEP_DAYS * _DAY,))
+                db.execute(f"DELETE FROM {_TABLE} WHERE used < ?", (now - self.KEEP_DAYS * _DAY,))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")

@@ -232,6 +232,7 @@ def _ruff_args() -> list[str]:
         _ruff_bin(),
         "format",
         "--isolated",
+        "--no-cache",  # no .ruff_cache/ in the caller's working directory
         "--line-length",
         str(LINE_LENGTH),
         "--target-version",
@@ -242,7 +243,7 @@ def _ruff_args() -> list[str]:
 def _scratch_dir() -> str | None:
     """A RAM-backed directory when there is one: thousands of small files are written, formatted
     in place and deleted, which a slow disk makes cost more than the formatting."""
-    shm = "/dev/shm"
+    shm = "/dev/shm"  # noqa: S108  (only a parent: files go in a private mkdtemp folder under it)
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 

@@ -36,7 +36,11 @@ def param_value(samples: Samples, p: Param, *, full: bool = False) -> Any:
 
 
 def _safe(value: object) -> bool:
-    return isinstance(value, (str, int)) and not isinstance(value, bool) and bool(_SAFE_SEGMENT.match(str(value)))
+    return (
+        isinstance(value, (str, int))
+        and not isinstance(value, bool)
+        and bool(_SAFE_SEGMENT.match(str(value)))
+    )
 
 
 def _safe_path_value(samples: Samples, p: Param, valid: object) -> str | int:
@@ -47,9 +51,16 @@ def _safe_path_value(samples: Samples, p: Param, valid: object) -> str | int:
     for candidate in (f"{stem}-1", FIXED_UUID, "1"):
         if samples.conforms(candidate, p.type) and _SAFE_SEGMENT.match(candidate):
             return candidate
-    if isinstance(valid, (str, int)) and not isinstance(valid, bool) and str(valid).strip(" .") != "":
+    if (
+        isinstance(valid, (str, int))
+        and not isinstance(valid, bool)
+        and str(valid).strip(" .") != ""
+    ):
         return valid  # valid, percent-encoded on the way: a routing test still means what it says
-    raise SampleError(f"no sample for path parameter {p.wire_name!r}: {valid!r} cannot be a path segment", p.type.pointer)
+    raise SampleError(
+        f"no sample for path parameter {p.wire_name!r}: {valid!r} cannot be a path segment",
+        p.type.pointer,
+    )
 
 
 def required_kwargs(samples: Samples, op: Operation) -> dict[str, Any]:
@@ -62,7 +73,9 @@ def required_kwargs(samples: Samples, op: Operation) -> dict[str, Any]:
     }
 
 
-def all_kwargs(samples: Samples, op: Operation, dropped: list[tuple[Param, SampleError]] | None = None) -> dict[str, Any]:
+def all_kwargs(
+    samples: Samples, op: Operation, dropped: list[tuple[Param, SampleError]] | None = None
+) -> dict[str, Any]:
     """Keyword arguments of a call with every parameter, optional and nested fields included
     (except those the client fills, such as account_id). An optional parameter (or optional
     field) no valid value can be made for is left out; optional parameters so left out are

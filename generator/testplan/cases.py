@@ -83,7 +83,12 @@ def result_check(op: Operation, api: Api) -> ResultCheck:
     return ResultCheck(t.kind if t.kind in _PLAIN_KINDS else "any")
 
 
-def make_case(samples: Samples, op: Operation, accessor: str, dropped: list[tuple[Param, SampleError]] | None = None) -> OpCase:
+def make_case(
+    samples: Samples,
+    op: Operation,
+    accessor: str,
+    dropped: list[tuple[Param, SampleError]] | None = None,
+) -> OpCase:
     """The row of one operation, whose resource is at ``accessor`` below the client; optional
     parameters without a valid sample are left out (noted in ``dropped``). Raises
     :class:`SampleError` when a required one has none."""

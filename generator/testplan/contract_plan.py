@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.ir import Api, Param, Resource
+from generator.escape import py_literal
+from generator.ir import Api, Param, Resource, SecurityScheme
 from generator.testplan.cases import OpCase, make_case, object_model
 from generator.testplan.invalid_requests import InvalidRequest, invalid_requests
 from generator.testplan.routing import RoutingTrap, plan_traps
@@ -44,14 +45,26 @@ class ResourceTests:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """A call made by a client holding only the credentials of one alternative of a ``security``
+    requirement: Prism must accept it."""
+
+    case: OpCase
+    arguments: tuple[str, ...]  # the client's credential arguments it is given
+    name: str  # test function name suffix
+
+
+@dataclass(frozen=True)
 class ContractPlan:
     resources: tuple[ResourceTests, ...]
     traps: tuple[RoutingTrap, ...]
     invalid: tuple[InvalidRequest, ...]
-    bearer: OpCase | None  # an operation secured by the bearer token
-    legacy: OpCase | None  # an operation that also accepts the legacy api_email + api_key pair
+    secured: OpCase | None  # an operation whose first alternative is the Authorization header
+    wrong_authorization: str  # an Authorization header that satisfies none of its alternatives
+    alternatives: tuple[Alternative, ...]  # each way of authenticating, on an operation
     seeds: tuple[int, ...]
     unplanned: tuple[Unplanned, ...] = ()
+    credentials: tuple[tuple[str, str], ...] = ()  # (argument, sample value source) per scheme
 
     @property
     def cases(self) -> tuple[OpCase, ...]:
@@ -60,11 +73,11 @@ class ContractPlan:
     @property
     def prism_models(self) -> tuple[str, ...]:
         """What the Prism-behaviour tests import."""
-        cases = [b.case for b in self.invalid] + [
-            c for c in (self.bearer, self.legacy) if c is not None
-        ]
-        legacy = {self.legacy.check.model} if self.legacy and self.legacy.check.model else set()
-        return tuple(sorted({m for c in cases for m in c.uses} | legacy))
+        alternatives = [a.case for a in self.alternatives]
+        cases = [b.case for b in self.invalid] + alternatives
+        cases += [self.secured] if self.secured is not None else []
+        checked = {c.check.model for c in alternatives if c.check.model}
+        return tuple(sorted({m for c in cases for m in c.uses} | checked))
 
     @property
     def trap_models(self) -> tuple[str, ...]:
@@ -84,7 +97,11 @@ class Unplanned:
     parameter: str | None = None
 
     def message(self) -> str:
-        what = f"optional parameter {self.parameter!r} left out of" if self.parameter else "no contract test for"
+        what = (
+            f"optional parameter {self.parameter!r} left out of"
+            if self.parameter
+            else "no contract test for"
+        )
         return f"{what} operation {self.operation_id!r}: cannot make a sample value: {self.reason}"
 
 
@@ -105,28 +122,23 @@ def plan_tests(api: Api) -> ContractPlan:
                 cases.append(make_case(samples, op, accessor, dropped))
             except SampleError as exc:
                 unplanned.append(Unplanned(op.operation_id, exc.pointer, str(exc)))
-            unplanned += [Unplanned(op.operation_id, e.pointer, str(e), p.wire_name) for p, e in dropped]
+            unplanned += [
+                Unplanned(op.operation_id, e.pointer, str(e), p.wire_name) for p, e in dropped
+            ]
         by_id.update((c.op.operation_id, c) for c in cases)
         if cases:
             resources.append(_resource_tests(api, resource, accessor, cases))
-    legacy_schemes = {name for name, _ in api.security.api_key_headers}
-    bearer = next((c for c in by_id.values() if c.op.security and api.security.bearer), None)
-    legacy = next(
-        (
-            c
-            for c in by_id.values()
-            if len(legacy_schemes) == 2 and any(set(req) == legacy_schemes for req in c.op.security)
-        ),
-        None,
-    )
+    secured, wrong = _secured(api, list(by_id.values()))
     return ContractPlan(
         resources=tuple(resources),
         traps=plan_traps(samples, by_id),
         invalid=invalid_requests(samples, list(by_id.values())),
-        bearer=bearer,
-        legacy=legacy,
+        secured=secured,
+        wrong_authorization=wrong,
+        alternatives=_alternatives(api, list(by_id.values())),
         seeds=DYNAMIC_SEEDS,
         unplanned=tuple(unplanned),
+        credentials=tuple((s.argument, _credential(s)) for s in api.schemes),
     )
 
 
@@ -155,4 +167,49 @@ def _resource_tests(
         cases=tuple(cases),
         models=tuple(sorted(models)),
         paginated=paginated,
+    )
+
+
+def _credential(scheme: SecurityScheme) -> str:
+    """The Python source of a sample credential of ``scheme``."""
+    if scheme.kind == "basic":
+        return '("test-user", "test-password")'
+    if scheme.prefix.lower() == "digest ":  # Prism checks the fields of a Digest header
+        return py_literal('username="test", realm="test", nonce="n1", uri="r1", response="0f"')
+    return py_literal(f"test-{scheme.argument.replace('_', '-')}")
+
+
+def _secured(api: Api, cases: list[OpCase]) -> tuple[OpCase | None, str]:
+    """An operation whose first alternative is sent in the ``Authorization`` header only (what a
+    test can spoil with ``extra_headers``), and a header value none of its alternatives accepts."""
+    schemes = {s.key: s for s in api.schemes}
+    for case in cases:
+        security = case.op.security
+        if not security or () in security:
+            continue
+        first = [schemes[key] for key in security[0]]
+        if all(s.kind != "api_key" and s.wire_name == "Authorization" for s in first):
+            basic = any(s.kind == "basic" for s in first)
+            return case, "Bearer not-a-valid-token" if basic else "Basic dGVzdDp0ZXN0"
+    return None, ""
+
+
+def _alternatives(api: Api, cases: list[OpCase]) -> tuple[Alternative, ...]:
+    """One call per distinct alternative with two or more ways to authenticate, each made by a
+    client holding only that alternative's credentials."""
+    arguments = {s.key: s.argument for s in api.schemes}
+    found: dict[tuple[str, ...], OpCase] = {}
+    for case in cases:
+        if len(case.op.security) < 2:
+            continue
+        for requirement in case.op.security:
+            if requirement and requirement not in found:
+                found[requirement] = case
+    return tuple(
+        Alternative(
+            case,
+            tuple(arguments[key] for key in requirement),
+            "_and_".join(arguments[key] for key in requirement),
+        )
+        for requirement, case in found.items()
     )

@@ -9,9 +9,8 @@ get no string: the samples then try their other candidates.
 from __future__ import annotations
 
 import re
-from typing import Any
-
 import re._parser as sre  # type: ignore[import-not-found]
+from typing import Any
 
 _CATEGORY_CHARS = {"CATEGORY_DIGIT": "1", "CATEGORY_WORD": "a", "CATEGORY_SPACE": " "}
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")

@@ -1,46 +1,137 @@
-"""Put a rendered tree on disk atomically.
+"""Put a generation on disk so that a kill at any moment loses nothing and the next run repairs.
 
-The tree is written to a temporary directory beside the output and swapped in with
-two renames; files an earlier generation produced that are no longer rendered
-disappear with the old tree. Any failure before the swap leaves the output as it was.
+The output folder may hold files the generator does not own (:mod:`generator.write.ownership`),
+so it is never swapped as a whole. A generation is a small journaled transaction inside it:
+
+1. **stage**: every file is written under ``--out/.codegen-tx/new/``; ``--out`` is unchanged;
+2. **commit**: ``plan.json`` (what to write, what to remove) is renamed into place;
+3. **apply**: each staged file is renamed over its target (one ``rename`` each, so every file is
+   always whole: its old bytes or its new ones), the manifest last; then the removals;
+4. **done**: ``.codegen-tx`` is removed.
+
+A kill before the commit leaves the previous generation as it was (the next run drops the
+staged files); a kill after it leaves a journal that the next run completes before anything
+else (:func:`recover`), and ``--check`` reports it. A failure that is not a kill undoes stage 1
+on the way out. Folders are created with the user's umask; ``--out`` keeps its own mode.
+
+:func:`checkpoint` is a test hook: ``CF1_CODEGEN_TEST_FAULT=STEP:ACTION`` pauses (``pause``),
+kills the process (``die``) or raises ``OSError`` (``fail``) when the write reaches STEP
+(``staged``, ``committed``, ``applying``, ``applied``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-import tempfile
-from pathlib import Path
+import signal
+import sys
+import time
+from pathlib import Path, PurePosixPath
 
-from generator.render.renderer import RenderedFile
+from generator.diagnostics import GenerationError, Location
+from generator.write.ownership import WORK_DIR, Changes, is_safe_path
+
+FAULT_ENV = "CF1_CODEGEN_TEST_FAULT"
+STEPS = ("staged", "committed", "applying", "applied")
+PLAN = "plan.json"
+_PAUSE_SECONDS = 120
 
 
-def write_atomically(out: Path, files: list[RenderedFile], *, before_swap: object = None) -> None:
-    """Replace ``out`` with exactly ``files``; ``before_swap`` (a callable) runs once they
-    are staged, before anything in ``out`` changes."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+def checkpoint(step: str) -> None:
+    """The test hook described in the module docstring; nothing unless the variable names
+    ``step``."""
+    wanted, _, action = os.environ.get(FAULT_ENV, "").partition(":")
+    if wanted != step:
+        return
+    if action == "fail":
+        raise OSError(f"injected failure at {step}")
+    print(f"codegen-test: {action} at {step}", file=sys.stderr, flush=True)
+    if action == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    deadline = time.monotonic() + _PAUSE_SECONDS
+    while action == "pause" and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def write_generation(out: Path, changes: Changes) -> None:
+    """Write ``changes`` into ``out`` (which exists and is locked) as one transaction."""
+    work = out / WORK_DIR
+    staged = work / "new"
     try:
-        for f in files:
-            target = staging / f.path
+        for f in changes.write:
+            target = staged / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(f.content)
-        if callable(before_swap):
-            before_swap()
-        old = None
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            old.rmdir()
-            os.rename(out, old)
+        checkpoint("staged")
+        plan = {"write": [f.path for f in changes.write], "remove": changes.remove}
+        (work / (PLAN + ".tmp")).write_text(json.dumps(plan, indent=1), "utf-8")
+        os.replace(work / (PLAN + ".tmp"), work / PLAN)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    checkpoint("committed")
+    _apply(out, plan)
+
+
+def recover(out: Path) -> bool:
+    """Finish or drop what an interrupted generation left in ``out``; True when there was
+    something."""
+    work = out / WORK_DIR
+    if not work.exists() and not work.is_symlink():
+        return False
+    if work.is_symlink() or not work.is_dir():
+        raise GenerationError.at(
+            Location(str(work)), "is not the generator's staging folder; move it away"
+        )
+    plan = read_plan(out)
+    if plan is None:
+        shutil.rmtree(work)
+    else:
+        _apply(out, plan)
+    return True
+
+
+def read_plan(out: Path) -> dict[str, list[str]] | None:
+    """The committed plan of an interrupted generation, or None (none, or not committed)."""
+    try:
+        data = json.loads((out / WORK_DIR / PLAN).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    plan = {key: data.get(key) for key in ("write", "remove")}
+    for paths in plan.values():
+        if not isinstance(paths, list) or not all(is_safe_path(p) for p in paths):
+            return None
+    return plan  # type: ignore[return-value]
+
+
+def _apply(out: Path, plan: dict[str, list[str]]) -> None:
+    work = out / WORK_DIR
+    staged = work / "new"
+    writes = plan["write"]
+    for index, path in enumerate(writes):
+        if index == len(writes) // 2:
+            checkpoint("applying")
+        source = staged / path
+        if not source.exists():  # moved in by the run that was interrupted
+            continue
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    for path in plan["remove"]:
+        (out / path).unlink(missing_ok=True)
+    _prune_empty_parents(out, plan["remove"])
+    checkpoint("applied")
+    shutil.rmtree(work)
+
+
+def _prune_empty_parents(out: Path, removed: list[str]) -> None:
+    """Remove the folders that removing ``removed`` left empty (never ``out`` itself)."""
+    folders = {parent for path in removed for parent in PurePosixPath(path).parents if parent.parts}
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
         try:
-            os.rename(staging, out)
-        except BaseException:
-            if old is not None:
-                os.rename(old, out)
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+            (out / folder).rmdir()
+        except OSError:
+            pass  # not empty (or not there): kept

@@ -20,7 +20,7 @@ from generator.render.renderer import RenderedFile
 
 MANIFEST = "codegen-manifest.json"
 SPEC_DIR = "spec"  # the spec copy, and the config copy beside it
-GENERATOR = "cloudforce-one-events-codegen"
+GENERATOR = "cf1-codegen"
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Manifest:
     spec_sha256: str | None
     spec_version: str | None
     package_version: str | None
+    package: str | None = None
+    """The import name the previous client was generated under."""
 
 
 def spec_copy_path(spec_name: str) -> str:
@@ -78,5 +80,9 @@ def read_manifest(out: Path) -> Manifest | None:
         return str(value) if value else None
 
     return Manifest(
-        text("spec"), text("spec_sha256"), text("spec_version"), text("package_version")
+        text("spec"),
+        text("spec_sha256"),
+        text("spec_version"),
+        text("package_version"),
+        text("package"),
     )

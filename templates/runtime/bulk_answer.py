@@ -39,7 +39,7 @@ REASON_CHARS = 1000
 
 @dataclass(frozen=True)
 class BulkResponseFields:
-    """Wire names read from a bulk answer (defaults: Cloudflare's ``BulkCreateResult``)."""
+    """Wire names read from a bulk answer (defaults: a ``BulkCreateResult`` of the v4 envelope style)."""
 
     errors: str = "errors"
     error_index: str = "eventIndex"

@@ -38,7 +38,7 @@ __all__ = [
     "describe_validation_error",
 ]
 
-I = TypeVar("I")
+I = TypeVar("I")  # noqa: E741  (the item type, named as in bulk_drive)
 
 
 @dataclass(frozen=True)

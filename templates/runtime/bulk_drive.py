@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MAX_CONCURRENCY", "drive_async", "drive_sync"]
 
-I = TypeVar("I")
+I = TypeVar("I")  # noqa: E741  (the item type of a chunk)
 
 DEFAULT_MAX_CONCURRENCY = 4
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .errors import APIError, CloudforceOneError
+from .errors import APIError, PackageError
 
 __all__ = [
     "FAILED_OUTCOMES",
@@ -210,7 +210,7 @@ class BulkReport:
         return f"{self.consumed} read: " + ", ".join(parts)
 
 
-class BulkInputError(CloudforceOneError):
+class BulkInputError(PackageError):
     """Reading the input raised; ``report`` covers what was read before (and ``__cause__`` is the
     original exception). Items read before the failure were still sent."""
 

@@ -8,8 +8,8 @@ the request the same way (:meth:`BaseClient._build_request`) and run the same sa
 
 from __future__ import annotations
 
+import copy
 import os
-import re
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,13 +19,14 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 import httpx
 from typing_extensions import ParamSpec, Self
 
+from .auth import Credentials
 from .endpoint import Endpoint
-from .errors import ConfigurationError
+from .errors import AuthenticationError, ConfigurationError
 from .flow import Flow, request_flow, run_async, run_sync
 from .logs import RedactedHeaders
+from .options import check_options, unknown_keywords
 from .pagination import DEFAULT_MAX_PAGES, AsyncPageIterator, PageIterator, PaginationSpec
 from .request import (
-    auth_headers,
     encode_body,
     encode_cookies,
     encode_headers,
@@ -51,35 +52,21 @@ T = TypeVar("T")
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 P = ParamSpec("P")
 
-_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 _HTTP_LOCK = threading.Lock()
+_SETTINGS = ("base_url", "timeout", "max_retries", "retry_unsafe", "default_headers")
 
 
 def _env(name: str) -> str | None:
-    value = os.environ.get(name, "").strip()
+    value = os.environ.get(name, "").strip() if name else ""
     return value or None
-
-
-def _checked(keyword: str, value: str | None) -> str | None:
-    """Reject credentials that cannot go in a header (without ever echoing them)."""
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    if not _HEADER_SAFE.fullmatch(value):
-        raise ConfigurationError(
-            f"{keyword} contains whitespace or characters not allowed in an HTTP header"
-        )
-    return value
 
 
 class BaseClient(Generic[H]):
     """State and request building shared by the sync and async clients.
 
-    Credentials: ``api_token`` (sent as ``Authorization: Bearer``), else the legacy
-    ``api_email`` + ``api_key`` pair; each falls back to its environment variable (see
-    :class:`ClientSettings`). Explicit arguments beat the environment, a token beats the pair.
+    Credentials: one keyword argument per security scheme of the document (see
+    :class:`.auth.Credentials`), each falling back to its environment variable; path defaults
+    likewise. The generated ``Client`` spells them out with their types.
     ``http_client``: an ``httpx.Client`` (``httpx.AsyncClient`` for the async client) to send
     through, e.g. one with a MockTransport; it is never closed by us. Without one, the client
     creates its own on first use and closes it in ``close()``.
@@ -87,7 +74,6 @@ class BaseClient(Generic[H]):
 
     _settings: ClassVar[ClientSettings]
 
-    account_id: str | None
     base_url: str
     timeout: float | httpx.Timeout | None
     max_retries: int
@@ -96,27 +82,28 @@ class BaseClient(Generic[H]):
     def __init__(
         self,
         *,
-        api_token: str | None = None,
-        api_email: str | None = None,
-        api_key: str | None = None,
-        account_id: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
         retry_unsafe: bool = False,
         http_client: H | None = None,
         default_headers: Mapping[str, str] | None = None,
+        **arguments: Any,
     ) -> None:
         settings = getattr(type(self), "_settings", None)
         if not isinstance(settings, ClientSettings):
             raise TypeError(f"{type(self).__name__} must define _settings = ClientSettings(...)")
-        self._api_token, self._api_email, self._api_key = self._credentials(
-            settings,
-            _checked("api_token", api_token),
-            _checked("api_email", api_email),
-            _checked("api_key", api_key),
-        )
-        self.account_id = account_id or _env(settings.env_account_id)
+        known: tuple[str, ...] = settings.arguments
+        unknown = [name for name in arguments if name not in known]
+        if unknown:
+            valid = [*known, *_SETTINGS, "http_client"]
+            raise unknown_keywords(f"{type(self).__name__}()", unknown, valid)
+        self._given = {k: v for k, v in arguments.items() if k not in settings.defaults_env}
+        self._auth = Credentials(settings.schemes, self._given)
+        if settings.credentials_required:
+            self._auth.check(settings.security)
+        for attribute, env in settings.defaults_env.items():
+            setattr(self, attribute, arguments.get(attribute) or _env(env))
         url = str(base_url) if base_url is not None else None
         self.base_url = (url or _env(settings.env_base_url) or settings.default_base_url).rstrip(
             "/"
@@ -125,15 +112,7 @@ class BaseClient(Generic[H]):
         self.max_retries = max_retries
         self.retry_unsafe = retry_unsafe
         self._retry_policy = RetryPolicy(max_retries=max_retries)
-        self._secrets = tuple(s for s in (self._api_token, self._api_key) if s)
         headers = httpx.Headers({"Accept": "application/json", "User-Agent": settings.user_agent})
-        headers.update(
-            auth_headers(
-                api_token=self._api_token,
-                api_email=self._api_email,
-                api_key=self._api_key,
-            )
-        )
         headers.update(default_headers or {})
         self._base_headers = headers
         self._owns_http = http_client is None
@@ -154,43 +133,46 @@ class BaseClient(Generic[H]):
                     http = self._http_client = self._new_http()
         return http
 
-    @staticmethod
-    def _credentials(
-        settings: ClientSettings,
-        api_token: str | None,
-        api_email: str | None,
-        api_key: str | None,
-    ) -> tuple[str | None, str | None, str | None]:
-        if api_token:
-            return api_token, None, None
-        if api_email and api_key:
-            return None, api_email, api_key
-        if api_email or api_key:
-            missing = "api_key" if api_email else "api_email"
-            env = settings.env_api_key if api_email else settings.env_api_email
-            raise ConfigurationError(
-                f"{missing} is missing: the legacy credentials need both api_email and api_key "
-                f"(or set {env}); prefer api_token"
-            )
-        env_token = _checked(settings.env_api_token, _env(settings.env_api_token))
-        if env_token:
-            return env_token, None, None
-        env_email = _checked(settings.env_api_email, _env(settings.env_api_email))
-        env_key = _checked(settings.env_api_key, _env(settings.env_api_key))
-        if env_email and env_key:
-            return None, env_email, env_key
-        raise ConfigurationError(
-            "No API credentials: pass api_token=... or set the "
-            f"{settings.env_api_token} environment variable (or the legacy pair api_email= and "
-            f"api_key=, or {settings.env_api_email} and {settings.env_api_key})"
-        )
+    def with_options(self, **changes: Any) -> Self:
+        """A copy of this client with other settings (``base_url``, ``timeout``, ``max_retries``,
+        ``retry_unsafe``, ``default_headers``, credentials, path defaults), sharing this client's
+        connection pool: closing the copy leaves the pool open; closing this client closes it."""
+        settings: ClientSettings = self._settings
+        valid = (*settings.arguments, *_SETTINGS)
+        unknown = [name for name in changes if name not in valid]
+        if unknown:
+            raise unknown_keywords(f"{type(self).__name__}.with_options()", unknown, valid)
+        http = self._http
+        clone = copy.copy(self)
+        for name, value in list(vars(clone).items()):  # resources are bound to their client
+            if isinstance(value, (SyncResource, AsyncResource)):
+                del vars(clone)[name]
+        clone._http_client, clone._owns_http = http, False
+        schemes = {scheme.argument for scheme in settings.schemes}
+        credentials = {k: v for k, v in changes.items() if k in schemes}
+        if credentials:
+            clone._given = {**self._given, **credentials}
+            clone._auth = Credentials(settings.schemes, clone._given)
+        for attribute in settings.defaults_env:
+            if attribute in changes:
+                setattr(clone, attribute, changes[attribute])
+        if "base_url" in changes:
+            clone.base_url = str(changes["base_url"]).rstrip("/")
+        if "default_headers" in changes:
+            clone._base_headers = self._base_headers.copy()
+            clone._base_headers.update(changes["default_headers"] or {})
+        for name in ("timeout", "retry_unsafe"):
+            if name in changes:
+                setattr(clone, name, changes[name])
+        if "max_retries" in changes:
+            clone.max_retries = changes["max_retries"]
+            clone._retry_policy = RetryPolicy(max_retries=clone.max_retries)
+        return clone
 
     def __repr__(self) -> str:
-        parts = [f"base_url={self.base_url!r}", f"account_id={self.account_id!r}"]
-        if self._api_token:
-            parts.append("api_token='***'")
-        else:
-            parts += [f"api_email={self._api_email!r}", "api_key='***'"]
+        parts = [f"base_url={self.base_url!r}"]
+        parts += [f"{a}={getattr(self, a, None)!r}" for a in self._settings.defaults_env]
+        parts += [f"{argument}='***'" for argument in self._auth.given()]
         return f"{type(self).__name__}({', '.join(parts)})"
 
     # --- building ---------------------------------------------------------------
@@ -198,9 +180,9 @@ class BaseClient(Generic[H]):
     def _path_values(
         self, endpoint: Endpoint[Any], path: Mapping[str, object]
     ) -> dict[str, object]:
-        """``path`` with client defaults (``account_id``) filled in where the call passed None."""
+        """``path`` with the client's path defaults filled in where the call passed None."""
         values = dict(path)
-        settings = self._settings
+        settings: ClientSettings = self._settings
         for name, attribute in settings.path_defaults.items():
             if name not in endpoint.path_params:
                 continue
@@ -208,17 +190,26 @@ class BaseClient(Generic[H]):
             if value is None or isinstance(value, NotGiven):
                 default = getattr(self, attribute, None)
                 if default is None:
-                    hint = (
-                        f" or the {settings.env_account_id} environment variable"
-                        if attribute == "account_id"
-                        else ""
-                    )
+                    env = settings.defaults_env.get(attribute)
+                    hint = f" or the {env} environment variable" if env else ""
                     raise ConfigurationError(
                         f"{name} is required by {endpoint.operation_id}: pass {name}=... to the "
                         f"method, or {attribute}=... to the client{hint}"
                     )
                 values[name] = default
         return values
+
+    def _security(self, endpoint: Endpoint[Any]) -> tuple[tuple[str, ...], ...]:
+        """The security requirement of ``endpoint``: its own, else the document's."""
+        return self._settings.security if endpoint.security is None else endpoint.security
+
+    def _refresh_token(self, endpoint: Endpoint[Any]) -> bool:
+        """After a 401: whether the call used a token provider, whose token is then dropped so
+        the next attempt asks the provider again."""
+        if not self._auth.uses_provider(self._security(endpoint)):
+            return False
+        self._auth.refresh()
+        return True
 
     def _build_request(
         self,
@@ -241,12 +232,17 @@ class BaseClient(Generic[H]):
         )
         params[:0] = endpoint.fixed_query  # the query the document wrote into the path
         content, content_type = encode_body(endpoint, body, options.get("extra_body"))
+        credentials = self._auth.apply(self._security(endpoint), endpoint.operation_id)
+        params.extend(credentials.query)
         all_headers = self._base_headers.copy()
+        all_headers.update(credentials.headers)
         if content_type is not None:
             all_headers["Content-Type"] = content_type
         if endpoint.accept is not None:
             all_headers["Accept"] = endpoint.accept
         all_headers.update(encode_headers(headers))
+        if credentials.cookies:
+            cookies = {**credentials.cookies, **(cookies or {})}
         cookie = encode_cookies(cookies)
         if cookie is not None:
             all_headers["Cookie"] = cookie
@@ -259,8 +255,8 @@ class BaseClient(Generic[H]):
             content=content,
             timeout=options["timeout"] if "timeout" in options else self.timeout,
         )
-        if self._api_key is not None:  # httpx hides Authorization only, not the legacy key
-            request.headers = RedactedHeaders(request.headers)
+        if credentials.headers.keys() - {"Authorization"}:  # httpx hides Authorization only
+            request.headers = RedactedHeaders(request.headers, credentials.headers.keys())
         return request
 
     def _flow(
@@ -276,7 +272,7 @@ class BaseClient(Generic[H]):
             policy=self._retry_policy,
             retry_unsafe=options.get("retry_unsafe", self.retry_unsafe),
             raw=raw,
-            secrets=self._secrets,
+            secrets=self._auth.secrets(),
         )
 
 
@@ -303,11 +299,18 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     ) -> T:
         """Send one call; returns the parsed result, or a RawResponse[T] when ``raw``."""
         options = options if options is not None else {}
-        request = self._build_request(
-            self._http, endpoint, path, query, body, options, headers, cookies
-        )
-        result = run_sync(self._flow(endpoint, request, options, raw), self._http.send, self._sleep)
-        return cast(T, result)
+        check_options(endpoint, options)
+        for attempt in (1, 2):  # a second time only with a refreshed token, after a 401
+            request = self._build_request(
+                self._http, endpoint, path, query, body, options, headers, cookies
+            )
+            flow = self._flow(endpoint, request, options, raw)
+            try:
+                return cast(T, run_sync(flow, self._http.send, self._sleep))
+            except AuthenticationError:
+                if attempt == 2 or not self._refresh_token(endpoint):
+                    raise
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         if self._owns_http:
@@ -350,13 +353,18 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     ) -> T:
         """Send one call; returns the parsed result, or a RawResponse[T] when ``raw``."""
         options = options if options is not None else {}
-        request = self._build_request(
-            self._http, endpoint, path, query, body, options, headers, cookies
-        )
-        result = await run_async(
-            self._flow(endpoint, request, options, raw), self._http.send, self._sleep
-        )
-        return cast(T, result)
+        check_options(endpoint, options)
+        for attempt in (1, 2):  # a second time only with a refreshed token, after a 401
+            request = self._build_request(
+                self._http, endpoint, path, query, body, options, headers, cookies
+            )
+            flow = self._flow(endpoint, request, options, raw)
+            try:
+                return cast(T, await run_async(flow, self._http.send, self._sleep))
+            except AuthenticationError:
+                if attempt == 2 or not self._refresh_token(endpoint):
+                    raise
+        raise AssertionError("unreachable")
 
     async def close(self) -> None:
         if self._owns_http:
@@ -419,6 +427,7 @@ class SyncResource:
         max_pages: int = DEFAULT_MAX_PAGES,
     ) -> PageIterator[Any]:
         client = self._client
+        check_options(endpoint, options)
         path = client._path_values(endpoint, path)
         render_path(endpoint.path, path)  # fail now, not at the first iteration
 
@@ -481,6 +490,7 @@ class AsyncResource:
         max_pages: int = DEFAULT_MAX_PAGES,
     ) -> AsyncPageIterator[Any]:
         client = self._client
+        check_options(endpoint, options)
         path = client._path_values(endpoint, path)
         render_path(endpoint.path, path)  # fail now, not at the first iteration
 

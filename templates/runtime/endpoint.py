@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Union, cast
 
-from typing_extensions import Annotated, NotRequired, Required, TypedDict, get_args, get_origin
+# typing_extensions' get_args/get_origin see its Required/NotRequired on Python 3.10 too
+from typing_extensions import (  # noqa: UP035
+    Annotated,
+    NotRequired,
+    Required,
+    TypedDict,
+    get_args,
+    get_origin,
+)
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -20,7 +28,7 @@ T = TypeVar("T")
 
 
 class _Envelope(TypedDict, Generic[T]):
-    """Cloudflare's v4 envelope of a successful call, as far as parsing needs it.
+    """The v4-style envelope of a successful call, as far as parsing needs it.
 
     The other keys (``errors``, ``messages``, ``result_info``) are skipped, not validated.
     """
@@ -221,6 +229,11 @@ class Endpoint(Generic[T]):
     fixed_query: tuple[tuple[str, str], ...] = ()
     """Query pairs the document wrote into the path (``/responses/{id}?beta=true``): always sent,
     before the call's own parameters."""
+    security: tuple[tuple[str, ...], ...] | None = None
+    """The operation's own security requirement (scheme keys per alternative; ``()``: none),
+    or ``None`` for the document's (the client's settings)."""
+    arguments: tuple[str, ...] = ()
+    """The Python names of the method's parameters (to suggest one for a misspelt keyword)."""
 
     def format_of(self, status_code: int) -> str:
         return self.status_formats.get(status_code, self.response_format)

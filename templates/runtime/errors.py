@@ -2,7 +2,7 @@
 
 Hierarchy::
 
-    CloudforceOneError
+    PackageError
     ├── APIError                       (the server or the transport failed us)
     │   ├── APIConnectionError
     │   │   └── APITimeoutError
@@ -21,8 +21,10 @@ Hierarchy::
     ├── RequestValidationError(ValueError)  (bad arguments; nothing was sent)
     └── ConfigurationError(ValueError)      (missing credentials / account id)
 
-No message or repr ever contains the API token or key, and no message quotes more than
-``MAX_MESSAGE_CHARS`` characters of what the server sent.
+No message or repr ever contains a credential, and no message quotes more than
+``MAX_MESSAGE_CHARS`` characters of what the server sent. ``PackageError`` is the placeholder name
+of the base class: the generator writes the package's own (``WidgetsError``, or the configured one)
+in every copy of the runtime.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import httpx
 from pydantic_core import ValidationError
 
 __all__ = [
-    "CloudforceOneError",
+    "PackageError",
     "ConfigurationError",
     "RequestValidationError",
     "ErrorDetail",
@@ -71,15 +73,15 @@ def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     return f"{text[:limit]}... ({len(text) - limit} more characters)"
 
 
-class CloudforceOneError(Exception):
+class PackageError(Exception):
     """Base class of every error raised by this package."""
 
 
-class ConfigurationError(CloudforceOneError, ValueError):
+class ConfigurationError(PackageError, ValueError):
     """The client is missing something it needs (credentials, an account id)."""
 
 
-class RequestValidationError(CloudforceOneError, ValueError):
+class RequestValidationError(PackageError, ValueError):
     """Invalid arguments, found before anything was sent.
 
     ``problems`` lists each problem as ``"<loc>: <message>"``, e.g. ``"data[3].tlp: Field required"``.
@@ -93,7 +95,7 @@ class RequestValidationError(CloudforceOneError, ValueError):
 
 @dataclass(frozen=True)
 class ErrorDetail:
-    """One entry of Cloudflare's ``errors`` list."""
+    """One entry of an envelope's ``errors`` list."""
 
     message: str
     code: int | str | None = None
@@ -102,7 +104,7 @@ class ErrorDetail:
         return self.message if self.code is None else f"{self.message} (code {self.code})"
 
 
-class APIError(CloudforceOneError):
+class APIError(PackageError):
     """The API call failed (transport, HTTP status, or response body)."""
 
     message: str
@@ -188,7 +190,7 @@ class InternalServerError(APIStatusError):
 
 
 class APIEnvelopeError(APIStatusError):
-    """A 2xx response whose Cloudflare envelope says ``"success": false``."""
+    """A 2xx response whose envelope says ``"success": false``."""
 
 
 class APIResponseValidationError(APIError):

@@ -12,10 +12,9 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
-from typing import TypeVar, Union
+from typing import TypeAlias, TypeVar
 
 import httpx
-from typing_extensions import TypeAlias
 
 from .endpoint import Endpoint
 from .errors import APIConnectionError, APITimeoutError, shorten
@@ -51,8 +50,8 @@ class Sleep:
     seconds: float
 
 
-Action: TypeAlias = Union[Send, Sleep]
-Outcome: TypeAlias = Union[httpx.Response, Exception, None]
+Action: TypeAlias = Send | Sleep
+Outcome: TypeAlias = httpx.Response | Exception | None
 Flow: TypeAlias = Generator[Action, Outcome, R]
 
 

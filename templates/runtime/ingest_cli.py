@@ -21,8 +21,9 @@ from typing import Any
 
 import httpx
 
+from .auth import Credentials
 from .bulk_report import BulkReport
-from .errors import CloudforceOneError
+from .errors import PackageError
 from .ingest_csv import csv_conventions
 from .ingest_input import FORMATS, InputError
 
@@ -81,9 +82,26 @@ class IngestSpec:
     flags: tuple[Flag, ...]
     send: Callable[..., Awaitable[BulkReport]]  # (client, data, args, **helper options)
 
-    def env(self, name: str) -> str:
-        """The name of one of the client's environment variables (``api_token``...)."""
-        return str(getattr(self.client_class._settings, f"env_{name}"))
+    def credential_hint(self) -> str:
+        """The environment variables of the document's security requirement, first alternative
+        first: ``A_TOKEN (or AN_EMAIL and A_KEY)``; empty when the API needs none."""
+        settings = self.client_class._settings
+        env = {scheme.key: scheme.env for scheme in settings.schemes}
+        options = [" and ".join(env[key] for key in req) for req in settings.security if req]
+        if len(options) > 1:
+            return f"{options[0]} (or {' or '.join(options[1:])})"
+        return options[0] if options else ""
+
+    def needs_credentials(self) -> bool:
+        """Whether no credential of the environment satisfies the document's requirement."""
+        settings = self.client_class._settings
+        return Credentials(settings.schemes, {}).choose(settings.security) is None
+
+    def environment(self) -> tuple[str, ...]:
+        """Every environment variable the client reads: credentials, path defaults, base URL."""
+        settings = self.client_class._settings
+        schemes = tuple(scheme.env for scheme in settings.schemes)
+        return (*schemes, *settings.defaults_env.values(), settings.env_base_url)
 
 
 def _positive(text: str) -> int:
@@ -114,8 +132,7 @@ def _epilog(spec: IngestSpec) -> str:
         "Exit status: 0 all created (or all valid with --dry-run); 1 some not created; 2 bad "
         "usage or unreadable input (nothing sent); 3 stopped by an answer that would fail every "
         "request (credentials, permissions, a dataset that does not exist); 130 interrupted.\n"
-        f"Credentials from the environment: {spec.env('api_token')} (or {spec.env('api_email')}"
-        f" + {spec.env('api_key')}), {spec.env('account_id')}, {spec.env('base_url')}."
+        f"Credentials and settings from the environment: {', '.join(spec.environment())}."
     )
 
 
@@ -286,7 +303,7 @@ def _run(spec: IngestSpec, args: argparse.Namespace, http_client: httpx.AsyncCli
     except (UsageError, ValueError) as exc:
         _fail(spec, str(exc))
         return EXIT_USAGE
-    except CloudforceOneError as exc:
+    except PackageError as exc:
         _fail(spec, str(exc))
         return EXIT_FAILED
     except KeyboardInterrupt:

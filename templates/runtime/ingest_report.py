@@ -168,12 +168,9 @@ def fatal_hint(spec: IngestSpec, fatal: BulkFatalError) -> str:
     """What to fix, in flags and environment variables."""
     status = fatal.status_code
     fixed = " and ".join(f.option for f in spec.flags if f.required) or "the flags"
-    account = next((f"{f.option} or {f.env}" for f in spec.flags if f.env), spec.env("account_id"))
+    account = next((f"{f.option} or {f.env}" for f in spec.flags if f.env), "the path defaults")
     if status == 401:
-        return (
-            f"fix: the credentials were refused: set {spec.env('api_token')} to a valid "
-            f"API token (or {spec.env('api_email')} and {spec.env('api_key')})"
-        )
+        return f"fix: the credentials were refused: set {spec.credential_hint()} to valid ones"
     if status == 403:
         return (
             f"fix: the credentials may not write there: check the token's permissions "

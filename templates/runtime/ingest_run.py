@@ -36,8 +36,7 @@ from .ingest_cli import (
     UsageError,
     quiet_broken_pipe,
 )
-from .ingest_input import BadLine, InputError, check_input, detect_format, fingerprint
-from .ingest_input import read_records
+from .ingest_input import BadLine, InputError, check_input, detect_format, fingerprint, read_records
 from .ingest_journal import CREATED, INVALID, PENDING, REJECTED, UNKNOWN, Journal, Ledger
 from .ingest_output import Progress
 from .ingest_report import Outcome, dry_run, finish
@@ -177,13 +176,8 @@ class Ingest:
     def _client(self) -> Any:
         """The API client; missing settings are named by flag and environment variable."""
         spec, args, env = self.spec, self.args, os.environ
-        if not env.get(spec.env("api_token"), "").strip() and not (
-            env.get(spec.env("api_email"), "").strip() and env.get(spec.env("api_key"), "").strip()
-        ):
-            raise UsageError(
-                f"no API credentials: set {spec.env('api_token')} (or {spec.env('api_email')} "
-                f"and {spec.env('api_key')})"
-            )
+        if spec.needs_credentials():
+            raise UsageError(f"no API credentials: set {spec.credential_hint()}")
         for flag in spec.flags:
             if flag.env and getattr(args, flag.dest) is None and not env.get(flag.env, "").strip():
                 raise UsageError(f"{flag.option} is missing: pass it, or set {flag.env}")

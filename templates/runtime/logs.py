@@ -34,9 +34,18 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
 
 
 class RedactedHeaders(httpx.Headers):
-    """Request headers whose ``repr`` hides every credential header (``X-Auth-Key`` too: httpx
-    itself only hides ``Authorization``). Requests held by exceptions and raw responses are
+    """Request headers whose ``repr`` hides every credential header (``X-Auth-Key`` and the
+    ``sensitive`` names, the API key headers of the document, too: httpx itself only hides
+    ``Authorization``). Requests held by exceptions and raw responses are
     printed in tracebacks, logs and debuggers; the headers sent are unchanged."""
 
+    def __init__(self, headers: httpx.Headers, sensitive: Iterable[str] = ()) -> None:
+        super().__init__(headers)
+        self._sensitive = frozenset(name.lower() for name in sensitive)
+
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({redact_headers(self)!r})"
+        shown = {
+            name: (REDACTED if name.lower() in self._sensitive else value)
+            for name, value in redact_headers(self).items()
+        }
+        return f"{type(self).__name__}({shown!r})"

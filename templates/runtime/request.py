@@ -21,7 +21,6 @@ from .errors import RequestValidationError, validation_problems
 from .types import EncodedJSON, NotGiven, is_model
 
 __all__ = [
-    "auth_headers",
     "encode_body",
     "encode_cookies",
     "encode_headers",
@@ -219,17 +218,6 @@ def encode_cookies(cookies: Mapping[str, object] | None) -> str | None:
         text = ",".join(quote(_scalar(i), safe=_COOKIE_SAFE) for i in items if not _omitted(i))
         parts.append(f"{quote(name, safe=_COOKIE_SAFE)}={text}")
     return "; ".join(parts) or None
-
-
-def auth_headers(
-    *, api_token: str | None, api_email: str | None, api_key: str | None
-) -> dict[str, str]:
-    """``Authorization: Bearer`` for a token, else the legacy ``X-Auth-Email``/``X-Auth-Key``."""
-    if api_token:
-        return {"Authorization": f"Bearer {api_token}"}
-    if api_email and api_key:
-        return {"X-Auth-Email": api_email, "X-Auth-Key": api_key}
-    return {}
 
 
 # --- body -------------------------------------------------------------------

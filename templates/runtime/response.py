@@ -1,4 +1,4 @@
-"""Reading responses: Cloudflare's v4 envelope, error mapping, parsing, :class:`RawResponse`."""
+"""Reading responses: the v4-style envelope (when the API sends one), error mapping, parsing, :class:`RawResponse`."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def snippet(response: httpx.Response) -> str:
 
 
 def error_details(body: object) -> list[ErrorDetail]:
-    """Cloudflare's ``errors`` list (tolerating any other body shape)."""
+    """An envelope's ``errors`` list (tolerating any other body shape)."""
     details: list[ErrorDetail] = []
     if not isinstance(body, dict):
         return details

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Any, Final, Literal, TypedDict, TypeGuard, Union
+from typing import IO, TYPE_CHECKING, Any, Final, Literal, TypeAlias, TypedDict, TypeGuard
 
 import httpx
-from typing_extensions import TypeAlias, final
+from typing_extensions import final
 
 if TYPE_CHECKING:  # for the annotation of is_model only; see there why it is not imported
     from pydantic import BaseModel
@@ -83,12 +83,12 @@ class EncodedJSON:
         return f"EncodedJSON(<{len(self.content)} bytes>)"
 
 
-Timeout: TypeAlias = Union[float, httpx.Timeout, None]
+Timeout: TypeAlias = float | httpx.Timeout | None
 """Seconds (float), a full :class:`httpx.Timeout`, or ``None`` for no timeout."""
 
 
-FileContent: TypeAlias = Union[bytes, IO[bytes]]
-FileInput: TypeAlias = Union[FileContent, tuple[str, FileContent], tuple[str, FileContent, str]]
+FileContent: TypeAlias = bytes | IO[bytes]
+FileInput: TypeAlias = FileContent | tuple[str, FileContent] | tuple[str, FileContent, str]
 """A file of a ``multipart/form-data`` body: its bytes (or a binary file object, read when the
 request is built), optionally with a file name and a content type: ``(name, data, type)``."""
 

@@ -84,7 +84,7 @@ class Call:
     every: Mapping[str, Any] | None = None  # None: no optional parameter, the same as ``required``
     explicit: Mapping[str, Any] = field(
         default_factory=dict
-    )  # what the client fills in (account_id)
+    )  # what the client fills in (path defaults)
     returns: Any = object  # see check_result
     path_params: Mapping[str, str] = field(default_factory=dict)  # Python name -> wire name
     statuses: Sequence[int] = (200,)

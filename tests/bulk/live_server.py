@@ -128,7 +128,9 @@ class _Handler(BaseHTTPRequestHandler):
             return True
         if self.headers.get("X-Auth-Key") in live.tokens:
             return True
-        self._send(401, {"success": False, "errors": [{"code": 10000, "message": "Authentication error"}]})
+        self._send(
+            401, {"success": False, "errors": [{"code": 10000, "message": "Authentication error"}]}
+        )
         return False
 
     def do_GET(self) -> None:  # noqa: N802

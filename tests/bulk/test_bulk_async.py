@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
-
 from bulk_support import (
     DATASET,
     FakeServer,
@@ -17,6 +16,7 @@ from bulk_support import (
     events,
     random_faults,
 )
+
 from cloudforce_one_events._core.bulk import BulkInputError, BulkReport
 
 T = TypeVar("T")

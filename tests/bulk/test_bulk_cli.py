@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-
 from bulk_support import ACCOUNT, DATASET, TOKEN, FakeServer, event, events
+
 from cloudforce_one_events.__main__ import main
 
 
@@ -172,9 +172,13 @@ def test_every_bad_line_listed_by_file_line_and_nothing_sent(
     assert "nothing was sent" in err and server.requests == 0
 
 
-def test_many_bad_lines_are_all_numbered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_many_bad_lines_are_all_numbered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "in.jsonl"
-    source.write_text("".join("{bad\n" if i % 2 else json.dumps(event(i)) + "\n" for i in range(100)))
+    source.write_text(
+        "".join("{bad\n" if i % 2 else json.dumps(event(i)) + "\n" for i in range(100))
+    )
     assert cli(FakeServer(), str(source), "--dataset-id", DATASET) == 2
     err = capsys.readouterr().err
     assert "50 line(s) cannot be read" in err and err.count("invalid JSON") == 20
@@ -301,7 +305,9 @@ def test_an_output_that_is_the_input_is_refused(
     assert source.read_bytes() == before and server.requests == 0
 
 
-def test_a_hard_link_to_the_input_is_the_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_hard_link_to_the_input_is_the_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", events(3))
     link = tmp_path / "retry.jsonl"
     os.link(source, link)
@@ -310,7 +316,9 @@ def test_a_hard_link_to_the_input_is_the_input(tmp_path: Path, capsys: pytest.Ca
     assert link.read_text() == source.read_text() != ""
 
 
-def test_two_outputs_on_one_file_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_outputs_on_one_file_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", events(3))
     out = str(tmp_path / "out.jsonl")
     code = cli(FakeServer(), str(source), "--dataset-id", DATASET, "--rejected-out", out,
@@ -371,7 +379,9 @@ def test_journal_for_another_target_is_refused_and_restart_starts_over(
     assert server.requests == 2 and server.received["ev-0"] == 2  # as asked: sent again
 
 
-def test_a_file_that_is_not_a_journal_is_left_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_that_is_not_a_journal_is_left_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", events(5))
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes\n")
@@ -434,7 +444,9 @@ def test_missing_settings_named_by_environment_variable_and_flag(
     monkeypatch.setenv("CLOUDFLARE_API_TOKEN", TOKEN)
     monkeypatch.delenv("CLOUDFLARE_ACCOUNT_ID")
     assert cli(server, str(source), "--dataset-id", DATASET) == 2
-    assert "--account-id is missing: pass it, or set CLOUDFLARE_ACCOUNT_ID" in capsys.readouterr().err
+    assert (
+        "--account-id is missing: pass it, or set CLOUDFLARE_ACCOUNT_ID" in capsys.readouterr().err
+    )
     assert cli(server, str(source), "--dataset-id", DATASET, "--account-id", ACCOUNT) == 0
     assert server.requests == 1
 
@@ -465,7 +477,9 @@ def test_progress_bar_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert "/s  ETA " in drawn
 
 
-def test_progress_lines_when_not_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_lines_when_not_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", events(40))
     code = cli(FakeServer(), str(source), "--dataset-id", DATASET, "--chunk-size", "10",
                "--progress-every", "0.000001")  # fmt: skip

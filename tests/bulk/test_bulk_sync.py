@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from bulk_support import (
     ACCOUNT,
     DATASET,
@@ -19,6 +18,7 @@ from bulk_support import (
     random_faults,
     sync_client,
 )
+
 from cloudforce_one_events import Client, ConfigurationError
 from cloudforce_one_events._core.bulk import BulkError, BulkInputError, BulkProgress
 from cloudforce_one_events.models import EventCreateItem

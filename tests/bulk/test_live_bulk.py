@@ -18,8 +18,9 @@ from typing import Any
 
 import httpx
 import pytest
-
 from bulk_support import check_invariant, events
+from live_server import ACCOUNT, DATASET, TOKEN, LiveServer, serve
+
 from cloudforce_one_events import (
     APIConnectionError,
     APIError,
@@ -36,7 +37,6 @@ from cloudforce_one_events._core.bulk import (
     ChunkResult,
     partial_report,
 )
-from live_server import ACCOUNT, DATASET, TOKEN, LiveServer, serve
 
 
 @pytest.fixture
@@ -57,6 +57,7 @@ def async_client(live: LiveServer, **kwargs: Any) -> AsyncClient:
 
 def ingest_async(live: LiveServer, data: Any, client: dict[str, Any] | None = None,
                  **kwargs: Any) -> BulkReport:  # fmt: skip
+
     async def main() -> BulkReport:
         async with async_client(live, **(client or {})) as c:
             return await c.events.bulk_create_all(data, dataset_id=DATASET, **kwargs)
@@ -64,7 +65,9 @@ def ingest_async(live: LiveServer, data: Any, client: dict[str, Any] | None = No
     return asyncio.run(main())
 
 
-def random_faults(seed: int, kinds: tuple[str, ...], rate: float) -> Callable[[int, list[str]], str | None]:
+def random_faults(
+    seed: int, kinds: tuple[str, ...], rate: float
+) -> Callable[[int, list[str]], str | None]:
     rng = random.Random(seed)
     lock = threading.Lock()
 
@@ -121,8 +124,12 @@ def test_a_401_stops_after_at_most_concurrency_plus_one_requests(
     assert report.stop_reason == "fatal" and "401" in str(info.value)
 
 
-@pytest.mark.parametrize(("fault", "status"), [("403", 403), ("404-dataset", 404), ("429-long", 429)])
-def test_answers_that_hit_every_chunk_stop_the_run(live: LiveServer, fault: str, status: int) -> None:
+@pytest.mark.parametrize(
+    ("fault", "status"), [("403", 403), ("404-dataset", 404), ("429-long", 429)]
+)
+def test_answers_that_hit_every_chunk_stop_the_run(
+    live: LiveServer, fault: str, status: int
+) -> None:
     live.faults = lambda number, ids: None if number < 3 else fault
     with pytest.raises(BulkFatalError) as info:
         ingest_async(live, events(5000), chunk_size=100, max_concurrency=2)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from bulk_support import events
 from live_server import ACCOUNT, DATASET, TOKEN, LiveServer, serve
 
@@ -91,7 +90,7 @@ def test_sigint_at_random_moments_then_rerun_creates_every_event_once(
         if moment == 0:  # anywhere from start-up to the first requests
             time.sleep(rng.uniform(0.0, 0.8))
         else:
-            wait_for(lambda: live.requests >= before + moment, process)
+            wait_for(lambda b=before, m=moment: live.requests >= b + m, process)
             time.sleep(rng.uniform(0.0, 0.02))
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=120)
@@ -112,7 +111,9 @@ def test_a_second_signal_abandons_the_requests_in_flight(live: LiveServer, tmp_p
     live.delay = 3.0
     source = write_input(tmp_path / "events.jsonl", 2000)
     unknown = tmp_path / "unknown.jsonl"
-    args = command(source, "--chunk-size", "100", "--concurrency", "3", "--unknown-out", str(unknown))
+    args = command(
+        source, "--chunk-size", "100", "--concurrency", "3", "--unknown-out", str(unknown)
+    )
     process = start(live, args)
     wait_for(lambda: live.in_flight == 3, process)
     process.send_signal(signal.SIGINT)
@@ -161,12 +162,17 @@ def test_a_refused_token_exits_3_after_at_most_concurrency_plus_one_requests(
     assert "in all: 0 created, 0 rejected, 0 invalid, 0 unknown, 20000 not sent" in done.stdout
 
 
-def test_a_dataset_that_does_not_exist_exits_3_naming_the_flag(live: LiveServer, tmp_path: Path) -> None:
+def test_a_dataset_that_does_not_exist_exits_3_naming_the_flag(
+    live: LiveServer, tmp_path: Path
+) -> None:
     live.faults = lambda number, ids: "404-dataset"
     source = write_input(tmp_path / "events.jsonl", 3000)
     done = run(live, command(source, "--chunk-size", "100", "--concurrency", "2"))
     assert done.returncode == 3
-    assert "fix: check --dataset-id and the account (--account-id or CLOUDFLARE_ACCOUNT_ID)" in done.stdout
+    assert (
+        "fix: check --dataset-id and the account (--account-id or CLOUDFLARE_ACCOUNT_ID)"
+        in done.stdout
+    )
     assert live.requests <= 3
 
 

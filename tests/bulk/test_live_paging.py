@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from live_server import ACCOUNT, TOKEN, LiveServer, envelope, serve
 
 from bench._harness import event_record
 from cloudforce_one_events import AsyncClient, Client, PaginationError
-from live_server import ACCOUNT, TOKEN, LiveServer, envelope, serve
 
 
 @pytest.fixture

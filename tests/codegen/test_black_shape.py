@@ -14,18 +14,26 @@ import black
 
 from bench import synthetic_spec
 from generator.build.api import build_api
-from generator.load.config import load_config
 from generator.diagnostics import Diagnostics
-from generator.render.formatters import black_mode
+from generator.load.config import load_config
 from generator.load.loader import load_spec
+from generator.render.formatters import black_mode
 from generator.render.renderer import Renderer
 from tests.conftest import CONFIG, SPEC
 
 MODE = black_mode()  # what the generator formats with
 
+
 def _unformatted(spec: Path, config: Path | None) -> dict[str, str]:
-    api = build_api(load_spec(spec, allow_outside=False, display=spec.name), load_config(config, display=None), Diagnostics())
-    return {f.path: f.content.decode() for f in Renderer(api, formatter=lambda source, path: source).render()}
+    api = build_api(
+        load_spec(spec, allow_outside=False, display=spec.name),
+        load_config(config, display=None),
+        Diagnostics(),
+    )
+    return {
+        f.path: f.content.decode()
+        for f in Renderer(api, formatter=lambda source, path: source).render()
+    }
 
 
 def _growing(files: dict[str, str]) -> dict[str, str]:
@@ -34,7 +42,14 @@ def _growing(files: dict[str, str]) -> dict[str, str]:
         path: text
         for path, text in files.items()
         if path.endswith(".py")
-        and ("/models/" in path or "/resources/" in path or (path.startswith("tests/test_contract_") and not path.endswith(("_routing.py", "_prism.py"))))
+        and (
+            "/models/" in path
+            or "/resources/" in path
+            or (
+                path.startswith("tests/test_contract_")
+                and not path.endswith(("_routing.py", "_prism.py"))
+            )
+        )
     }
 
 

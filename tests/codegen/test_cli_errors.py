@@ -58,13 +58,24 @@ def _(tmp: Path) -> list[str]:
 
 @case("rejected_by_openapi_pydantic")
 def _(tmp: Path) -> list[str]:
-    doc = minimal_spec(paths={"/pets": {"get": {"operationId": "x", "responses": {"200": {"description": 5}}}}})
+    doc = minimal_spec(
+        paths={"/pets": {"get": {"operationId": "x", "responses": {"200": {"description": 5}}}}}
+    )
     return ["--spec", str(_dump(tmp / "openapi.yaml", doc))]
 
 
 @case("missing_ref_target")
 def _(tmp: Path) -> list[str]:
-    doc = minimal_spec(components={"schemas": {"Pet": {"type": "object", "properties": {"owner": {"$ref": "#/components/schemas/Owner"}}}}})
+    doc = minimal_spec(
+        components={
+            "schemas": {
+                "Pet": {
+                    "type": "object",
+                    "properties": {"owner": {"$ref": "#/components/schemas/Owner"}},
+                }
+            }
+        }
+    )
     return ["--spec", str(_dump(tmp / "openapi.yaml", doc))]
 
 
@@ -122,12 +133,18 @@ def _(tmp: Path) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_input_exits_2_with_location_and_writes_nothing(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[[list[str]], CliResult], snapshot: Callable[[str, str], None]
+    name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    cli: Callable[[list[str]], CliResult],
+    snapshot: Callable[[str, str], None],
 ) -> None:
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("earlier generation")
+    manifest = '{"files": {"keep.txt": "0"}}\n'  # as if an earlier generation wrote keep.txt
+    (out / "codegen-manifest.json").write_text(manifest)
     args = CASES[name](tmp_path)
     result = cli(["generate", *args, "--out", str(out)])
     assert result.code == 2, result.err
@@ -136,14 +153,33 @@ def test_bad_input_exits_2_with_location_and_writes_nothing(
     path, _, rest = first.partition(": ")
     assert path and rest.startswith("/"), first  # PATH[:LINE]: /json/pointer: message
     assert (out / "keep.txt").read_text() == "earlier generation"
-    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    assert (out / "codegen-manifest.json").read_text() == manifest
+    assert sorted(p.name for p in out.iterdir()) == ["codegen-manifest.json", "keep.txt"]
     snapshot(f"errors/{name}.txt", result.err.replace(str(tmp_path), "<tmp>"))
 
 
-def test_warnings_are_fatal_with_fail_on_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[[list[str]], CliResult]) -> None:
+def test_warnings_are_fatal_with_fail_on_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[[list[str]], CliResult]
+) -> None:
     monkeypatch.chdir(tmp_path)
     doc = minimal_spec(
-        paths={"/pets": {"get": {"operationId": "listPets", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "array", "prefixItems": [{"type": "string"}]}}}}}}}}
+        paths={
+            "/pets": {
+                "get": {
+                    "operationId": "listPets",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "array", "prefixItems": [{"type": "string"}]}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        }
     )
     spec = _dump(tmp_path / "openapi.yaml", doc)
     out = tmp_path / "out"
@@ -151,6 +187,8 @@ def test_warnings_are_fatal_with_fail_on_warning(tmp_path: Path, monkeypatch: py
     assert ok.code == 0, ok.err
     assert "warning: tuple-typed array" in ok.err
     assert "/paths/~1pets/get/responses/200/content/application~1json/schema" in ok.err
-    strict = cli(["generate", "--spec", str(spec), "--out", str(tmp_path / "strict"), "--fail-on-warning"])
+    strict = cli(
+        ["generate", "--spec", str(spec), "--out", str(tmp_path / "strict"), "--fail-on-warning"]
+    )
     assert strict.code == 2
     assert not (tmp_path / "strict").exists()

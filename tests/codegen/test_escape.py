@@ -35,13 +35,18 @@ def test_docstrings_are_valid_python_and_keep_the_text(text: str, indent: int) -
     assert isinstance(value, str) and value.split()[:1] == text.replace("\x00", "\\x00").split()[:1]
 
 
-@pytest.mark.parametrize("text", ['A thing called "widget"', "Summary.\n\nMore text,\n  indented.", "z" * 120])
+@pytest.mark.parametrize(
+    "text", ['A thing called "widget"', "Summary.\n\nMore text,\n  indented.", "z" * 120]
+)
 def test_docstrings_are_blacks_fixed_point(text: str) -> None:
     source = "class C:\n    " + f'"""{docstring_at(text, 4)}"""' + "\n\n    x: int\n"
     assert black.format_str(source, mode=MODE) == source
 
 
-@pytest.mark.parametrize("value", ["plain", "it's", 'say "hi"', "both ' and \"", "nl\n\t\x00", "\\back", "{{ }}", "é\u2028"])
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "it's", 'say "hi"', "both ' and \"", "nl\n\t\x00", "\\back", "{{ }}", "é\u2028"],
+)
 def test_string_literals_round_trip_and_prefer_double_quotes(value: str) -> None:
     literal = py_string(value)
     assert ast.literal_eval(literal) == value

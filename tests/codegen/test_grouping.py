@@ -19,7 +19,9 @@ from generator.build.grouping import ROOT_RESOURCE, method_without_resource, res
         (None, "/", ROOT_RESOURCE),
     ],
 )
-def test_untagged_operations_are_grouped_by_their_path(tags: object, path: str, expected: str) -> None:
+def test_untagged_operations_are_grouped_by_their_path(
+    tags: object, path: str, expected: str
+) -> None:
     assert resource_of(tags, path) == expected
 
 
@@ -38,5 +40,7 @@ def test_untagged_operations_are_grouped_by_their_path(tags: object, path: str, 
         ("petsitter_list", ("pets",), "petsitter_list"),  # whole words only
     ],
 )
-def test_method_names_drop_the_words_of_their_resource(operation_id: str, resource: tuple[str, ...], expected: str) -> None:
+def test_method_names_drop_the_words_of_their_resource(
+    operation_id: str, resource: tuple[str, ...], expected: str
+) -> None:
     assert method_without_resource(operation_id, resource) == expected

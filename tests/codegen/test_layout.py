@@ -10,13 +10,25 @@ import black
 import pytest
 
 from generator.render.formatters import LINE_LENGTH, black_mode
-from generator.render.layout import bracket, field, fits, from_import, keyword, split_top_level, type_alias
+from generator.render.layout import (
+    bracket,
+    field,
+    fits,
+    from_import,
+    keyword,
+    split_top_level,
+    type_alias,
+)
 
 MODE = black_mode()  # what the generator formats with
 
 
 def _def(params: list[str], returns: str = "None") -> str:
-    return "class C:\n    " + bracket("def method(", params, f") -> {returns}:", 4, is_def=True) + "\n        pass\n"
+    return (
+        "class C:\n    "
+        + bracket("def method(", params, f") -> {returns}:", 4, is_def=True)
+        + "\n        pass\n"
+    )
 
 
 def _call(key: str, items: list[str]) -> str:
@@ -27,14 +39,45 @@ def _call(key: str, items: list[str]) -> str:
     ("source", "lines"),
     [
         (_def(["self", "*", "a: int"]), 3),  # one line
-        (_def(["self", "*", "account_id: str", "widget_id: str", "**options: Unpack[RequestOptions]"], "Widget"), 5),  # hugged
-        (_def(["self", "*"] + [f"parameter_{i}: str | NotGiven = NOT_GIVEN" for i in range(4)] + ["**options: Unpack[RequestOptions]"], "list[Widget]"), 11),
+        (
+            _def(
+                [
+                    "self",
+                    "*",
+                    "account_id: str",
+                    "widget_id: str",
+                    "**options: Unpack[RequestOptions]",
+                ],
+                "Widget",
+            ),
+            5,
+        ),  # hugged
+        (
+            _def(
+                ["self", "*"]
+                + [f"parameter_{i}: str | NotGiven = NOT_GIVEN" for i in range(4)]
+                + ["**options: Unpack[RequestOptions]"],
+                "list[Widget]",
+            ),
+            11,
+        ),
         (_def(["self_with_a_very_long_name_" + "x" * 70]), 5),  # a lone parameter gets a comma
-        ("x = " + bracket("function_with_a_long_name(", ["argument_" + "y" * 80], ")", 0) + "\n", 3),  # a lone argument: hugged
+        (
+            "x = " + bracket("function_with_a_long_name(", ["argument_" + "y" * 80], ")", 0) + "\n",
+            3,
+        ),  # a lone argument: hugged
         (_call("path", ['"account_id": account_id']), 3),
         (_call("query", [f'"parameterNumber{i}": parameter_number_{i}' for i in range(4)]), 8),
     ],
-    ids=["def-one-line", "def-hugged", "def-exploded", "def-lone-parameter", "call-lone-argument", "dict-one-line", "dict-exploded"],
+    ids=[
+        "def-one-line",
+        "def-hugged",
+        "def-exploded",
+        "def-lone-parameter",
+        "call-lone-argument",
+        "dict-one-line",
+        "dict-exploded",
+    ],
 )
 def test_layout_is_blacks_fixed_point(source: str, lines: int) -> None:
     assert black.format_str(source, mode=MODE) == source
@@ -51,7 +94,9 @@ def test_empty_brackets_stay_on_one_line_even_when_long() -> None:
     assert bracket("f" * 120 + "(", [], ")", 0) == "f" * 120 + "()"
 
 
-@pytest.mark.parametrize("names", [["A", "B"], [f"SomeRatherLongModelName{i}" for i in range(6)]], ids=["short", "long"])
+@pytest.mark.parametrize(
+    "names", [["A", "B"], [f"SomeRatherLongModelName{i}" for i in range(6)]], ids=["short", "long"]
+)
 def test_from_import_is_blacks_fixed_point(names: list[str]) -> None:
     source = from_import(".module", names) + "\n"
     assert black.format_str(source, mode=MODE) == source
@@ -87,7 +132,15 @@ def test_split_top_level_ignores_brackets_and_quotes() -> None:
 STYLES = "{" + ", ".join(f'"parameterNumber{i}": ("form", False)' for i in range(4)) + "}"
 
 
-@pytest.mark.parametrize("source", ['{"seeds": ("form", False)}', STYLES, "frozenset([200])"], ids=["short-dict", "long-dict", "not-a-dict"])
+@pytest.mark.parametrize(
+    "source",
+    ['{"seeds": ("form", False)}', STYLES, "frozenset([200])"],
+    ids=["short-dict", "long-dict", "not-a-dict"],
+)
 def test_keyword_arguments_are_blacks_fixed_point(source: str) -> None:
-    text = "x = Endpoint(\n    operation_id=\"op\",\n    " + keyword("query_styles", source, 4) + ",\n)\n"
+    text = (
+        'x = Endpoint(\n    operation_id="op",\n    '
+        + keyword("query_styles", source, 4)
+        + ",\n)\n"
+    )
     assert black.format_str(text, mode=MODE) == text

@@ -27,7 +27,10 @@ from generator.build.naming import (
         ("originCountryISOAlpha3", "origin_country_iso_alpha3"),
         ("X-Auth-Key", "x_auth_key"),
         ("HTTPServer", "http_server"),
-        ("post_DOSEventCreateBulkWithRelationships", "post_dos_event_create_bulk_with_relationships"),
+        (
+            "post_DOSEventCreateBulkWithRelationships",
+            "post_dos_event_create_bulk_with_relationships",
+        ),
         ("revert-do", "revert_do"),
         ("list pets / by owner", "list_pets_by_owner"),
         ("ümlaut name", "umlaut_name"),
@@ -46,12 +49,16 @@ def test_keywords_are_escaped_with_a_trailing_underscore(word: str) -> None:
     assert not keyword.iskeyword(field_name(word))
 
 
-@pytest.mark.parametrize("name", ["json", "copy", "dict", "schema", "model_config", "model_dump", "validate"])
+@pytest.mark.parametrize(
+    "name", ["json", "copy", "dict", "schema", "model_config", "model_dump", "validate"]
+)
 def test_pydantic_attribute_names_are_escaped_on_fields(name: str) -> None:
     assert field_name(name) == snake(name) + "_"
 
 
-@pytest.mark.parametrize("name", ["timeout", "extra_headers", "extra_query", "extra_body", "retry_unsafe", "self"])
+@pytest.mark.parametrize(
+    "name", ["timeout", "extra_headers", "extra_query", "extra_body", "retry_unsafe", "self"]
+)
 def test_parameters_never_shadow_the_request_options(name: str) -> None:
     assert param_name(name) == name + "_"
 
@@ -70,16 +77,30 @@ def test_class_names() -> None:
 
 def test_long_class_names_are_shortened_by_words_never_hashed() -> None:
     twilio = "api.v2010.account.available_phone_number_country.available_phone_number_machine_to_machine.capabilities"
-    assert class_name(twilio) == "ApiV2010AccountAvailablePhoneNumberCountryMachineToCapabilities"  # repeats dropped
+    assert (
+        class_name(twilio) == "ApiV2010AccountAvailablePhoneNumberCountryMachineToCapabilities"
+    )  # repeats dropped
     deep = "create assistant request tool resources object file search vector store chunking strategy static config"
-    assert class_name(deep) == "CreateToolResourcesObjectFileSearchVectorStoreChunkingStrategyStaticConfig"  # middle dropped
+    assert (
+        class_name(deep)
+        == "CreateToolResourcesObjectFileSearchVectorStoreChunkingStrategyStaticConfig"
+    )  # middle dropped
     assert class_name(deep) == class_name(deep)  # deterministic
     assert all(len(class_name(n)) <= MAX_NAME for n in (twilio, deep, "x" * 500))
 
 
 @pytest.mark.parametrize(
     ("status", "suffix"),
-    [("200", "Response"), ("2XX", "Response"), ("404", "NotFoundError"), ("429", "TooManyRequestsError"), ("4XX", "ClientError"), ("5XX", "ServerError"), ("499", "ClientError"), ("default", "Error")],
+    [
+        ("200", "Response"),
+        ("2XX", "Response"),
+        ("404", "NotFoundError"),
+        ("429", "TooManyRequestsError"),
+        ("4XX", "ClientError"),
+        ("5XX", "ServerError"),
+        ("499", "ClientError"),
+        ("default", "Error"),
+    ],
 )
 def test_inline_response_classes_say_what_the_status_means(status: str, suffix: str) -> None:
     assert status_suffix(status) == suffix
@@ -92,7 +113,10 @@ def test_method_names_avoid_resource_members() -> None:
     assert method_name("getEventList") == "get_event_list"
 
 
-@pytest.mark.parametrize("name", ["copy", "json", "dict", "validate", "model_dump", "options", "timeout", "with_tags", "self"])
+@pytest.mark.parametrize(
+    "name",
+    ["copy", "json", "dict", "validate", "model_dump", "options", "timeout", "with_tags", "self"],
+)
 def test_method_names_reserve_only_what_collides_on_a_resource_class(name: str) -> None:
     """Pydantic's model attributes and the request options are not members of a resource class:
     a method may take their names."""
@@ -120,7 +144,14 @@ def test_configured_names_that_cannot_be_honoured_say_why(name: str, reason: str
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("events", "event"), ("aliases", "alias"), ("categories", "category"), ("boxes", "box"), ("status", "status"), ("data", "data")],
+    [
+        ("events", "event"),
+        ("aliases", "alias"),
+        ("categories", "category"),
+        ("boxes", "box"),
+        ("status", "status"),
+        ("data", "data"),
+    ],
 )
 def test_singular(word: str, expected: str) -> None:
     assert singular(word) == expected

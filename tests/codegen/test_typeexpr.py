@@ -81,6 +81,14 @@ def test_builtins_a_class_member_shadows_are_spelled_through_builtins() -> None:
     spelled = Spelled(shadowed=frozenset({"list"}))
     assert spelled.annotation(type_expr(listing)) == 'builtins.list[Literal["list", "dict"]]'
     assert spelled.in_class == {"builtins", "Literal"}  # `list` is no longer looked up in the class
-    assert "builtins" in spelled.in_module and "builtins" in type_expr(listing).qualified(frozenset({"list"})).helpers
+    assert (
+        "builtins" in spelled.in_module
+        and "builtins" in type_expr(listing).qualified(frozenset({"list"})).helpers
+    )
     assert spelled.expression(type_expr(listing)) == 'list[Literal["list", "dict"]]'
-    assert type_expr(TypeRef("model", name="list"), models=MODELS_ALIAS).qualified(frozenset({"list"})).text == "_models.list"
+    assert (
+        type_expr(TypeRef("model", name="list"), models=MODELS_ALIAS)
+        .qualified(frozenset({"list"}))
+        .text
+        == "_models.list"
+    )

@@ -24,8 +24,8 @@ from typing import Any
 import yaml
 
 from generator.build.api import build_api
-from generator.load.config import load_config
 from generator.diagnostics import Diagnostics
+from generator.load.config import load_config
 from generator.load.loader import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,14 +57,23 @@ def pytest_collection_finish(session):
 
 def spec_operation_ids() -> set[str]:
     doc = yaml.safe_load(SPEC.read_text())
-    return {op["operationId"] for item in doc["paths"].values() for method, op in item.items() if method in METHODS}
+    return {
+        op["operationId"]
+        for item in doc["paths"].values()
+        for method, op in item.items()
+        if method in METHODS
+    }
 
 
 @cache
 def method_paths() -> dict[str, tuple[str, str | None]]:
     """operationId -> (the method's path below the client, that of its auto-paging method)."""
     spec = load_spec(SPEC, allow_outside=False, display="spec/cloudforce-one-events.yaml")
-    api = build_api(spec, load_config(ROOT / "spec" / "codegen.toml", display="spec/codegen.toml"), Diagnostics())
+    api = build_api(
+        spec,
+        load_config(ROOT / "spec" / "codegen.toml", display="spec/codegen.toml"),
+        Diagnostics(),
+    )
     paths: dict[str, tuple[str, str | None]] = {}
     for resource in api.all_resources():
         accessor = resource.accessor or ".".join(resource.path)
@@ -81,16 +90,33 @@ def collected() -> tuple[dict[str, Any], ...]:
         plugin_dir = Path(tmp)
         (plugin_dir / "cf1_collect_plugin.py").write_text(PLUGIN)
         target = plugin_dir / "items.json"
-        env = {**os.environ, "CF1_COLLECTED": str(target), "PYTHONPATH": os.pathsep.join([tmp, os.environ.get("PYTHONPATH", "")])}
+        env = {
+            **os.environ,
+            "CF1_COLLECTED": str(target),
+            "PYTHONPATH": os.pathsep.join([tmp, os.environ.get("PYTHONPATH", "")]),
+        }
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "cf1_collect_plugin", "-p", "no:cacheprovider", str(GENERATED_TESTS)],
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "--collect-only",
+                "-q",
+                "-p",
+                "cf1_collect_plugin",
+                "-p",
+                "no:cacheprovider",
+                str(GENERATED_TESTS),
+            ],
             cwd=ROOT,
             env=env,
             capture_output=True,
             text=True,
             check=False,
         )
-        assert done.returncode == 0, f"collecting generated/tests failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        assert (
+            done.returncode == 0
+        ), f"collecting generated/tests failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         return tuple(json.loads(target.read_text()))
 
 
@@ -119,9 +145,17 @@ def test_generated_tests_cover_every_operation_sync_and_async() -> None:
         for flavour in ("sync", "async")
         if not found.get((op_id, variant, flavour))
     )
-    covered = sum(1 for op_id in operations if all(found.get((op_id, v, f)) for v in VARIANTS for f in ("sync", "async")))
-    print(f"generated contract tests: {covered}/{len(operations)} operations covered, sync and async ({len(collected())} collected tests)")
-    assert not missing, f"{covered}/{len(operations)} operations covered; missing:\n" + "\n".join(missing)
+    covered = sum(
+        1
+        for op_id in operations
+        if all(found.get((op_id, v, f)) for v in VARIANTS for f in ("sync", "async"))
+    )
+    print(
+        f"generated contract tests: {covered}/{len(operations)} operations covered, sync and async ({len(collected())} collected tests)"
+    )
+    assert not missing, f"{covered}/{len(operations)} operations covered; missing:\n" + "\n".join(
+        missing
+    )
     assert covered == len(operations) > 0, f"{covered}/{len(operations)} operations covered"
 
 
@@ -140,14 +174,24 @@ def test_marked_tests_call_the_operation_method() -> None:
             else:
                 ok = method.rpartition(".")[2] in item["names"]
             if not ok:
-                wrong.append(f"{item['nodeid']} ({op_id} {variant} {flavour}) does not call {method}()")
+                wrong.append(
+                    f"{item['nodeid']} ({op_id} {variant} {flavour}) does not call {method}()"
+                )
     assert not wrong, "\n".join(wrong)
 
 
 def test_routing_dynamic_and_prism_checks_exist() -> None:
     found = collect()
     variants = {variant for _, variant, _ in found}
-    assert {"routing", "dynamic", "pages", "invalid_query", "invalid_body", "invalid_path", "auth"} <= variants
+    assert {
+        "routing",
+        "dynamic",
+        "pages",
+        "invalid_query",
+        "invalid_body",
+        "invalid_path",
+        "auth",
+    } <= variants
     routed = {op_id for op_id, variant, _ in found if variant == "routing"}
     assert {"get_EventAggregate", "get_EventQueryAlertList", "post_DatasetCreate"} <= routed
     dynamic = {op_id for op_id, variant, _ in found if variant == "dynamic"}
@@ -156,8 +200,12 @@ def test_routing_dynamic_and_prism_checks_exist() -> None:
 
 def test_prism_version_matches_package_json() -> None:
     """The generated conftest names the Prism that `npm ci` installs."""
-    pinned = json.loads((ROOT / "package.json").read_text())["devDependencies"]["@stoplight/prism-cli"]
-    locked = json.loads((ROOT / "package-lock.json").read_text())["packages"]["node_modules/@stoplight/prism-cli"]["version"]
+    pinned = json.loads((ROOT / "package.json").read_text())["devDependencies"][
+        "@stoplight/prism-cli"
+    ]
+    locked = json.loads((ROOT / "package-lock.json").read_text())["packages"][
+        "node_modules/@stoplight/prism-cli"
+    ]["version"]
     conftest = (GENERATED_TESTS / "conftest.py").read_text()
     match = re.search(r'^PRISM_VERSION = "([^"]+)"', conftest, re.M)
     assert match is not None

@@ -59,9 +59,20 @@ class FakeResource:
     """``things.get`` returning ``value``; ``with_raw_response.get`` wraps it."""
 
     def __init__(
-        self, value: Any, *, status: int = 200, path: str = "/accounts/acc-1/things", deprecated: bool = False, checks_path: bool = True
+        self,
+        value: Any,
+        *,
+        status: int = 200,
+        path: str = "/accounts/acc-1/things",
+        deprecated: bool = False,
+        checks_path: bool = True,
     ) -> None:
-        self.value, self.deprecated, self.checks_path, self.calls = value, deprecated, checks_path, []
+        self.value, self.deprecated, self.checks_path, self.calls = (
+            value,
+            deprecated,
+            checks_path,
+            [],
+        )
         resource = self
 
         class Raw:
@@ -114,7 +125,17 @@ def call(**overrides: Any) -> Any:
         (Item(), None),
         (None, str),
     ],
-    ids=["wrong-model", "empty-model-list", "wrong-item", "not-a-list", "bool-for-int", "bool-for-float", "str-for-float", "value-for-none", "none-for-str"],
+    ids=[
+        "wrong-model",
+        "empty-model-list",
+        "wrong-item",
+        "not-a-list",
+        "bool-for-int",
+        "bool-for-float",
+        "str-for-float",
+        "value-for-none",
+        "none-for-str",
+    ],
 )
 def test_check_result_rejects_what_is_not_the_declared_type(value: Any, returns: Any) -> None:
     with pytest.raises(AssertionError):
@@ -123,7 +144,16 @@ def test_check_result_rejects_what_is_not_the_declared_type(value: Any, returns:
 
 @pytest.mark.parametrize(
     ("value", "returns"),
-    [(Item(), Item), ([Item()], list[Item]), (3, int), (3, float), (2.5, float), (None, None), ({"a": 1}, dict), (object(), object)],
+    [
+        (Item(), Item),
+        ([Item()], list[Item]),
+        (3, int),
+        (3, float),
+        (2.5, float),
+        (None, None),
+        ({"a": 1}, dict),
+        (object(), object),
+    ],
 )
 def test_check_result_accepts_the_declared_type(value: Any, returns: Any) -> None:
     h.check_result(value, returns)
@@ -142,7 +172,10 @@ def test_call_passes_and_sends_the_right_arguments(variant: str) -> None:
     expected = {
         "required": [("direct", {"thing_id": "t-1"})],
         "every": [("direct", {"thing_id": "t-1", "verbose": True})],
-        "raw": [("raw", {"thing_id": "t-1", "account_id": "acc-1"}), ("raw", {"thing_id": "t-1", "verbose": True})],
+        "raw": [
+            ("raw", {"thing_id": "t-1", "account_id": "acc-1"}),
+            ("raw", {"thing_id": "t-1", "verbose": True}),
+        ],
     }[variant]
     assert resource.calls == expected
 
@@ -216,8 +249,12 @@ def test_parametrize_helpers_mark_every_case_with_its_operation() -> None:
     marks = h.calls(table)
     params = marks.args[1]
     assert [p.id for p in params] == [
-        "things.get-required", "things.get-every", "things.get-raw",
-        "things.other-required", "things.other-every", "things.other-raw",
+        "things.get-required",
+        "things.get-every",
+        "things.get-raw",
+        "things.other-required",
+        "things.other-every",
+        "things.other-raw",
     ]
     assert all(m.name == "operation" for p in params for m in p.marks)
     empty = h.empty_paths(table).args[1]

@@ -20,15 +20,15 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from generator.build.api import build_api
-from generator.load.config import load_config
 from generator.diagnostics import Diagnostics
 from generator.ir import Api, Constraints, Field, Model, Operation, Param, TypeRef
+from generator.load.config import load_config
 from generator.load.loader import load_spec
-from generator.testplan.contract_plan import plan_tests
-from generator.testplan.routing import routing_traps
 from generator.testplan.calls import all_kwargs, param_value, required_kwargs
+from generator.testplan.contract_plan import plan_tests
 from generator.testplan.formats import FIXED_DATE, FIXED_DATETIME, FIXED_UUID
 from generator.testplan.patterns import from_pattern
+from generator.testplan.routing import routing_traps
 from generator.testplan.sample_source import kwargs_source, source
 from generator.testplan.samples import Instance, Samples
 
@@ -233,10 +233,32 @@ def test_path_values_no_url_safe_string_fits_are_valid_and_percent_encoded_later
     digest = TypeRef("str", constraints=Constraints(pattern="^sha256:[a-f0-9]{64}$"))
     spaced = TypeRef("literal", values=("this goes in the path",))
     for t in (digest, spaced):
-        p = Param(py_name="ref", wire_name="ref", location="path", type=t, annotation="str", required=True, doc="")
+        p = Param(
+            py_name="ref",
+            wire_name="ref",
+            location="path",
+            type=t,
+            annotation="str",
+            required=True,
+            doc="",
+        )
         value = param_value(samples, p)
         assert samples.conforms(value, t)
-    assert param_value(samples, Param(py_name="ref", wire_name="ref", location="path", type=spaced, annotation="str", required=True, doc="")) == "this goes in the path"
+    assert (
+        param_value(
+            samples,
+            Param(
+                py_name="ref",
+                wire_name="ref",
+                location="path",
+                type=spaced,
+                annotation="str",
+                required=True,
+                doc="",
+            ),
+        )
+        == "this goes in the path"
+    )
 
 
 @pytest.mark.parametrize(
@@ -281,11 +303,22 @@ def test_impossible_samples_leave_the_operation_out_of_the_tests_with_a_location
     fine = dataclasses.replace(api.operations()[1], params=(optional,))
     other = dataclasses.replace(api.resources[0], operations=(fine,), children=())
     plan = plan_tests(dataclasses.replace(api, resources=(resource, other)))  # no exception
-    assert [c.op.operation_id for c in plan.cases] == [fine.operation_id]  # the broken one has no row
-    assert plan.cases[0].every_values is None  # the optional one is left out of its every-parameter call
-    (left_out, dropped) = plan.unplanned
-    assert (left_out.operation_id, left_out.pointer, left_out.parameter) == (op.operation_id, "/components/schemas/Broken", None)
-    assert "no contract test for operation" in left_out.message() and "minimum 5 > maximum 1" in left_out.message()
+    assert [c.op.operation_id for c in plan.cases] == [
+        fine.operation_id
+    ]  # the broken one has no row
+    assert (
+        plan.cases[0].every_values is None
+    )  # the optional one is left out of its every-parameter call
+    left_out, dropped = plan.unplanned
+    assert (left_out.operation_id, left_out.pointer, left_out.parameter) == (
+        op.operation_id,
+        "/components/schemas/Broken",
+        None,
+    )
+    assert (
+        "no contract test for operation" in left_out.message()
+        and "minimum 5 > maximum 1" in left_out.message()
+    )
     assert (dropped.operation_id, dropped.parameter) == (fine.operation_id, "maybe")
 
 
@@ -315,8 +348,14 @@ def test_routing_traps_include_the_known_ones() -> None:
     assert ("get_EventAggregate", "get_EventReadDeprecated") in pairs
     assert ("get_EventQueryAlertList", "get_EventQueryRead") in pairs
     assert ("post_DatasetCreate", "post_DatasetUpdate") in pairs
-    assert ("get_DatasetIndicatorTagList", "get_DatasetIndicatorRead") in pairs  # .../indicators/tags
-    assert ("post_EventGraphQL", "post_EventUpdate") in pairs  # /events/graphql vs /events/{event_id}
+    assert (
+        "get_DatasetIndicatorTagList",
+        "get_DatasetIndicatorRead",
+    ) in pairs  # .../indicators/tags
+    assert (
+        "post_EventGraphQL",
+        "post_EventUpdate",
+    ) in pairs  # /events/graphql vs /events/{event_id}
     assert (
         "get_EventReadDeprecated",
         "get_EventAggregate",
@@ -329,7 +368,11 @@ def test_invalid_requests_break_the_spec() -> None:
     assert set(kinds) == {"query", "body", "path"}
     assert 'extra_query={"pageSize": 25001}' in kinds["query"].kwargs
     assert kinds["query"].error == "BadRequestError"
-    assert plan.bearer is not None and plan.legacy is not None
+    assert plan.secured is not None and plan.wrong_authorization.startswith("Basic ")
+    assert [alt.arguments for alt in plan.alternatives] == [
+        ("api_token",),
+        ("api_email", "api_key"),
+    ]
 
 
 def _registry() -> Registry:

@@ -76,7 +76,9 @@ def importable(out: Path, package: str) -> Iterator[ModuleType]:
 
 def import_every_module(package: ModuleType) -> list[str]:
     """Import each module of the package by itself (no circular-import failure may hide)."""
-    names = [package.__name__] + [m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
+    names = [package.__name__] + [
+        m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
+    ]
     for name in names:
         importlib.import_module(name)
     return names
@@ -149,10 +151,16 @@ def custom_formats() -> dict[str, Any]:
     """
     from hypothesis import strategies as st
 
-    moments = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(timezone.utc))
+    moments = st.datetimes(
+        min_value=datetime(1900, 1, 1),
+        max_value=datetime(2200, 1, 1),
+        timezones=st.just(timezone.utc),
+    )
     return {
         "date-time": moments.map(canonical_datetime),
-        "date": st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 1, 1)).map(date.isoformat),
+        "date": st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 1, 1)).map(
+            date.isoformat
+        ),
     }
 
 
@@ -180,7 +188,9 @@ class JsonSchemaMaker:
     def for_pointer(self, pointer: str) -> Any:
         return self._convert(resolve_pointer(self.doc, pointer), pointer, {})
 
-    def _convert(self, schema: Any, pointer: str, seen: dict[str, int], member: bool = False) -> Any:
+    def _convert(
+        self, schema: Any, pointer: str, seen: dict[str, int], member: bool = False
+    ) -> Any:
         """``member``: an allOf member (never closed on its own: the other members add keys)."""
         if isinstance(schema, bool):
             return schema
@@ -190,8 +200,17 @@ class JsonSchemaMaker:
             target = schema["$ref"][1:]
             if seen.get(target, 0) >= self.depth:
                 return False
-            inner = self._convert(resolve_pointer(self.doc, target), target, {**seen, target: seen.get(target, 0) + 1}, member)
-            siblings = {k: v for k, v in schema.items() if k not in ("$ref", "description", "summary", "nullable")}
+            inner = self._convert(
+                resolve_pointer(self.doc, target),
+                target,
+                {**seen, target: seen.get(target, 0) + 1},
+                member,
+            )
+            siblings = {
+                k: v
+                for k, v in schema.items()
+                if k not in ("$ref", "description", "summary", "nullable")
+            }
             if siblings:
                 inner = {"allOf": [inner, self._convert(siblings, pointer, seen)]}
             if self.is_30 and schema.get("nullable"):
@@ -201,24 +220,66 @@ class JsonSchemaMaker:
         for key, value in schema.items():
             sub = join_pointer(pointer, key)
             if key in ("properties", "patternProperties", "$defs", "definitions"):
-                out[key] = {k: self._convert(v, join_pointer(sub, k), seen) for k, v in value.items()}
+                out[key] = {
+                    k: self._convert(v, join_pointer(sub, k), seen) for k, v in value.items()
+                }
             elif key == "items" and "prefixItems" in schema:
                 continue  # draft 7 spells it additionalItems, next to the tuple
-            elif key in ("items", "additionalProperties", "not", "propertyNames", "contains", "if", "then", "else"):
-                out[key] = self._convert(value, sub, seen) if isinstance(value, (dict, bool)) else value
+            elif key in (
+                "items",
+                "additionalProperties",
+                "not",
+                "propertyNames",
+                "contains",
+                "if",
+                "then",
+                "else",
+            ):
+                out[key] = (
+                    self._convert(value, sub, seen) if isinstance(value, (dict, bool)) else value
+                )
             elif key in ("allOf", "anyOf", "oneOf"):
-                out[key] = [self._convert(v, join_pointer(sub, i), seen, key == "allOf") for i, v in enumerate(value)]
+                out[key] = [
+                    self._convert(v, join_pointer(sub, i), seen, key == "allOf")
+                    for i, v in enumerate(value)
+                ]
             elif key == "prefixItems":
-                out["items"] = [self._convert(v, join_pointer(sub, i), seen) for i, v in enumerate(value)]
+                out["items"] = [
+                    self._convert(v, join_pointer(sub, i), seen) for i, v in enumerate(value)
+                ]
                 if "items" in schema:
-                    out["additionalItems"] = self._convert(schema["items"], join_pointer(pointer, "items"), seen)
-            elif key in ("discriminator", "example", "examples", "xml", "externalDocs", "nullable", "readOnly", "writeOnly",
-                         "deprecated", "contentMediaType", "contentEncoding", "$schema", "$id", "$comment", "format"):
+                    out["additionalItems"] = self._convert(
+                        schema["items"], join_pointer(pointer, "items"), seen
+                    )
+            elif key in (
+                "discriminator",
+                "example",
+                "examples",
+                "xml",
+                "externalDocs",
+                "nullable",
+                "readOnly",
+                "writeOnly",
+                "deprecated",
+                "contentMediaType",
+                "contentEncoding",
+                "$schema",
+                "$id",
+                "$comment",
+                "format",
+            ):
                 continue
             elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
-                if value and (bound := schema.get("minimum" if key == "exclusiveMinimum" else "maximum")) is not None:
+                if (
+                    value
+                    and (bound := schema.get("minimum" if key == "exclusiveMinimum" else "maximum"))
+                    is not None
+                ):
                     out[key] = bound
-            elif key in ("minimum", "maximum") and schema.get("exclusive" + key[:1].upper() + key[1:]) is True:
+            elif (
+                key in ("minimum", "maximum")
+                and schema.get("exclusive" + key[:1].upper() + key[1:]) is True
+            ):
                 continue
             else:
                 out[key] = copy.deepcopy(value)
@@ -241,7 +302,12 @@ class JsonSchemaMaker:
         """Members of a tagged union carry one of their tag values."""
         model = self._model_at(pointer)
         tagged = None
-        if model is not None and model.kind == "alias" and model.alias_type is not None and model.alias_type.tags:
+        if (
+            model is not None
+            and model.kind == "alias"
+            and model.alias_type is not None
+            and model.alias_type.tags
+        ):
             tagged = model.alias_type
         if tagged is None:
             return
@@ -253,20 +319,39 @@ class JsonSchemaMaker:
         k = 0
         members = []
         for raw, converted in zip(raw_members, out[variant]):
-            if isinstance(raw, dict) and "$ref" not in raw and _types(raw) == {"null"} and "enum" not in raw:
+            if (
+                isinstance(raw, dict)
+                and "$ref" not in raw
+                and _types(raw) == {"null"}
+                and "enum" not in raw
+            ):
                 members.append(converted)
                 continue
             values = [v for v, n in tagged.tags if n == names[k]]
             k += 1
             prop = tagged.discriminator
-            members.append({"allOf": [converted, {"type": "object", "required": [prop], "properties": {prop: {"enum": values}}}]})
+            members.append(
+                {
+                    "allOf": [
+                        converted,
+                        {
+                            "type": "object",
+                            "required": [prop],
+                            "properties": {prop: {"enum": values}},
+                        },
+                    ]
+                }
+            )
         out[variant] = members
 
     def _close(self, out: dict[str, Any], pointer: str) -> None:
         model = self._model_at(pointer)
         if model is None or model.kind != "object":
             return
-        renamed = sorted({f.py_name for f in model.fields if f.py_name != f.wire_name} - {f.wire_name for f in model.fields})
+        renamed = sorted(
+            {f.py_name for f in model.fields if f.py_name != f.wire_name}
+            - {f.wire_name for f in model.fields}
+        )
         if model.extra == "forbid" and "additionalProperties" not in out:
             out.setdefault("properties", {})
             for f in model.fields:
@@ -284,9 +369,17 @@ def _types(schema: dict[str, Any]) -> set[str]:
 
 
 def component_pointers(document: dict[str, Any]) -> list[str]:
-    return [join_pointer("/components/schemas", k) for k in (document.get("components") or {}).get("schemas") or {}]
+    return [
+        join_pointer("/components/schemas", k)
+        for k in (document.get("components") or {}).get("schemas") or {}
+    ]
 
 
 def model_of(api: Api, pointer: str) -> Model | None:
     return next((m for m in api.models if m.pointer == pointer), None)
 
+
+def credentials(package: Any) -> dict[str, Any]:
+    """A sample value of every credential argument of a generated package's ``Client``."""
+    schemes = importlib.import_module(f"{package.__name__}._client").SETTINGS.schemes
+    return {s.argument: ("user", "pass") if s.basic else "t" for s in schemes}

@@ -18,7 +18,9 @@ from typing import Any
 _METHODS = ("get", "post", "put", "patch", "delete")
 
 
-def synthetic_spec(operations: int = 2000, schemas: int = 1000, *, version: str = "3.1.0") -> dict[str, Any]:
+def synthetic_spec(
+    operations: int = 2000, schemas: int = 1000, *, version: str = "3.1.0"
+) -> dict[str, Any]:
     groups = max(1, schemas // 10)
     per_group_ops = -(-operations // groups)  # ceil
     components: dict[str, Any] = {}
@@ -48,15 +50,35 @@ def synthetic_spec(operations: int = 2000, schemas: int = 1000, *, version: str 
             if g > 0 and i == 0:
                 props["other_group"] = {"$ref": f"#/components/schemas/G{g - 1:04d}Item9"}
             if i == 3:
-                props["children"] = {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}
+                props["children"] = {
+                    "type": "array",
+                    "items": {"$ref": f"#/components/schemas/{name}"},
+                }
             components[name] = {"type": "object", "required": ["name"], "properties": props}
         components[names[7]] = {
-            "allOf": [{"$ref": f"#/components/schemas/{names[6]}"}, {"type": "object", "properties": {"extra": {"type": "string"}}}]
+            "allOf": [
+                {"$ref": f"#/components/schemas/{names[6]}"},
+                {"type": "object", "properties": {"extra": {"type": "string"}}},
+            ]
         }
         components[names[8]] = {
             "oneOf": [
-                {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["a"]}, "a": {"type": "integer"}}},
-                {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string", "enum": ["b"]}, "b": {"type": "string"}}},
+                {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["a"]},
+                        "a": {"type": "integer"},
+                    },
+                },
+                {
+                    "type": "object",
+                    "required": ["kind"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["b"]},
+                        "b": {"type": "string"},
+                    },
+                },
             ]
         }
         tag = f"group {g}"
@@ -65,7 +87,9 @@ def synthetic_spec(operations: int = 2000, schemas: int = 1000, *, version: str 
             if made_ops >= operations:
                 break
             method = _METHODS[k % len(_METHODS)]
-            path = f"{base}/things{k // len(_METHODS)}" + ("/{thing_id}" if method != "post" else "")
+            path = f"{base}/things{k // len(_METHODS)}" + (
+                "/{thing_id}" if method != "post" else ""
+            )
             model = names[k % 10]
             op: dict[str, Any] = {
                 "operationId": f"{prefix}_{method}_{k}",
@@ -74,19 +98,46 @@ def synthetic_spec(operations: int = 2000, schemas: int = 1000, *, version: str 
                 "responses": {
                     "200": {
                         "description": "OK",
-                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}},
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": f"#/components/schemas/{model}"}
+                            }
+                        },
                     },
-                    "default": {"description": "Error", "content": {"application/json": {"schema": {"type": "object", "properties": {"message": {"type": "string"}}}}}},
+                    "default": {
+                        "description": "Error",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"message": {"type": "string"}},
+                                }
+                            }
+                        },
+                    },
                 },
             }
-            params: list[dict[str, Any]] = [{"name": "limit", "in": "query", "schema": {"type": "integer"}}]
+            params: list[dict[str, Any]] = [
+                {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+            ]
             if "{thing_id}" in path:
-                params.append({"name": "thing_id", "in": "path", "required": True, "schema": {"type": "string"}})
+                params.append(
+                    {
+                        "name": "thing_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                )
             op["parameters"] = params
             if method in ("post", "put", "patch"):
                 op["requestBody"] = {
                     "required": True,
-                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{names[(k + 1) % 10]}"}}},
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{names[(k + 1) % 10]}"}
+                        }
+                    },
                 }
             paths.setdefault(path, {})[method] = op
             made_ops += 1

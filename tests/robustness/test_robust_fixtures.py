@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis_jsonschema import from_schema
 from pydantic import TypeAdapter, ValidationError
 
-from generator.load.pointers import join_pointer
 from generator.build.operation_ids import HTTP_METHODS
+from generator.load.pointers import join_pointer
 from tests.robustness.support import (
     FIXTURES,
     VALID,
@@ -23,6 +23,7 @@ from tests.robustness.support import (
     JsonSchemaMaker,
     compile_all,
     component_pointers,
+    credentials,
     custom_formats,
     import_every_module,
     model_of,
@@ -36,7 +37,9 @@ pytestmark = pytest.mark.filterwarnings("ignore:Overriding standard format")
 
 
 @pytest.mark.parametrize("name", VALID)
-def test_generates_compiles_and_imports_every_module(name: str, generated: Callable[[str], Generated]) -> None:
+def test_generates_compiles_and_imports_every_module(
+    name: str, generated: Callable[[str], Generated]
+) -> None:
     g = generated(name)
     assert compile_all(g.out) > 20
     package = importlib.import_module(g.package)
@@ -50,7 +53,7 @@ def test_generates_compiles_and_imports_every_module(name: str, generated: Calla
             for op in resource.operations:
                 assert callable(getattr(cls, op.py_name)), (resource.class_name, op.py_name)
     # and the client reaches every top-level resource through its accessor
-    client = package.Client(api_token="t")
+    client = package.Client(**credentials(package))
     for resource in g.result.api.all_resources():
         target: Any = client
         for attr in resource.accessor.split("."):
@@ -79,7 +82,9 @@ def test_nothing_is_dropped(name: str, generated: Callable[[str], Generated]) ->
             assert op.path == path and op.http_method == method.upper()
             statuses = set(map(str, item[method]["responses"]))
             errors = {e.status for e in op.error_responses}
-            success = {str(c) for c in op.success_codes} | ({op.response.status} if op.response else set())
+            success = {str(c) for c in op.success_codes} | (
+                {op.response.status} if op.response else set()
+            )
             assert statuses <= errors | success, (op.operation_id, statuses - errors - success)
     assert len(ops) == expected
     named = {m.pointer for m in api.models}
@@ -88,7 +93,9 @@ def test_nothing_is_dropped(name: str, generated: Callable[[str], Generated]) ->
 
 
 @pytest.mark.parametrize("name", VALID)
-def test_warnings_name_their_json_pointers(name: str, generated: Callable[[str], Generated], snapshot: Snapshot) -> None:
+def test_warnings_name_their_json_pointers(
+    name: str, generated: Callable[[str], Generated], snapshot: Snapshot
+) -> None:
     warnings = [str(w) for w in generated(name).result.warnings]
     for text in warnings:
         assert f"{name}.yaml:" in text and ": /" in text and "warning: " in text
@@ -110,12 +117,18 @@ def _schema_cases() -> list[Any]:
     for name in VALID:
         document = yaml.safe_load((FIXTURES / f"{name}.yaml").read_text())
         for key in document["components"]["schemas"]:
-            cases.append(pytest.param(name, join_pointer("/components/schemas", str(key)), id=f"{name[-2:]}:{key}"))
+            cases.append(
+                pytest.param(
+                    name, join_pointer("/components/schemas", str(key)), id=f"{name[-2:]}:{key}"
+                )
+            )
     return cases
 
 
 @pytest.mark.parametrize(("name", "pointer"), _schema_cases())
-def test_instances_round_trip_through_the_models(name: str, pointer: str, generated: Callable[[str], Generated]) -> None:
+def test_instances_round_trip_through_the_models(
+    name: str, pointer: str, generated: Callable[[str], Generated]
+) -> None:
     """hypothesis-jsonschema draws valid instances of the component schema; the generated type
     accepts each and dumps it back equal (``mode="json"``, by alias, unset fields left out)."""
     g = generated(name)
@@ -126,17 +139,23 @@ def test_instances_round_trip_through_the_models(name: str, pointer: str, genera
     schema = JsonSchemaMaker(g.document, g.result.api).for_pointer(pointer)
     patch_hypothesis_jsonschema()
 
-    @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(from_schema(schema, custom_formats=custom_formats()))
     def round_trip(instance: Any) -> None:
         value = adapter.validate_python(instance)
-        assert adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True) == instance
+        assert (
+            adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True) == instance
+        )
 
     round_trip()
 
 
 @pytest.mark.parametrize(("name", "pointer"), _schema_cases())
-def test_request_mirror_sends_what_the_models_send(name: str, pointer: str, generated: Callable[[str], Generated]) -> None:
+def test_request_mirror_sends_what_the_models_send(
+    name: str, pointer: str, generated: Callable[[str], Generated]
+) -> None:
     """Request bodies given as plain data are validated against TypedDict mirrors of the models
     (``_core.endpoint.wire_type``) and dumped from those; the mirror must send the bytes the model
     would send, and accept what the model accepts (anything it rejects takes the model path)."""
@@ -153,11 +172,15 @@ def test_request_mirror_sends_what_the_models_send(name: str, pointer: str, gene
 
     def sent(through: TypeAdapter[Any], instance: Any) -> bytes | str:
         try:
-            return through.dump_json(through.validate_python(instance), by_alias=True, exclude_unset=True)
+            return through.dump_json(
+                through.validate_python(instance), by_alias=True, exclude_unset=True
+            )
         except ValidationError:
             return "rejected"
 
-    @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(from_schema(schema, custom_formats=custom_formats()))
     def same_bytes(instance: Any) -> None:
         assert sent(mirror, instance) == sent(adapter, instance)
@@ -166,7 +189,9 @@ def test_request_mirror_sends_what_the_models_send(name: str, pointer: str, gene
 
 
 @pytest.mark.parametrize("name", VALID)
-def test_generation_is_deterministic(name: str, generated: Callable[[str], Generated], tmp_path: Any) -> None:
+def test_generation_is_deterministic(
+    name: str, generated: Callable[[str], Generated], tmp_path: Any
+) -> None:
     """Another process with another hash seed writes the same bytes (names included)."""
     import os
     import subprocess
@@ -175,12 +200,30 @@ def test_generation_is_deterministic(name: str, generated: Callable[[str], Gener
     g = generated(name)
     out = tmp_path / "again"
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
-    cmd = [sys.executable, "-m", "generator", "generate", "--spec", str(g.spec), "--out", str(out), "--no-config", "--package-name", g.package]
-    done = subprocess.run(cmd, cwd=FIXTURES.parents[2], env=env, capture_output=True, text=True, timeout=300)
+    cmd = [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        "--spec",
+        str(g.spec),
+        "--out",
+        str(out),
+        "--no-config",
+        "--package-name",
+        g.package,
+    ]
+    done = subprocess.run(
+        cmd, cwd=FIXTURES.parents[2], env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
 
     def tree(root: Any) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts
+        }
 
     first, second = tree(g.out), tree(out)
     assert sorted(first) == sorted(second)

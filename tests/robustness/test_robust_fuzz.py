@@ -13,12 +13,12 @@ import itertools
 import json
 import re
 import shutil
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomllib
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,7 +26,15 @@ from hypothesis import strategies as st
 from generator.load.loader import load_spec
 from generator.load.pointers import join_pointer
 from tests.conftest import CliResult
-from tests.robustness.support import FIXTURES, Generated, compile_all, import_every_module, importable, run_mypy
+from tests.robustness.support import (
+    FIXTURES,
+    Generated,
+    compile_all,
+    credentials,
+    import_every_module,
+    importable,
+    run_mypy,
+)
 
 _COUNTER = itertools.count()
 # drawn documents hold 10,000-character strings: hypothesis warns that their repr is large
@@ -78,33 +86,89 @@ def texts(marker: Path) -> st.SearchStrategy[str]:
     )
 
 
-def schema_strategy(text: st.SearchStrategy[str], refs: list[str], version: str) -> st.SearchStrategy[Any]:
-    scalar_values = st.one_of(text, st.integers(-5, 5), st.booleans(), st.none(), st.floats(allow_nan=False, allow_infinity=False))
-    doc = st.fixed_dictionaries({}, optional={"description": text, "title": text, "example": scalar_values})
+def schema_strategy(
+    text: st.SearchStrategy[str], refs: list[str], version: str
+) -> st.SearchStrategy[Any]:
+    scalar_values = st.one_of(
+        text,
+        st.integers(-5, 5),
+        st.booleans(),
+        st.none(),
+        st.floats(allow_nan=False, allow_infinity=False),
+    )
+    doc = st.fixed_dictionaries(
+        {}, optional={"description": text, "title": text, "example": scalar_values}
+    )
     leaves: list[st.SearchStrategy[Any]] = [
-        st.builds(lambda d, f, default: {**d, "type": "string", **f, **default}, doc,
-                  st.sampled_from([{}, {"format": "date-time"}, {"format": "date"}, {"format": "uuid"}, {"format": "binary"}, {"format": "byte"}, {"format": "email"}]),
-                  st.one_of(st.just({}), text.map(lambda t: {"default": t}))),
-        st.builds(lambda d, t: {**d, "type": t}, doc, st.sampled_from(["integer", "number", "boolean"])),
-        st.builds(lambda d, values: {**d, "enum": values}, doc, st.lists(scalar_values, min_size=1, max_size=4)),
-        st.builds(lambda d, value: {**d, "const": value}, doc, scalar_values) if version.startswith("3.1") else st.just({"type": "string"}),
+        st.builds(
+            lambda d, f, default: {**d, "type": "string", **f, **default},
+            doc,
+            st.sampled_from(
+                [
+                    {},
+                    {"format": "date-time"},
+                    {"format": "date"},
+                    {"format": "uuid"},
+                    {"format": "binary"},
+                    {"format": "byte"},
+                    {"format": "email"},
+                ]
+            ),
+            st.one_of(st.just({}), text.map(lambda t: {"default": t})),
+        ),
+        st.builds(
+            lambda d, t: {**d, "type": t}, doc, st.sampled_from(["integer", "number", "boolean"])
+        ),
+        st.builds(
+            lambda d, values: {**d, "enum": values},
+            doc,
+            st.lists(scalar_values, min_size=1, max_size=4),
+        ),
+        (
+            st.builds(lambda d, value: {**d, "const": value}, doc, scalar_values)
+            if version.startswith("3.1")
+            else st.just({"type": "string"})
+        ),
         st.just({}),
     ]
     if refs:
-        leaves.append(st.sampled_from(refs).map(lambda name: {"$ref": join_pointer("#/components/schemas", name)}))
-    nullable = (lambda s: {**s, "nullable": True}) if version.startswith("3.0") else (lambda s: {"anyOf": [s, {"type": "null"}]})
+        leaves.append(
+            st.sampled_from(refs).map(
+                lambda name: {"$ref": join_pointer("#/components/schemas", name)}
+            )
+        )
+    nullable = (
+        (lambda s: {**s, "nullable": True})
+        if version.startswith("3.0")
+        else (lambda s: {"anyOf": [s, {"type": "null"}]})
+    )
 
     def extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
         props = st.dictionaries(text, children, max_size=4)
         objects = st.builds(
-            lambda d, p, req, extra: {**d, "type": "object", "properties": p, **({"required": sorted(p)[:req]} if req and p else {}), **extra},
-            doc, props, st.integers(0, 2), st.sampled_from([{}, {"additionalProperties": False}, {"additionalProperties": True}]),
+            lambda d, p, req, extra: {
+                **d,
+                "type": "object",
+                "properties": p,
+                **({"required": sorted(p)[:req]} if req and p else {}),
+                **extra,
+            },
+            doc,
+            props,
+            st.integers(0, 2),
+            st.sampled_from([{}, {"additionalProperties": False}, {"additionalProperties": True}]),
         )
         return st.one_of(
             objects,
             st.builds(lambda d, items: {**d, "type": "array", "items": items}, doc, children),
-            st.builds(lambda d, v: {**d, "type": "object", "additionalProperties": v}, doc, children),
-            st.builds(lambda kind, members: {kind: members}, st.sampled_from(["oneOf", "anyOf", "allOf"]), st.lists(children, min_size=1, max_size=3)),
+            st.builds(
+                lambda d, v: {**d, "type": "object", "additionalProperties": v}, doc, children
+            ),
+            st.builds(
+                lambda kind, members: {kind: members},
+                st.sampled_from(["oneOf", "anyOf", "allOf"]),
+                st.lists(children, min_size=1, max_size=3),
+            ),
             objects.map(nullable),
         )
 
@@ -127,14 +191,27 @@ def documents(draw: st.DrawFn, marker: Path) -> dict[str, Any]:
         with_id = draw(st.booleans())
         path = f"/p{i}/{segment}" + ("/{id}" if with_id else "")
         item: dict[str, Any] = {}
-        for method in draw(st.lists(st.sampled_from(["get", "post", "put", "delete", "patch"]), min_size=1, max_size=2, unique=True)):
+        for method in draw(
+            st.lists(
+                st.sampled_from(["get", "post", "put", "delete", "patch"]),
+                min_size=1,
+                max_size=2,
+                unique=True,
+            )
+        ):
             op: dict[str, Any] = {
                 "summary": draw(text),
                 "description": draw(text),
                 "responses": {
                     draw(st.sampled_from(["200", "201", "2XX", "default"])): {
                         "description": draw(text),
-                        "content": {draw(st.sampled_from(["application/json", "text/plain", "application/octet-stream"])): {"schema": draw(schema)}},
+                        "content": {
+                            draw(
+                                st.sampled_from(
+                                    ["application/json", "text/plain", "application/octet-stream"]
+                                )
+                            ): {"schema": draw(schema)}
+                        },
                     },
                     "4XX": {"description": draw(text)},
                 },
@@ -145,16 +222,43 @@ def documents(draw: st.DrawFn, marker: Path) -> dict[str, Any]:
                 op["tags"] = [draw(st.sampled_from(tags))]
             params = []
             if with_id:
-                params.append({"name": "id", "in": "path", "required": True, "description": draw(text), "schema": {"type": "string"}})
+                params.append(
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "description": draw(text),
+                        "schema": {"type": "string"},
+                    }
+                )
             for name in draw(st.lists(text, max_size=3, unique=True)):
                 params.append(
-                    {"name": name, "in": draw(st.sampled_from(["query", "header", "cookie"])), "description": draw(text), "schema": draw(schema)}
+                    {
+                        "name": name,
+                        "in": draw(st.sampled_from(["query", "header", "cookie"])),
+                        "description": draw(text),
+                        "schema": draw(schema),
+                    }
                 )
             if params:
                 op["parameters"] = params
             if method in ("post", "put", "patch") and draw(st.booleans()):
-                media = draw(st.sampled_from(["application/json", "multipart/form-data", "application/x-www-form-urlencoded", "application/octet-stream", "text/plain"]))
-                op["requestBody"] = {"description": draw(text), "required": draw(st.booleans()), "content": {media: {"schema": draw(schema)}}}
+                media = draw(
+                    st.sampled_from(
+                        [
+                            "application/json",
+                            "multipart/form-data",
+                            "application/x-www-form-urlencoded",
+                            "application/octet-stream",
+                            "text/plain",
+                        ]
+                    )
+                )
+                op["requestBody"] = {
+                    "description": draw(text),
+                    "required": draw(st.booleans()),
+                    "content": {media: {"schema": draw(schema)}},
+                }
             item[method] = op
         paths[path] = item
     return {
@@ -177,7 +281,9 @@ def _write(doc: dict[str, Any], folder: Path, as_json: bool) -> Path:
     return path
 
 
-def _check_generation(result: CliResult, out: Path, package: str, marker: Path, mypy_cache: Path | None = None) -> None:
+def _check_generation(
+    result: CliResult, out: Path, package: str, marker: Path, mypy_cache: Path | None = None
+) -> None:
     assert "Traceback" not in result.err
     assert not marker.exists(), "spec text was executed while generating"
     if result.code == 2:  # a clean refusal: located messages only
@@ -190,7 +296,7 @@ def _check_generation(result: CliResult, out: Path, package: str, marker: Path, 
     tomllib.loads((out / "pyproject.toml").read_text())
     with importable(out, package) as module:
         import_every_module(module)
-        module.Client(api_token="t")
+        module.Client(**credentials(module))
     assert not marker.exists(), "spec text was executed while importing"
     if mypy_cache is not None:
         typed = run_mypy(out, package, mypy_cache)
@@ -205,12 +311,20 @@ def marker(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_fuzzed_documents_generate_or_fail_cleanly(
-    tmp_path_factory: pytest.TempPathFactory, marker: Path, cli: Callable[[list[str]], CliResult], mypy_cache: Path
+    tmp_path_factory: pytest.TempPathFactory,
+    marker: Path,
+    cli: Callable[[list[str]], CliResult],
+    mypy_cache: Path,
 ) -> None:
     """Every eighth generated package is also type-checked with ``mypy --strict``."""
     outcomes: dict[int, int] = {0: 0, 2: 0}
 
-    @settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "40")), deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "40")),
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(documents(marker), st.booleans())
     def run(doc: dict[str, Any], as_json: bool) -> None:
         folder = tmp_path_factory.mktemp("fuzz")
@@ -218,7 +332,18 @@ def test_fuzzed_documents_generate_or_fail_cleanly(
         number = next(_COUNTER)
         package = f"fuzzed_{number}"
         out = folder / "out"
-        result = cli(["generate", "--spec", str(spec), "--out", str(out), "--no-config", "--package-name", package])
+        result = cli(
+            [
+                "generate",
+                "--spec",
+                str(spec),
+                "--out",
+                str(out),
+                "--no-config",
+                "--package-name",
+                package,
+            ]
+        )
         try:
             _check_generation(result, out, package, marker, mypy_cache if number % 8 == 0 else None)
         finally:
@@ -250,14 +375,27 @@ def _plant(node: Any, payload: str, key: str = "") -> Any:
             out[k] = [name + payload for name in v]
             continue
         if k == "paths":
-            out[k] = {(p.replace("/", "/" + payload.replace("/", "|").replace("{", "(").replace("}", ")") + "x/", 1) if i == 0 else p): _plant(item, payload) for i, (p, item) in enumerate(v.items())}
+            out[k] = {
+                (
+                    p.replace(
+                        "/",
+                        "/" + payload.replace("/", "|").replace("{", "(").replace("}", ")") + "x/",
+                        1,
+                    )
+                    if i == 0
+                    else p
+                ): _plant(item, payload)
+                for i, (p, item) in enumerate(v.items())
+            }
             continue
         value = _plant(v, payload, k)
         if k in ("description", "title", "summary", "operationId") and isinstance(value, str):
             value = value + payload
         elif k in ("example", "default", "const", "propertyName") and isinstance(value, str):
             value = value + payload
-        elif k == "name" and isinstance(value, str) and node.get("in") != "path" and key != "servers":
+        elif (
+            k == "name" and isinstance(value, str) and node.get("in") != "path" and key != "servers"
+        ):
             value = value + payload
         out[k] = value
     if "mapping" in out and isinstance(out["mapping"], dict):
@@ -283,7 +421,18 @@ def test_payload_in_every_string_position(
     spec = _write(doc, tmp_path, as_json=True)
     package = f"planted_{name[-2:]}"
     out = tmp_path / "out"
-    result = cli(["generate", "--spec", str(spec), "--out", str(out), "--no-config", "--package-name", package])
+    result = cli(
+        [
+            "generate",
+            "--spec",
+            str(spec),
+            "--out",
+            str(out),
+            "--no-config",
+            "--package-name",
+            package,
+        ]
+    )
     assert result.code == 0, result.err
     _check_generation(result, out, package, marker)
     assert f"({len(clean.operations())} operations, {len(clean.models)} models)" in result.out

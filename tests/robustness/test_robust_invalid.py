@@ -12,7 +12,9 @@ from tests.conftest import ROOT, CliResult
 from tests.robustness.support import FIXTURES
 
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
-PWNED = Path("/tmp/cf1-codegen-pwned-by-yaml")  # what tests/fixtures/specs/invalid/python_tag.yaml would create
+PWNED = Path(
+    "/tmp/cf1-codegen-pwned-by-yaml"
+)  # what tests/fixtures/specs/invalid/python_tag.yaml would create
 
 
 def test_there_are_at_least_six_invalid_documents() -> None:
@@ -29,7 +31,9 @@ def test_invalid_document_exits_2_with_a_located_message(
 ) -> None:
     monkeypatch.chdir(ROOT)  # paths in messages are relative to the working directory
     out = tmp_path / "out"
-    result = cli(["generate", "--spec", str(spec.relative_to(ROOT)), "--out", str(out), "--no-config"])
+    result = cli(
+        ["generate", "--spec", str(spec.relative_to(ROOT)), "--out", str(out), "--no-config"]
+    )
     assert result.code == 2
     assert result.out == ""
     assert "Traceback" not in result.err

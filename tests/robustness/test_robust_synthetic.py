@@ -14,18 +14,24 @@ import time
 from pathlib import Path
 
 from generator.pipeline import Options, render_all
-from generator.write.atomic import write_atomically
-from tests.robustness.support import compile_all, import_every_module, importable
+from generator.write.atomic import write_generation
+from generator.write.ownership import Changes
+from tests.robustness.support import compile_all, credentials, import_every_module, importable
 from tests.robustness.synthetic import synthetic_spec
 
 
-def _generate(tmp: Path, operations: int, schemas: int, package: str) -> tuple[float, Path, int, int]:
+def _generate(
+    tmp: Path, operations: int, schemas: int, package: str
+) -> tuple[float, Path, int, int]:
     spec = tmp / f"{package}.json"
     spec.write_text(json.dumps(synthetic_spec(operations, schemas)))
     out = tmp / package
     started = time.perf_counter()
-    api, files, warnings = render_all(Options(spec, None, out, package_name=package), formatter=lambda source, path: source)
-    write_atomically(out, files)
+    api, files, warnings = render_all(
+        Options(spec, None, out, package_name=package), formatter=lambda source, path: source
+    )
+    out.mkdir()
+    write_generation(out, Changes(files, remove=[], cleaned=[]))
     elapsed = time.perf_counter() - started
     assert not warnings.items, [str(w) for w in warnings][:5]
     return elapsed, out, len(api.operations()), len(api.models)
@@ -39,9 +45,14 @@ def test_two_thousand_operations_generate_and_import(tmp_path: Path) -> None:
     started = time.perf_counter()
     with importable(out, "synthetic") as package:
         names = import_every_module(package)
-        client = package.Client(api_token="t")
+        client = package.Client(**credentials(package))
         assert type(client.group_99).__name__ == "Group99Resource"
         assert callable(client.group_99.g0099_post_1)
         models = importlib.import_module("synthetic.models")
-        assert models.G0099Item3.model_validate({"name": "n", "children": [{"name": "c"}]}).children[0].name == "c"
+        assert (
+            models.G0099Item3.model_validate({"name": "n", "children": [{"name": "c"}]})
+            .children[0]
+            .name
+            == "c"
+        )
     print(f"imported {len(names)} modules one by one in {time.perf_counter() - started:.1f} s")

@@ -14,8 +14,7 @@ from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import Unpack
-
+from rtpkg._core.auth import Scheme
 from rtpkg._core.client import (
     AsyncAPIClient,
     AsyncResource,
@@ -29,6 +28,7 @@ from rtpkg._core.pagination import AsyncPageIterator, PageIterator, PaginationSp
 from rtpkg._core.response import RawResponse
 from rtpkg._core.settings import ClientSettings
 from rtpkg._core.types import NOT_GIVEN, NotGiven, RequestOptions
+from typing_extensions import Unpack
 
 BASE = "https://api.test/client/v4"
 TOKEN = "tok-SECRET-0123456789abcdef"
@@ -128,7 +128,23 @@ TAGS_PAGES = PaginationSpec(
     default_page_size=2,
 )
 
-SETTINGS = ClientSettings(dist_name="rtpkg", version="1.2.3", default_base_url=BASE)
+# Cloudflare's schemes, as the generated Cloudforce One client declares them.
+SCHEMES = (
+    Scheme("api_token", "api_token", "CLOUDFLARE_API_TOKEN", prefix="Bearer "),
+    Scheme("api_email", "api_email", "CLOUDFLARE_EMAIL", name="X-Auth-Email"),
+    Scheme("api_key", "api_key", "CLOUDFLARE_API_KEY", name="X-Auth-Key"),
+)
+SETTINGS = ClientSettings(
+    dist_name="rtpkg",
+    version="1.2.3",
+    default_base_url=BASE,
+    env_base_url="CLOUDFLARE_BASE_URL",
+    schemes=SCHEMES,
+    security=(("api_token",), ("api_email", "api_key")),
+    credentials_required=True,
+    path_defaults={"account_id": "account_id"},
+    defaults_env={"account_id": "CLOUDFLARE_ACCOUNT_ID"},
+)
 
 
 class Events(SyncResource):
@@ -311,6 +327,7 @@ class AsyncEventsWithRawResponse:
 
 class Client(SyncAPIClient):
     _settings = SETTINGS
+    account_id: str | None
 
     @cached_property
     def events(self) -> Events:
@@ -319,6 +336,7 @@ class Client(SyncAPIClient):
 
 class AsyncClient(AsyncAPIClient):
     _settings = SETTINGS
+    account_id: str | None
 
     @cached_property
     def events(self) -> AsyncEvents:

@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-
 from rt_support import TOKEN, AsyncClient, Event, Mock, envelope
 from rtpkg._core import errors
 from rtpkg._core.pagination import AsyncPageIterator

@@ -6,7 +6,6 @@ import logging
 
 import httpx
 import pytest
-
 from rt_support import API_KEY, BASE, TOKEN, AsyncClient, Client, Mock
 from rtpkg._core import errors
 from rtpkg._core.client import SyncAPIClient
@@ -43,27 +42,39 @@ def test_credentials_and_account_from_env(monkeypatch: pytest.MonkeyPatch) -> No
     )
 
 
+def _sent_headers(**kwargs: object) -> httpx.Headers:
+    """The headers of one call made by a client built with ``kwargs``."""
+    mock = Mock({"uuid": "u"})
+    client = Client(http_client=httpx.Client(transport=httpx.MockTransport(mock)), **kwargs)
+    client.events.get(dataset_id="d", event_id="e", account_id="a")
+    return mock.requests[0].headers
+
+
 def test_legacy_credentials_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLOUDFLARE_EMAIL", "me@example.com")
     monkeypatch.setenv("CLOUDFLARE_API_KEY", API_KEY)
-    client = Client()
-    assert client._api_key == API_KEY and client._api_token is None
-    assert client.base_url == BASE
+    headers = _sent_headers()
+    assert headers["X-Auth-Key"] == API_KEY and headers["X-Auth-Email"] == "me@example.com"
+    assert "authorization" not in headers
+    assert Client().base_url == BASE
 
 
 def test_explicit_arguments_beat_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passing any credential keeps every credential of the environment out."""
     monkeypatch.setenv("CLOUDFLARE_API_TOKEN", "env-token")
     monkeypatch.setenv("CLOUDFLARE_ACCOUNT_ID", "env-acc")
     client = Client(api_email="me@example.com", api_key=API_KEY, account_id="arg-acc")
-    assert client._api_token is None and client._api_key == API_KEY
     assert client.account_id == "arg-acc"
-    assert Client(api_token="arg-token")._api_token == "arg-token"
+    headers = _sent_headers(api_email="me@example.com", api_key=API_KEY)
+    assert headers["X-Auth-Key"] == API_KEY and "authorization" not in headers
+    assert _sent_headers(api_token="arg-token")["Authorization"] == "Bearer arg-token"
 
 
 def test_token_wins_over_legacy_pair() -> None:
-    client = Client(api_token=TOKEN, api_email="me@example.com", api_key=API_KEY)
-    assert client._base_headers["Authorization"] == f"Bearer {TOKEN}"
-    assert "X-Auth-Key" not in client._base_headers
+    """The first alternative of the security requirement the client can satisfy is sent."""
+    headers = _sent_headers(api_token=TOKEN, api_email="me@example.com", api_key=API_KEY)
+    assert headers["Authorization"] == f"Bearer {TOKEN}"
+    assert "X-Auth-Key" not in headers
 
 
 def test_missing_credentials_error_names_keyword_and_env() -> None:

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 import httpx
 import pytest
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
-
 from rt_support import Mock
 from rtpkg._core import errors
 from rtpkg._core.collector import gc_paused

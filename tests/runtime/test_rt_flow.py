@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
-from rt_support import GET_EVENT, BULK, Event
+from rt_support import BULK, GET_EVENT, Event
 from rtpkg._core import errors
 from rtpkg._core.flow import Send, Sleep, request_flow
 from rtpkg._core.response import RawResponse

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
-
 from rtpkg._core.bulk_report import BulkProgress
 from rtpkg._core.ingest_csv import CellError, CsvLayout, csv_conventions
 from rtpkg._core.ingest_input import (
@@ -234,7 +233,9 @@ def test_atomic_text_leaves_the_target_alone_when_the_writing_fails(tmp_path: Pa
     with pytest.raises(RuntimeError), atomic_text(str(target)) as out:
         out.write("half")
         raise RuntimeError("interrupted")
-    assert target.read_text() == "before\n" and [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+    assert target.read_text() == "before\n" and [p.name for p in tmp_path.iterdir()] == [
+        "out.jsonl"
+    ]
     with atomic_text(str(target)) as out:
         out.write("after\n")
     assert target.read_text() == "after\n"

@@ -25,9 +25,11 @@ def test_path_placeholders_are_read_as_the_endpoint_reads_them() -> None:
 
 def _public_attributes(cls: type[client.BaseClient]) -> set[str]:
     class Probe(cls):  # type: ignore[valid-type,misc]
-        _settings = settings.ClientSettings(dist_name="probe", version="0", default_base_url="https://x")
+        _settings = settings.ClientSettings(
+            dist_name="probe", version="0", default_base_url="https://x"
+        )
 
-    instance = Probe(api_token="t", account_id="a", http_client=None)
+    instance = Probe(http_client=None)
     try:
         return {name for name in dir(instance) if not name.startswith("_")}
     finally:

@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-
 from rt_support import Mock, envelope
 from rtpkg._core import errors
 from rtpkg._core.pagination import PageIterator, should_stop
@@ -29,8 +28,17 @@ from rtpkg._core.pagination import PageIterator, should_stop
         ({"page": 2, "item_count": 10, "page_size": 10, "items_seen": 20, "repeated": True}, True),
         # a short first page without a total may be the server's cap: look at the next page
         ({"page": 1, "item_count": 9, "page_size": 10, "items_seen": 9, "first_page": True}, False),
-        ({"page": 1, "item_count": 9, "page_size": 10, "items_seen": 9, "first_page": True,
-          "total_count": 9}, True),
+        (
+            {
+                "page": 1,
+                "item_count": 9,
+                "page_size": 10,
+                "items_seen": 9,
+                "first_page": True,
+                "total_count": 9,
+            },
+            True,
+        ),
     ],
 )
 def test_should_stop_table(kwargs: dict[str, Any], stop: bool) -> None:

@@ -10,7 +10,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
-
 from rt_support import API_KEY, GET_EVENT, TOKEN, EventCreateItem, Mock
 from rtpkg._core import errors
 from rtpkg._core.endpoint import Endpoint

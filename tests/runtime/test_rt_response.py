@@ -6,7 +6,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from rt_support import BASE, DELETE, Event, Mock, envelope, raw_of
 from rtpkg._core import errors
 from rtpkg._core.endpoint import Endpoint

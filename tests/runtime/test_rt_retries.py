@@ -6,7 +6,6 @@ import email.utils
 
 import httpx
 import pytest
-
 from rtpkg._core.retries import RetryPolicy, parse_retry_after, retry_decision
 
 NOW = 1_700_000_000.0

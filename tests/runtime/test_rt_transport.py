@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from rt_support import Mock, envelope
 from rtpkg._core import errors
 
