@@ -389,6 +389,14 @@ class Api:
     def operations(self) -> list[Operation]:
         return [op for r in self.all_resources() for op in r.operations]
 
+    def method_paths(self) -> dict[str, str]:
+        """operationId -> the method as Python reaches it (``events.bulk_create``)."""
+        return {
+            op.operation_id: ".".join([*r.path, op.py_name])
+            for r in self.all_resources()
+            for op in r.operations
+        }
+
     @cached_property
     def models_by_name(self) -> dict[str, Model]:
         return {m.name: m for m in self.models}

@@ -174,6 +174,35 @@ def test_check_reports_a_pending_bump(tmp_path: Path) -> None:
     assert "CHANGELOG.md" in err and "pyproject.toml" in err
 
 
+def test_a_method_renamed_with_the_same_spec_is_reported(tmp_path: Path) -> None:
+    """The manifest records each operation's method: a rename that comes from the config
+    or from the generator (not from the spec) still reaches the CHANGELOG as a break."""
+    project = Project(tmp_path)
+    assert project.generate()[0] == 0
+    toml = project.config.read_text("utf-8")
+    assert 'post_EventDoRevert = "events.revert"\n' in toml
+    project.config.write_text(
+        toml.replace('post_EventDoRevert = "events.revert"', 'post_EventDoRevert = "events.undo"'),
+        "utf-8",
+    )
+    assert project.generate()[0] == 0
+    assert project.version() == "1.0.0"
+    entry = newest_entry(project.changelog())
+    assert "### Breaking changes" in entry
+    assert "method `events.revert()` is now `events.undo()`" in entry
+    before = snapshot(project.out)
+    assert project.generate()[0] == 0  # recorded now: nothing more to report
+    assert snapshot(project.out) == before
+
+
+def test_a_manifest_without_methods_compares_as_before(tmp_path: Path, built: Any) -> None:
+    """Manifests written before the method record: same spec, same client, no entry."""
+    spec, api, config = built
+    previous_generation(tmp_path, spec.raw, "2.0.0", sha=spec.sha256)
+    release = plan_release(tmp_path, spec, api, config)
+    assert (release.version, release.bump) == ("2.0.0", None)
+
+
 # ------------------------------------------------------------------ plan_release alone
 
 
@@ -264,7 +293,9 @@ def test_the_manifest_a_generation_writes_is_the_one_the_next_reads(
         spec_version=api.version,
         package_version="4.5.6",
         package=api.package,
+        methods=api.method_paths(),
     )
+    assert read_manifest(tmp_path).methods["post_EventCopyToNewDS"] == "events.copy"  # type: ignore[index]
     assert json.loads(written.content)["files"] == {"a.py": hashlib.sha256(b"x = 1\n").hexdigest()}
     (tmp_path / written.path).write_text("[1, 2]", "utf-8")  # not ours: as if absent
     assert read_manifest(tmp_path) is None

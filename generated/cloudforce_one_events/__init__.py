@@ -60,7 +60,7 @@ _BULK_NAMES = frozenset(
     }
 )
 
-__version__ = "0.2.0"
+__version__ = "1.0.0"
 
 __all__ = [
     "APIConnectionError",

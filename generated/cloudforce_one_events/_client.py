@@ -30,7 +30,7 @@ __all__ = ["Client", "AsyncClient"]
 
 SETTINGS = ClientSettings(
     dist_name="cloudforce-one-events",
-    version="0.2.0",
+    version="1.0.0",
     default_base_url="https://api.cloudflare.com/client/v4",
     env_base_url="CLOUDFLARE_BASE_URL",
     schemes=(

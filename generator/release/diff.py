@@ -58,7 +58,7 @@ def diff_specs(
 
 def diff_sides(old: Side, new: Side, renames: dict[str, str] | None = None) -> Report:
     """The change report between two built documents."""
-    m = match(old.api, new.api, renames or {})
+    m = match(old.api, new.api, renames or {}, old.methods)
     out = ChangeList()
     compare_client(old, new, out)
     compare_operations(m, out)

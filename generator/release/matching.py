@@ -36,8 +36,12 @@ class Matching:
         return self.op_renames.get(old_id, old_id)
 
 
-def match(old: Api, new: Api, renames: dict[str, str]) -> Matching:
-    old_ops, new_ops = operation_index(old), operation_index(new)
+def match(
+    old: Api, new: Api, renames: dict[str, str], old_methods: dict[str, str] | None = None
+) -> Matching:
+    """``old_methods`` (operationId -> method) are the names the old client really had, when
+    known (its manifest): a generator or config change can rename a method the spec kept."""
+    old_ops, new_ops = operation_index(old, old_methods), operation_index(new)
     op_renames = {
         a: b
         for a, b in renames.items()
@@ -53,12 +57,9 @@ def match(old: Api, new: Api, renames: dict[str, str]) -> Matching:
     return Matching(old_ops, new_ops, op_renames, old_models, new_models, model_renames)
 
 
-def operation_index(api: Api) -> OperationIndex:
-    return {
-        op.operation_id: (".".join([*r.path, op.py_name]), op)
-        for r in api.all_resources()
-        for op in r.operations
-    }
+def operation_index(api: Api, methods: dict[str, str] | None = None) -> OperationIndex:
+    names = {**api.method_paths(), **(methods or {})}
+    return {op.operation_id: (names[op.operation_id], op) for op in api.operations()}
 
 
 def _model_name(api: Api, key: str) -> str | None:

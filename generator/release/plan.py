@@ -4,9 +4,10 @@ The previous generation's manifest (:mod:`generator.write.manifest`) decides the
 
 * no manifest (first generation): the version is ``[package] version`` of the config and
   ``CHANGELOG.md`` starts with an initial entry;
-* same spec sha256 and package name: the version and the entries of ``CHANGELOG.md`` stay exactly as they
+* same spec sha256, package name and method names: the version and the entries of ``CHANGELOG.md`` stay exactly as they
   are (the preamble above them is rewritten);
-* another spec (or another package name): the old copy and the new spec are compared (:mod:`generator.release.previous`),
+* another spec (or another package name, or a method renamed by the config or the
+  generator): the old copy and the new spec are compared (:mod:`generator.release.previous`),
   the version is bumped from the manifest's ``package_version`` by the report's verdict
   (:mod:`generator.release.version`) and an entry with the report goes on top of
   ``CHANGELOG.md``.
@@ -72,7 +73,7 @@ def plan_release(
         entry = changelog.initial_entry(version, new_info)
         return Release(version, changelog.prepend(previous, entry, preamble), None, config=copy)
     before = manifest.package_version or config.version
-    if manifest.spec_sha256 == api.spec_sha256 and manifest.package in (None, api.package):
+    if _same_client(manifest, api):
         version = config.version if config.pin_version else before
         if previous is not None:
             return Release(version, changelog.refresh(previous, preamble), None, config=copy)
@@ -88,6 +89,17 @@ def plan_release(
     entry = changelog.entry(version, before, level, report)
     text = changelog.prepend(previous, entry, preamble)
     return Release(version, text, level, report, config=copy)
+
+
+def _same_client(manifest: Manifest, api: Api) -> bool:
+    """The previous generation had this spec, package name and (when its manifest records
+    them) method names: nothing to report. A generator or config change that renames a
+    method with the same spec is a change the users of the old client must read about."""
+    return (
+        manifest.spec_sha256 == api.spec_sha256
+        and manifest.package in (None, api.package)
+        and manifest.methods in (None, api.method_paths())
+    )
 
 
 def _old_info(manifest: Manifest) -> SpecInfo:

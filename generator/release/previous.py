@@ -53,6 +53,7 @@ def previous_report(
         old_config = previous_config(out, config)
         old_package = manifest.package or package_name  # what the previous client was called
         old = side_of(old_spec, old_config, display=display, package_name=old_package)
+        old = replace(old, methods=manifest.methods)
     except GenerationError as exc:
         first = exc.diagnostics[0] if exc.diagnostics else exc
         return None, f"The previous spec could not be read ({first}); no report."

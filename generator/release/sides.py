@@ -25,6 +25,9 @@ class Side:
     display: str
     spec: LoadedSpec
     api: Api
+    methods: dict[str, str] | None = None
+    """operationId -> method name the client built from this side really had (its manifest),
+    when that is known; the names the current generator gives otherwise."""
 
     @property
     def info(self) -> SpecInfo:

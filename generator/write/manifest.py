@@ -1,7 +1,8 @@
 """What a generation leaves in the output folder for the next one: the manifest and the spec copy.
 
 ``codegen-manifest.json`` records the generator, the spec (name, sha256, info.version), the
-package version and the sha256 of every generated file; ``spec/<name>`` is the spec the
+package version, the Python name of every operation's method and the sha256 of every
+generated file; ``spec/<name>`` is the spec the
 client was generated from. The pipeline writes both (:func:`manifest_file`,
 :func:`spec_copy`); the release stage reads them back (:func:`read_manifest`,
 :func:`spec_copy_path`) to compare the next spec with this one and to bump the version.
@@ -36,6 +37,9 @@ class Manifest:
     package_version: str | None
     package: str | None = None
     """The import name the previous client was generated under."""
+    methods: dict[str, str] | None = None
+    """operationId -> method (``events.copy``) of the previous client; None when its
+    manifest predates this record."""
 
 
 def spec_copy_path(spec_name: str) -> str:
@@ -58,6 +62,7 @@ def manifest_file(api: Api, files: list[RenderedFile]) -> RenderedFile:
         "spec_version": api.version,
         "package": api.package,
         "package_version": api.package_version,
+        "methods": api.method_paths(),
         "files": {
             f.path: hashlib.sha256(f.content).hexdigest()
             for f in sorted(files, key=lambda f: f.path)
@@ -85,4 +90,14 @@ def read_manifest(out: Path) -> Manifest | None:
         text("spec_version"),
         text("package_version"),
         text("package"),
+        _methods(data.get("methods")),
     )
+
+
+def _methods(value: object) -> dict[str, str] | None:
+    """The ``methods`` record, when it is a map of strings to strings."""
+    if not isinstance(value, dict):
+        return None
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return None
+    return dict(value)
