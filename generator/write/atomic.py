@@ -3,7 +3,9 @@
 The output folder may hold files the generator does not own (:mod:`generator.write.ownership`),
 so it is never swapped as a whole. A generation is a small journaled transaction inside it:
 
-1. **stage**: every file is written under ``--out/.codegen-tx/new/``; ``--out`` is unchanged;
+1. **stage**: every file whose bytes change is written under ``--out/.codegen-tx/new/`` (a file
+   that already holds its bytes is not touched, so its modification time stays); ``--out`` is
+   unchanged;
 2. **commit**: ``plan.json`` (what to write, what to remove) is renamed into place;
 3. **apply**: each staged file is renamed over its target (one ``rename`` each, so every file is
    always whole: its old bytes or its new ones), the manifest last; then the removals;
@@ -58,13 +60,15 @@ def write_generation(out: Path, changes: Changes) -> None:
     """Write ``changes`` into ``out`` (which exists and is locked) as one transaction."""
     work = out / WORK_DIR
     staged = work / "new"
+    pending = [f for f in changes.write if not _holds(out / f.path, f.content)]
     try:
-        for f in changes.write:
+        work.mkdir(exist_ok=True)
+        for f in pending:
             target = staged / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(f.content)
         checkpoint("staged")
-        plan = {"write": [f.path for f in changes.write], "remove": changes.remove}
+        plan = {"write": [f.path for f in pending], "remove": changes.remove}
         (work / (PLAN + ".tmp")).write_text(json.dumps(plan, indent=1), "utf-8")
         os.replace(work / (PLAN + ".tmp"), work / PLAN)
     except BaseException:
@@ -72,6 +76,17 @@ def write_generation(out: Path, changes: Changes) -> None:
         raise
     checkpoint("committed")
     _apply(out, plan)
+
+
+def _holds(target: Path, content: bytes) -> bool:
+    """``target`` is a plain file with exactly ``content``: left alone, so its modification
+    time says when it last changed (``make`` and other tools rely on it)."""
+    try:
+        if target.is_symlink() or not target.is_file() or target.stat().st_size != len(content):
+            return False
+        return target.read_bytes() == content
+    except OSError:
+        return False
 
 
 def recover(out: Path) -> bool:

@@ -237,3 +237,25 @@ def test_the_package_name_is_kept_from_the_manifest_and_a_rename_is_breaking(
     assert "package renamed from 'petshop' to 'pets_client': every import changes" in latest
     assert "breaking" in latest.lower()
     assert not (out / "petshop").exists(), "the old package's files were the generator's: removed"
+
+
+def test_files_whose_bytes_do_not_change_are_not_touched(tmp_path: Path, cli: Cli) -> None:
+    """A regeneration rewrites only what changed: the modification time of every other file
+    stays, so `make` (the install stamp depends on generated/pyproject.toml) and editors see
+    no change where there is none."""
+    spec = spec_with(tmp_path / "api" / "openapi.yaml", "pets")
+    out = tmp_path / "project"
+    assert _generate(cli, spec, out).code == 0
+    files = manifest_files(out)
+    assert "pyproject.toml" in files
+    old = 1_000_000_000
+    for name in files:
+        os.utime(out / name, ns=(old, old))
+    assert _generate(cli, spec, out).code == 0
+    assert {name: (out / name).stat().st_mtime_ns for name in files} == dict.fromkeys(files, old)
+    readme = out / "README.md"
+    readme.write_bytes(readme.read_bytes() + b"edited by hand\n")
+    assert _generate(cli, spec, out).code == 0  # a changed file is written back
+    assert b"edited by hand" not in readme.read_bytes()
+    assert readme.stat().st_mtime_ns != old
+    assert (out / "pyproject.toml").stat().st_mtime_ns == old
