@@ -122,7 +122,12 @@ def _diff_arguments(diff: argparse.ArgumentParser) -> None:
     diff.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     diff.add_argument("old", type=Path, help="the previous OpenAPI document")
     diff.add_argument("new", type=Path, help="the changed OpenAPI document")
-    diff.add_argument("--config", type=Path, default=None, help=f"default: {DEFAULT_CONFIG}")
+    diff.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help=f"default: {DEFAULT_CONFIG} when NEW is {DEFAULT_SPEC}",
+    )
     diff.add_argument("--no-config", action="store_true", help="ignore any config file")
     diff.add_argument("--old-config", type=Path, default=None, help="config of OLD's client")
     diff.add_argument("--format", choices=FORMATS, default="text")
@@ -220,10 +225,15 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_project_spec(path: Path) -> bool:
+    """``path`` is this project's spec (``spec/...`` in the current folder, with its config)."""
+    return DEFAULT_CONFIG.exists() and path.resolve() == DEFAULT_SPEC.resolve()
+
+
 def _diff(args: argparse.Namespace) -> int:
     config = None if args.no_config else args.config
-    if config is None and not args.no_config and DEFAULT_CONFIG.exists():
-        config = DEFAULT_CONFIG
+    if config is None and not args.no_config and _is_project_spec(args.new):
+        config = DEFAULT_CONFIG  # as for generate: the project's config is for the project's spec
     report = diff_specs(
         args.old,
         args.new,

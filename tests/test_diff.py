@@ -524,3 +524,38 @@ def test_derived_operation_ids_are_the_generators(tmp_path: Path) -> None:
         ("param-added", "shared.read(q=)"),
         ("param-added", "things.list_all(q=)"),
     ], to_text(report)
+
+
+def test_cli_uses_the_project_config_only_for_the_project_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base: Doc
+) -> None:
+    """Run from the project folder, ``diff`` of two other documents uses no config (the
+    project's names schemes and operations they do not have); for the project's own spec
+    it uses spec/codegen.toml, as ``generate`` does."""
+    monkeypatch.chdir(ROOT)
+    ok = {"200": {"description": "ok"}}
+    old: Doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Pets", "version": "1"},
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "K"}}},
+        "security": [{"key": []}],
+        "paths": {"/pets": {"get": {"operationId": "listPets", "responses": ok}}},
+    }
+    new = copy.deepcopy(old)
+    new["paths"]["/pets/{id}"] = {
+        "get": {
+            "operationId": "getPet",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {}}],
+            "responses": ok,
+        }
+    }
+    code, out, err = run(
+        ["diff", str(write(tmp_path, old, "old.yaml")), str(write(tmp_path, new, "new.yaml"))]
+    )
+    assert code == 0, err
+    assert "pets.get()" in out and "method added" in out
+    older = copy.deepcopy(base)
+    remove_operation(older)  # the project's spec adds it back, under the config's name
+    code, out, err = run(["diff", str(write(tmp_path, older, "older.yaml")), str(SPEC)])
+    assert code == 0, err
+    assert "events.revert(): method added" in out
