@@ -225,7 +225,8 @@ class BulkFatalError(APIError):
 
     Such answers: 401 (credentials refused), 403 (no permission), 404 (the account or a fixed
     field such as the dataset does not exist), 413 (chunks too large), a 4xx naming the dataset,
-    429 with a ``Retry-After`` longer than the retry policy waits. ``error`` is that answer's
+    429 with a ``Retry-After`` longer than the retry policy waits; or no connection to the API
+    even after the retries (``status_code`` None). ``error`` is that answer's
     error (also ``__cause__``), ``status_code`` its status; ``report`` covers every item read
     (those not sent are ``not_sent``: send them again once the cause is fixed).
     """

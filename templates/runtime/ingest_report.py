@@ -27,7 +27,7 @@ MEANING = {
     0: "every record was created",
     1: "some records were not created",
     2: "the input changed while it was sent",
-    3: "stopped by an answer that would fail every request",
+    3: "stopped by an answer (or an unreachable API) that would fail every request",
     130: "interrupted",
 }
 
@@ -169,6 +169,13 @@ def fatal_hint(spec: IngestSpec, fatal: BulkFatalError) -> str:
     status = fatal.status_code
     fixed = " and ".join(f.option for f in spec.flags if f.required) or "the flags"
     account = next((f"{f.option} or {f.env}" for f in spec.flags if f.env), "the path defaults")
+    if status is None:
+        where = spec.client_class._settings.env_base_url
+        return (
+            "fix: the API could not be reached: check the network"
+            + (f" and {where}" if where else "")
+            + ", then run the same command again"
+        )
     if status == 401:
         return f"fix: the credentials were refused: set {spec.credential_hint()} to valid ones"
     if status == 403:

@@ -170,17 +170,19 @@ def test_failed_chunk_classification() -> None:
     refused.__cause__ = httpx.ConnectError("refused")
     timeout = APITimeoutError("slow", request=request)
     timeout.__cause__ = httpx.ReadTimeout("slow")
-    for n, error in enumerate((refused, timeout)):
+    for n, error in enumerate((timeout, refused)):
         chunk = c.feed({"n": n})
         assert chunk is not None
         c.sending(chunk)
         c.complete(chunk, ChunkOutcome(error=error, retries=2))
     report = c.finish()
     assert [(e.kind, e.outcome, e.maybe_created) for e in report.errors] == [
-        ("transport", "not_sent", False),
         ("transport", "unknown", True),
+        ("transport", "not_sent", False),
     ]
-    assert report.errors[1].message.endswith("may have been processed")
+    assert report.errors[0].message.endswith("may have been processed")
+    # no connection even after the retries: the API is out of reach, nothing more is sent
+    assert c.fatal is refused and report.stop_reason == "fatal"
     assert report.chunks_retried == 2 and report.retries == 4 and report.chunks_failed == 2
 
 

@@ -20,7 +20,12 @@ from bulk_support import (
 )
 
 from cloudforce_one_events import Client, ConfigurationError
-from cloudforce_one_events._core.bulk import BulkError, BulkInputError, BulkProgress
+from cloudforce_one_events._core.bulk import (
+    BulkError,
+    BulkFatalError,
+    BulkInputError,
+    BulkProgress,
+)
 from cloudforce_one_events.models import EventCreateItem
 
 
@@ -214,11 +219,15 @@ def test_connection_refused_is_retried() -> None:
 
 
 def test_connection_refused_beyond_budget_is_certainly_not_created() -> None:
+    """No connection even after the retries: the API is out of reach, the run stops (as for
+    a refused token) and every item is certainly not created, so it can be sent again."""
     server = FakeServer(["connect"] * 3)
     client, _ = sync_client(server)
-    report = client.events.bulk_create_all(events(10), dataset_id=DATASET)
+    with pytest.raises(BulkFatalError) as info:
+        client.events.bulk_create_all(events(10), dataset_id=DATASET)
+    report = info.value.report
     check_invariant(report, server, total=10)
-    assert report.failed == 10
+    assert report.failed == 10 and info.value.status_code is None
     assert all(e.kind == "transport" and e.outcome == "not_sent" for e in report.errors)
 
 

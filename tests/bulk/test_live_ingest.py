@@ -10,6 +10,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -157,7 +158,7 @@ def test_a_refused_token_exits_3_after_at_most_concurrency_plus_one_requests(
     assert done.returncode == 3, done.stderr
     assert len(live.headers) <= concurrency + 1 and not live.stored
     assert "fix: the credentials were refused: set CLOUDFLARE_API_TOKEN" in done.stdout
-    assert "exit status 3: stopped by an answer that would fail every request" in done.stdout
+    assert "exit status 3: stopped by an answer (or an unreachable API)" in done.stdout
     assert "wrong-token" not in done.stdout + done.stderr
     assert "in all: 0 created, 0 rejected, 0 invalid, 0 unknown, 20000 not sent" in done.stdout
 
@@ -174,6 +175,30 @@ def test_a_dataset_that_does_not_exist_exits_3_naming_the_flag(
         in done.stdout
     )
     assert live.requests <= 3
+
+
+def test_an_api_that_cannot_be_reached_stops_the_run_with_the_reason(tmp_path: Path) -> None:
+    """Connections refused even after the retries: the run stops after the chunks in flight
+    (not after trying every chunk), names the cause and the setting to check, exit 3."""
+    with socket.socket() as closed:  # bound, never listening: every connection is refused
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        source = write_input(tmp_path / "events.jsonl", 5000)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDFLARE_")}
+        env.update(CLOUDFLARE_API_TOKEN=TOKEN, CLOUDFLARE_ACCOUNT_ID=ACCOUNT,
+                   CLOUDFLARE_BASE_URL=url)  # fmt: skip
+        report = tmp_path / "report.json"
+        args = command(source, "--chunk-size", "100", "--concurrency", "2", "--report", str(report))
+        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "All connection attempts failed" in done.stdout
+    assert (
+        "fix: the API could not be reached: check the network and CLOUDFLARE_BASE_URL"
+        in done.stdout
+    )
+    data = json.loads(report.read_text())
+    assert data["stopped_by"]["status"] is None and data["total"]["not_sent"] == 5000
+    assert data["this_run"]["requests"] <= 3  # the chunks in flight, not the 50 of the file
 
 
 def test_random_faults_then_rerun_never_create_twice(live: LiveServer, tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import httpx
+
 from .bulk_report import ErrorKind, FailedOutcome
 from .errors import (
     APIConnectionError,
@@ -178,6 +180,7 @@ class Failure:
 
 
 _FATAL_STATUSES = frozenset({401, 403, 404, 413})
+_UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout)
 
 
 def field_phrase(wire_name: str) -> str:
@@ -207,6 +210,9 @@ def classify_failure(
         else "; the chunk may have been processed, so it was not sent again"
     )
     if isinstance(error, APIConnectionError):
+        if isinstance(error.__cause__, _UNREACHABLE):
+            # no connection even after the retries: every other chunk would fail the same way
+            return Failure("not_sent", "transport", message, fatal=True)
         if isinstance(error.__cause__, _NOT_SENT):
             return Failure("not_sent", "transport", message)
         return Failure("unknown", "transport", maybe)

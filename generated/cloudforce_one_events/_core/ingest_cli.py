@@ -7,7 +7,7 @@ The generated ``_ingest_cli`` module describes what varies per package in an
 
 Exit status: 0 every record created; 1 some not created (or, with ``--dry-run``, invalid); 2 bad
 usage or unreadable input (nothing sent); 3 stopped by an answer that would fail every request
-(401, 403, a dataset that does not exist...); 130 interrupted (SIGINT or SIGTERM).
+(401, 403, a dataset that does not exist, an unreachable API...); 130 interrupted (SIGINT or SIGTERM).
 """
 
 from __future__ import annotations
@@ -132,7 +132,8 @@ def _epilog(spec: IngestSpec) -> str:
         f"{columns}\n\n"
         "Exit status: 0 all created (or all valid with --dry-run); 1 some not created; 2 bad "
         "usage or unreadable input (nothing sent); 3 stopped by an answer that would fail every "
-        "request (credentials, permissions, a dataset that does not exist); 130 interrupted.\n"
+        "request (credentials, permissions, a dataset that does not exist, an unreachable API); "
+        "130 interrupted.\n"
         f"Credentials and settings from the environment: {', '.join(spec.environment())}."
     )
 
