@@ -123,6 +123,71 @@ def _(tmp: Path) -> list[str]:
     return ["--spec", str(spec), "--config", str(config)]
 
 
+def _config_case(tmp: Path, doc: dict[str, object], toml: str) -> list[str]:
+    spec = _dump(tmp / "openapi.yaml", doc)
+    config = tmp / "codegen.toml"
+    config.write_text(toml)
+    return ["--spec", str(spec), "--config", str(config)]
+
+
+PETS = {"/pets": OP, "/pets/{petId}": {"get": {**OP["get"], "operationId": "getPet"}}}
+
+
+@case("config_unknown_key")
+def _(tmp: Path) -> list[str]:
+    toml = '[package]\nname = "pets"\n\n[auth]\nenv_prefix = "PETS"\nenv_prefx = "PET"\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
+@case("config_two_operations_one_method")
+def _(tmp: Path) -> list[str]:
+    toml = '[operations]\nlistPets = "pets.get"\ngetPet = "pets.get"\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
+@case("config_pagination_unknown_operation")
+def _(tmp: Path) -> list[str]:
+    # the error is at the [pagination.listPet] header, not at a line of [operations]
+    toml = '[operations]\nlistPets = "pets.list"\n\n[pagination.listPet]\npage_param = "page"\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
+@case("config_scheme_unknown")
+def _(tmp: Path) -> list[str]:
+    doc = minimal_spec(
+        paths=PETS,
+        components={
+            "securitySchemes": {"ApiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+        },
+    )
+    return _config_case(tmp, doc, '[auth.schemes.ApiKey]\nargument = "api_key"\n')
+
+
+@case("config_path_default_unknown_parameter")
+def _(tmp: Path) -> list[str]:
+    toml = '[client]\npath_defaults = { pet_id = "pet_id" }\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
+@case("config_resource_doc_unknown")
+def _(tmp: Path) -> list[str]:
+    toml = '[operations]\nlistPets = "pets.list"\n\n[resources]\npets = "Pets."\n"pets.toy" = "Toys."\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
+@case("config_type_override_names_nothing")
+def _(tmp: Path) -> list[str]:
+    pet = {"type": "object", "properties": {"count": {"type": "number"}}}
+    doc = minimal_spec(paths=PETS, components={"schemas": {"Pet": pet}})
+    return _config_case(tmp, doc, '[type_overrides]\ncount = "integer"\ncounts = "integer"\n')
+
+
+@case("config_rename_to_nothing")
+def _(tmp: Path) -> list[str]:
+    toml = '[renames]\nlistAllPets = "listPets"\nfetchPet = "getPets"\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
 @case("config_syntax_error")
 def _(tmp: Path) -> list[str]:
     spec = _dump(tmp / "openapi.yaml", minimal_spec(paths={"/pets": OP}))
