@@ -77,7 +77,7 @@ def cap(name: str, limit: int = MAX_NAME) -> str:
 
 # Words written in mixed case that are one word: their snake_case keeps them whole
 # (``OAuth2Security`` -> ``oauth2_security``, not ``o_auth2_security``).
-_ONE_WORD = re.compile(r"OAuth|OpenID|ETag|GitHub|IPv(?=[46])|iOS|macOS")
+_ONE_WORD = re.compile(r"OAuth|OpenID|ETag|GitHub|IPv(?=[46])|Auth[NZ](?![a-z])|iOS|macOS")
 
 
 def _one_word(match: re.Match[str]) -> str:

@@ -29,6 +29,7 @@ class PaginationConfig:
     total_count: str = ""
     default_page_size: int = 100
     cursor_param: str = ""
+    cursor_path: str = ""
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ from generator.build.naming import (
         ("IPv4Address", "ipv4_address"),
         ("ETag", "etag"),
         ("GitHubToken", "github_token"),
+        ("AuthZ", "authz"),
+        ("AuthZone", "auth_zone"),
         ("AValue", "a_value"),
     ],
 )
