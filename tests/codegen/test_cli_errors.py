@@ -188,6 +188,39 @@ def _(tmp: Path) -> list[str]:
     return _config_case(tmp, minimal_spec(paths=PETS), toml)
 
 
+def _overlay_case(tmp: Path, name: str, text: str) -> list[str]:
+    spec = _dump(tmp / "openapi.yaml", minimal_spec(paths={"/pets": OP}))
+    template = tmp / "templates" / name
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text(text)
+    return ["--spec", str(spec), "--templates", str(tmp / "templates")]
+
+
+@case("overlay_matches_no_template")
+def _(tmp: Path) -> list[str]:
+    return _overlay_case(tmp, "package/README.md.jinj", "# {{ api.title }}\n")
+
+
+@case("overlay_template_fails_at_its_line")
+def _(tmp: Path) -> list[str]:
+    text = "{{ header(api, '<!--') }}\n# {{ api.title }}\n\n{{ api.no_such_field }}\n"
+    return _overlay_case(tmp, "package/README.md.jinja", text)
+
+
+@case("overlay_template_syntax_error")
+def _(tmp: Path) -> list[str]:
+    text = "{{ header(api, '<!--') }}\n{% for r in api.resources %}\n- {{ r.attr }}\n"
+    return _overlay_case(tmp, "package/api.md.jinja", text)
+
+
+@case("overlay_included_template_fails")
+def _(tmp: Path) -> list[str]:
+    # a template the overlay includes fails: the error is at the line of the included file
+    _overlay_case(tmp, "package/py.typed.jinja", "{{ 1 // 0 }}\n")
+    text = "{{ header(api, '<!--') }}\n{% include 'package/py.typed.jinja' %}\n"
+    return _overlay_case(tmp, "package/README.md.jinja", text)
+
+
 @case("config_syntax_error")
 def _(tmp: Path) -> list[str]:
     spec = _dump(tmp / "openapi.yaml", minimal_spec(paths={"/pets": OP}))
