@@ -1,7 +1,7 @@
 """Guesses of how a list operation pages, from its query parameters and response shape.
 
 A guess is only written as a ``[pagination.<operationId>]`` table when the generator can honour
-it: a page-number parameter and a size parameter in the query, and a list of items in the
+it: a page-number parameter and a size parameter in the query (both integers), and a list of items in the
 response (the response itself, or a field of it, or a field of one of its fields). Cursor-only
 and offset/limit listings are reported as comments: ``[pagination]`` pages by page number.
 """
@@ -25,7 +25,7 @@ _TOTAL_PAGES = {"totalpages", "pagecount", "pages", "numpages"}
 _TOTAL_COUNT = {"totalcount", "total", "totalresults", "totalitems", "totalsize", "totalrecords"}
 _NEXT_CURSOR = {
     "nextcursor", "cursor", "nextpagetoken", "nexttoken", "next", "after", "endcursor",
-    "continuationtoken", "continue",
+    "continuationtoken", "continue", "nextpage",
 }  # fmt: skip
 
 
@@ -55,11 +55,16 @@ def guess(api: Api, op: Operation) -> PagingGuess | None:
     """The paging of ``op`` (a GET), or ``None`` when its query names no paging parameter."""
     if op.http_method.upper() != "GET":
         return None
-    query = {_norm(p.wire_name): p.wire_name for p in op.params if p.location == "query"}
-    page = next((query[n] for n in query if n in _PAGE), None)
-    size = next((query[n] for n in query if n in _SIZE), None)
-    cursor = next((query[n] for n in query if n in _CURSOR), None)
-    offset = next((query[n] for n in query if n in _OFFSET), None)
+    query = {_norm(p.wire_name): p for p in op.params if p.location == "query"}
+    numbers = {n: p.wire_name for n, p in query.items() if p.type.kind == "int"}
+    page = next((numbers[n] for n in numbers if n in _PAGE), None)
+    size = next((numbers[n] for n in numbers if n in _SIZE), None)
+    # a "page" that is not a number is a cursor (Stripe's search, OpenAI's usage)
+    cursor = next(
+        (p.wire_name for n, p in query.items() if n in _CURSOR or (n in _PAGE and not page)),
+        None,
+    )
+    offset = next((numbers[n] for n in numbers if n in _OFFSET), None)
     shape = _Shape(api, op.response.type if op.response else None)
     op_id, items = op.operation_id, shape.items()
     if page and size:

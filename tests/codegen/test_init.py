@@ -121,6 +121,26 @@ def test_page_size_listings_get_an_auto_paging_companion(
     assert 'cursor_path="meta.next_cursor"' in resource
 
 
+def test_a_page_that_is_not_a_number_is_a_cursor_and_only_noted(
+    tmp_path: Path, cli: Callable[[list[str]], CliResult]
+) -> None:
+    doc = _paged_doc()
+    listing = doc["paths"]["/pets"]["get"]
+    listing["parameters"] = [
+        {"name": "page", "in": "query", "schema": {"type": "string"}},
+        {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+    ]
+    spec = tmp_path / "pets.yaml"
+    spec.write_text(yaml.safe_dump(doc))
+    config = tmp_path / "codegen.toml"
+    assert cli(["init", "--spec", str(spec), "--out", str(config)]).code == 0
+    text = config.read_text("utf-8")
+    assert "[pagination." not in text
+    assert (
+        "#   listPets: by cursor (page); items at 'data', next cursor at 'meta.next_cursor'" in text
+    )
+
+
 def test_an_existing_file_is_kept_unless_forced(
     tmp_path: Path, cli: Callable[[list[str]], CliResult]
 ) -> None:
