@@ -16,6 +16,7 @@ import tomllib
 
 from generator.diagnostics import GenerationError, Location, closest
 from generator.load.config_lines import line_of
+from generator.load.config_types import check_types
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
             line = int(m.group(1)) if m else None
         raise GenerationError.at(Location(display, "/", line), f"invalid TOML: {exc}") from None
     base = Config(path=display, text=text)
+    check_types(data, base)
     for section, value in data.items():
         if section not in _KNOWN:
             raise GenerationError.at(

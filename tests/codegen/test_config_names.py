@@ -136,3 +136,54 @@ def test_errors_point_at_the_line_of_the_key_in_its_table(
 def test_dotted_keys_are_split_outside_quotes() -> None:
     assert dotted('a."b.c" . d') == ("a", "b.c", "d")
     assert dotted("a b") is None
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (
+            'operations = "x"\n',
+            "codegen.toml:1: /operations: [operations] must be a table, got a string",
+        ),
+        (
+            "[package]\nname = 5\n",
+            "codegen.toml:2: /package/name: package.name must be a string, got an integer",
+        ),
+        (
+            '[client]\npath_defaults = "id"\n',
+            "codegen.toml:2: /client/path_defaults: client.path_defaults must be a table, got a string",
+        ),
+        (
+            "[client]\npath_defaults = { id = 3 }\n",
+            "codegen.toml:2: /client/path_defaults/id: client.path_defaults.id must be a string, got an integer",
+        ),
+        (
+            "[auth]\nschemes.x = 3\n",
+            "codegen.toml:2: /auth/schemes/x: auth.schemes.x must be a table, got an integer",
+        ),
+        (
+            "[pagination.listPets]\npage_param = 4\n",
+            "codegen.toml:2: /pagination/listPets/page_param: pagination.listPets.page_param must be a string, got an integer",
+        ),
+        (
+            '[bulk]\noperation = "x"\nitems_field = "y"\nmax_chunk_size = true\n',
+            "codegen.toml:4: /bulk/max_chunk_size: bulk.max_chunk_size must be an integer, got a boolean",
+        ),
+        (
+            "[package]\nversion = [1]\n",
+            "codegen.toml:2: /package/version: package.version must be a string, got an array",
+        ),
+        (
+            "[pagination.listPets]\npage_parm = 'p'\n",
+            "codegen.toml:2: /pagination/listPets/page_parm: unknown key 'page_parm' in [pagination.listPets] (did you mean 'page_param'?)",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_an_error_at_its_line(
+    tmp_path: Path, toml: str, expected: str
+) -> None:
+    path = tmp_path / "codegen.toml"
+    path.write_text(toml)
+    with pytest.raises(GenerationError) as raised:
+        load_config(path)
+    assert str(raised.value) == expected
