@@ -19,6 +19,7 @@ from generator.pipeline import Options, generate
 from generator.release.diff import diff_specs
 from generator.release.formats import FORMATS, render
 from generator.render.formatters import FORMATTERS
+from generator.scaffold import command as scaffold
 
 DEFAULT_SPEC = Path("spec/cloudforce-one-events.yaml")
 DEFAULT_CONFIG = Path("spec/codegen.toml")
@@ -33,13 +34,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     version = f"%(prog)s {__version__}"
     parser.add_argument("--version", action="version", version=version)
-    sub = parser.add_subparsers(dest="command", metavar="{generate,diff}")
+    sub = parser.add_subparsers(dest="command", metavar="{generate,diff,init}")
     _generate_arguments(
         sub.add_parser("generate", help="generate the client (the default command)")
     )
     _diff_arguments(
         sub.add_parser("diff", help="report what changed between two specs, with verdicts")
     )
+    init = sub.add_parser(
+        "init",
+        help="write a starting config (codegen.toml) for a document",
+        description="Write a starting config for --spec: package and client names, the "
+        "credential arguments and environment variables of its security schemes, each "
+        "operation's resource.method, and page/size auto-paging guesses (cursor and "
+        "offset/limit listings are noted as comments). Refuses to replace an existing file "
+        "unless --force. Every key is described in docs/config.md.",
+    )
+    init.add_argument("--version", action="version", version=version)
+    scaffold.add_arguments(init)
     return parser
 
 
@@ -144,12 +156,13 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "generate")
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command not in ("generate", "diff"):
+    if args.command not in ("generate", "diff", "init"):
         parser.print_help()
         return 2
-    inputs = str(args.spec) if args.command == "generate" else f"{args.old} or {args.new}"
+    inputs = f"{args.old} or {args.new}" if args.command == "diff" else str(args.spec)
+    run = {"generate": _generate, "diff": _diff, "init": scaffold.run}[args.command]
     try:
-        return _generate(args) if args.command == "generate" else _diff(args)
+        return run(args)
     except GenerationError as exc:
         for diagnostic in exc.diagnostics:
             print(str(diagnostic), file=sys.stderr)

@@ -7,7 +7,9 @@ are raised inside a :class:`GenerationError`; warnings are collected on a
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -23,6 +25,12 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def printable(text: str) -> str:
     """One line, whatever the spec's names contain: control characters as escapes."""
     return _UNPRINTABLE.sub(lambda m: repr(m.group(0))[1:-1], text)
+
+
+def closest(name: str, names: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` when one of ``names`` is close to ``name``, else ``""``."""
+    found = difflib.get_close_matches(name, sorted(set(names)), n=1)
+    return f" (did you mean {found[0]!r}?)" if found else ""
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,7 @@ class Pagination:
     item_hint: str  # item_annotation as the resource module writes it
     max_page_size: int | None = None  # the size parameter's documented maximum
     cursor_param: str = ""  # query parameter taking the previous page's result_info.cursor
+    cursor_path: str = ""  # dotted path of the next cursor in the result (else result_info's)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build.api import build_api
+from generator.build.config_names import check_config
 from generator.diagnostics import Diagnostic, Diagnostics, GenerationError, Level, Location
 from generator.ir import Api
 from generator.load.config import load_config
@@ -85,6 +86,7 @@ def _render(options: Options, formatter: Callable[[str, str], str] | None = None
         previous = read_manifest(options.out)  # the name the client was generated under
         package_name = previous.package if previous is not None else None
     api = build_api(spec, config, diagnostics, package_name=package_name)
+    check_config(config, spec.document, api)
     release = plan_release(
         options.out,
         spec,

@@ -75,9 +75,20 @@ def cap(name: str, limit: int = MAX_NAME) -> str:
     return f"{name[: limit - 9].rstrip('_')}_{digest}"
 
 
+# Words written in mixed case that are one word: their snake_case keeps them whole
+# (``OAuth2Security`` -> ``oauth2_security``, not ``o_auth2_security``).
+_ONE_WORD = re.compile(r"OAuth|OpenID|ETag|GitHub|IPv(?=[46])|Auth[NZ](?![a-z])|iOS|macOS")
+
+
+def _one_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word[:1].upper() + word[1:].lower()
+
+
 def snake(name: str) -> str:
-    """``datasetId`` -> ``dataset_id``; ``X-Auth-Key`` -> ``x_auth_key``; never empty."""
-    result = "_".join(words(name))
+    """``datasetId`` -> ``dataset_id``; ``X-Auth-Key`` -> ``x_auth_key``; ``OAuth2Security`` ->
+    ``oauth2_security``; never empty."""
+    result = "_".join(words(_ONE_WORD.sub(_one_word, name)))
     if not result:
         result = "value"
     if result[0].isdigit():

@@ -135,7 +135,7 @@ def _members(
         if target is None:
             continue
         where = config.location("operations", op_id)
-        _check_configured(target, where, op_id)
+        _check_configured(target, where, op_id, client_attributes(config))
         name, path = raw.py_name, raw.resource_path
         if name in members[path].taken:
             owner = owners.get((path, name), "a member of every resource class")
@@ -149,11 +149,17 @@ def _members(
     return members, chosen
 
 
-def _check_configured(target: str, where: Location, op_id: str) -> None:
+def client_attributes(config: Config) -> frozenset[str]:
+    """Attribute names of the client that no top-level resource may take: its settings and
+    methods, and the attributes ``[client] path_defaults`` gives it (such as ``account_id``)."""
+    return CLIENT_ATTRIBUTES | frozenset(config.path_defaults.values())
+
+
+def _check_configured(target: str, where: Location, op_id: str, taken: frozenset[str]) -> None:
     """Every segment of ``resource[.sub].method`` can be used as written."""
     for index, segment in enumerate(target.split(".")):
         problem = configured_name_problem(segment)
-        if problem is None and index == 0 and segment in CLIENT_ATTRIBUTES:
+        if problem is None and index == 0 and segment in taken:
             problem = f"the client already has an attribute {segment!r}"
         if problem:
             raise GenerationError.at(where, f"cannot name {op_id!r} {target!r}: {problem}")
@@ -224,6 +230,7 @@ class _Modules:
     resource_docs: dict[str, str]
     tag_docs: dict[str, str]
     names: NameRegistry
+    client_attributes: frozenset[str]
 
 
 def resources(
@@ -239,7 +246,13 @@ def resources(
         str(t.get("name")): str(t.get("description") or "") for t in tags if isinstance(t, dict)
     }
     modules = _Modules(
-        tree, operations, class_names, config.resource_docs, tag_docs, NameRegistry({"__init__"})
+        tree,
+        operations,
+        class_names,
+        config.resource_docs,
+        tag_docs,
+        NameRegistry({"__init__"}),
+        client_attributes(config),
     )
     return tuple(_resource(modules, path) for path in sorted(tree) if len(path) == 1)
 
@@ -259,8 +272,10 @@ def _resource(modules: _Modules, path: Path) -> Resource:
     return Resource(
         helpers=_helpers(built)
         | ({"TYPE_CHECKING"} if children else set()),  # sub-resources load lazily
-        attr=_attr(path),
-        accessor=".".join(_attr(path[: i + 1]) for i in range(len(path))),
+        attr=_attr(path, modules.client_attributes),
+        accessor=".".join(
+            _attr(path[: i + 1], modules.client_attributes) for i in range(len(path))
+        ),
         path=path,
         class_name=modules.class_names[path] + "Resource",
         module=module,
@@ -270,10 +285,11 @@ def _resource(modules: _Modules, path: Path) -> Resource:
     )
 
 
-def _attr(path: Path) -> str:
-    """Attribute name of the resource at ``path`` on its parent (the client for top level)."""
+def _attr(path: Path, taken: frozenset[str]) -> str:
+    """Attribute name of the resource at ``path`` on its parent (the client for top level,
+    whose own attributes ``taken`` it keeps clear of)."""
     name = method_name(path[-1])
-    if len(path) == 1 and name in CLIENT_ATTRIBUTES:
+    if len(path) == 1 and name in taken:
         name += "_"
     return name
 

@@ -216,6 +216,8 @@ def pagination(
         raise GenerationError.at(
             where, f"{operation_id} has no query parameter {cfg.cursor_param!r} (cursor_param)"
         )
+    if cfg.cursor_path and not cfg.cursor_param:
+        raise GenerationError.at(where, "cursor_path needs cursor_param (the query parameter)")
     maximum = size.type.constraints.maximum
     return Pagination(
         method=cfg.method,
@@ -230,6 +232,7 @@ def pagination(
         item_hint=spelled.annotation(type_expr(item, open_enums=True, models=MODELS_ALIAS)),
         max_page_size=int(maximum) if maximum is not None and maximum >= 1 else None,
         cursor_param=cfg.cursor_param,
+        cursor_path=cfg.cursor_path,
     )
 
 

@@ -8,13 +8,15 @@ names from the operationId.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import tomllib
 
-from generator.diagnostics import GenerationError, Location
+from generator.diagnostics import GenerationError, Location, closest
+from generator.load.config_lines import line_of
+from generator.load.config_types import check_types
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class PaginationConfig:
     total_count: str = ""
     default_page_size: int = 100
     cursor_param: str = ""
+    cursor_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,16 +92,10 @@ class Config:
     ``number``, becomes ``int``). The spec keeps its types; the IR applies these."""
 
     def location(self, *keys: str) -> Location:
-        """Where a key is written in the config file (best effort line lookup)."""
-        pointer = "/" + "/".join(keys)
-        line = None
-        if self.text and keys:
-            rx = re.compile(rf"^\s*\"?{re.escape(keys[-1])}\"?\s*=", re.M)
-            match = rx.search(self.text)
-            if match is None:
-                match = re.search(rf"^\[.*{re.escape(keys[-1])}.*\]", self.text, re.M)
-            if match is not None:
-                line = self.text.count("\n", 0, match.start()) + 1
+        """Where a key is written in the config file: the line of ``keys`` in its table (or of
+        the inline table holding it)."""
+        pointer = "/" + "/".join(key.replace("~", "~0").replace("/", "~1") for key in keys)
+        line = line_of(self.text, keys) if self.text and keys else None
         return Location(self.path or "<config>", pointer, line)
 
 
@@ -140,20 +137,44 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
             line = int(m.group(1)) if m else None
         raise GenerationError.at(Location(display, "/", line), f"invalid TOML: {exc}") from None
     base = Config(path=display, text=text)
+    check_types(data, base)
     for section, value in data.items():
         if section not in _KNOWN:
-            raise GenerationError.at(base.location(section), f"unknown config section [{section}]")
+            raise GenerationError.at(
+                base.location(section),
+                f"unknown config section [{section}]{closest(section, _KNOWN)}",
+            )
         allowed = _KNOWN[section]
         if allowed is not None and isinstance(value, dict):
             for key in value:
                 if key not in allowed:
                     raise GenerationError.at(
-                        base.location(section, key), f"unknown key {key!r} in [{section}]"
+                        base.location(section, key),
+                        f"unknown key {key!r} in [{section}]{closest(key, allowed)}",
                     )
     try:
         return _parse(data, base)
     except (TypeError, ValueError) as exc:
         raise GenerationError.at(Location(display), f"invalid config: {exc}") from None
+
+
+def _unknown_keys(
+    table: dict[str, Any],
+    kind: type,
+    base: Config,
+    keys: tuple[str, ...],
+    hidden: frozenset[str] = frozenset(),
+) -> None:
+    """A key of the table at ``keys`` that ``kind`` (a dataclass) has no field for (or hides)
+    is an error at its line."""
+    allowed = {f.name for f in fields(kind)} - hidden
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise GenerationError.at(
+            base.location(*keys, unknown[0]),
+            f"unknown key {unknown[0]!r} in [{'.'.join(keys)}]{closest(unknown[0], allowed)}"
+            + (f" (and {', '.join(map(repr, unknown[1:]))})" if unknown[1:] else ""),
+        )
 
 
 def _expect(value: Any, kind: type, where: Location, what: str) -> Any:
@@ -188,11 +209,9 @@ def _parse(data: dict[str, Any], base: Config) -> Config:
     for op_id, table in data.get("pagination", {}).items():
         where = base.location("pagination", op_id)
         _expect(table, dict, where, f"pagination.{op_id}")
-        unknown = set(table) - set(PaginationConfig.__dataclass_fields__)
-        if unknown:
-            raise GenerationError.at(
-                where, f"unknown keys in [pagination.{op_id}]: {', '.join(sorted(unknown))}"
-            )
+        _unknown_keys(
+            table, PaginationConfig, base, ("pagination", op_id), frozenset({"operation_id"})
+        )
         pagination[op_id] = PaginationConfig(operation_id=op_id, **table)
     bulk = None
     if "bulk" in data:
@@ -228,11 +247,7 @@ def _auth(table: dict[str, Any], base: Config) -> AuthConfig:
     for key, entry in table.get("schemes", {}).items():
         where = base.location("auth", "schemes", key)
         _expect(entry, dict, where, f"auth.schemes.{key}")
-        unknown = set(entry) - set(SchemeConfig.__dataclass_fields__)
-        if unknown:
-            raise GenerationError.at(
-                where, f"unknown keys in [auth.schemes.{key}]: {', '.join(sorted(unknown))}"
-            )
+        _unknown_keys(entry, SchemeConfig, base, ("auth", "schemes", key))
         schemes[str(key)] = SchemeConfig(**entry)
     return AuthConfig(
         env_prefix=table.get("env_prefix"), base_url_env=table.get("base_url_env"), schemes=schemes

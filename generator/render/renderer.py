@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from generator.diagnostics import GenerationError, Location
+from generator.diagnostics import GenerationError
 from generator.escape import (
     dict_item,
     docstring,
@@ -37,6 +37,7 @@ from generator.render.layout import (
     signature,
     type_alias,
 )
+from generator.render.overlay import check_overlay, template_location
 from generator.render.template_cache import template_cache
 from generator.testplan.calls import required_kwargs
 from generator.testplan.contract_plan import PRISM_VERSION, ContractPlan, plan_tests
@@ -152,6 +153,8 @@ class Renderer:
         self.overlay = overlay
         self.format = formatter or format_python
         self.format_options = format_options or FormatOptions()
+        if overlay is not None:
+            check_overlay(overlay, DEFAULT_TEMPLATES)
         self.env = make_environment(overlay, cache_dir=self.format_options.cache_dir)
 
     def plan(self) -> list[tuple[str, str, dict[str, Any]]]:
@@ -238,10 +241,12 @@ class Renderer:
                         preformatted.add(path)  # an overlay's copy is formatted like any other file
                 else:
                     text = template.render(api=self.api, header=header, **extra)
-            except jinja2.TemplateError as exc:
+            except Exception as exc:  # an overlay's template may fail in any way
+                where = template_location(exc, template_name, self.overlay, DEFAULT_TEMPLATES)
+                if where is None:  # not in a template: the generator's own error
+                    raise
                 raise GenerationError.at(
-                    Location(f"templates/{template_name}", "", getattr(exc, "lineno", None)),
-                    f"template failed: {exc.__class__.__name__}: {exc}",
+                    where, f"template failed: {exc.__class__.__name__}: {exc}"
                 ) from exc
             texts.append((path, text))
         python = [

@@ -432,6 +432,17 @@ def test_bad_usage_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     capsys.readouterr()
 
 
+def test_version_of_the_package_on_the_command_and_on_ingest(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cloudforce_one_events import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"cloudforce-one-events {__version__}\n"
+    assert main(["ingest", "--version"]) == 0
+    assert capsys.readouterr().out == f"cloudforce-one-events {__version__}\n"
+
+
 def test_missing_settings_named_by_environment_variable_and_flag(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -123,6 +123,104 @@ def _(tmp: Path) -> list[str]:
     return ["--spec", str(spec), "--config", str(config)]
 
 
+def _config_case(tmp: Path, doc: dict[str, object], toml: str) -> list[str]:
+    spec = _dump(tmp / "openapi.yaml", doc)
+    config = tmp / "codegen.toml"
+    config.write_text(toml)
+    return ["--spec", str(spec), "--config", str(config)]
+
+
+PETS = {"/pets": OP, "/pets/{petId}": {"get": {**OP["get"], "operationId": "getPet"}}}
+
+
+@case("config_unknown_key")
+def _(tmp: Path) -> list[str]:
+    toml = '[package]\nname = "pets"\n\n[auth]\nenv_prefix = "PETS"\nenv_prefx = "PET"\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
+@case("config_two_operations_one_method")
+def _(tmp: Path) -> list[str]:
+    toml = '[operations]\nlistPets = "pets.get"\ngetPet = "pets.get"\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
+@case("config_pagination_unknown_operation")
+def _(tmp: Path) -> list[str]:
+    # the error is at the [pagination.listPet] header, not at a line of [operations]
+    toml = '[operations]\nlistPets = "pets.list"\n\n[pagination.listPet]\npage_param = "page"\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
+@case("config_scheme_unknown")
+def _(tmp: Path) -> list[str]:
+    doc = minimal_spec(
+        paths=PETS,
+        components={
+            "securitySchemes": {"ApiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+        },
+    )
+    return _config_case(tmp, doc, '[auth.schemes.ApiKey]\nargument = "api_key"\n')
+
+
+@case("config_path_default_unknown_parameter")
+def _(tmp: Path) -> list[str]:
+    toml = '[client]\npath_defaults = { pet_id = "pet_id" }\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
+@case("config_resource_doc_unknown")
+def _(tmp: Path) -> list[str]:
+    toml = '[operations]\nlistPets = "pets.list"\n\n[resources]\npets = "Pets."\n"pets.toy" = "Toys."\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
+@case("config_type_override_names_nothing")
+def _(tmp: Path) -> list[str]:
+    pet = {"type": "object", "properties": {"count": {"type": "number"}}}
+    doc = minimal_spec(paths=PETS, components={"schemas": {"Pet": pet}})
+    return _config_case(tmp, doc, '[type_overrides]\ncount = "integer"\ncounts = "integer"\n')
+
+
+@case("config_rename_to_nothing")
+def _(tmp: Path) -> list[str]:
+    toml = '[renames]\nlistAllPets = "listPets"\nfetchPet = "getPets"\n'
+    return _config_case(tmp, minimal_spec(paths=PETS), toml)
+
+
+def _overlay_case(tmp: Path, name: str, text: str) -> list[str]:
+    spec = _dump(tmp / "openapi.yaml", minimal_spec(paths={"/pets": OP}))
+    template = tmp / "templates" / name
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text(text)
+    return ["--spec", str(spec), "--templates", str(tmp / "templates")]
+
+
+@case("overlay_matches_no_template")
+def _(tmp: Path) -> list[str]:
+    return _overlay_case(tmp, "package/README.md.jinj", "# {{ api.title }}\n")
+
+
+@case("overlay_template_fails_at_its_line")
+def _(tmp: Path) -> list[str]:
+    text = "{{ header(api, '<!--') }}\n# {{ api.title }}\n\n{{ api.no_such_field }}\n"
+    return _overlay_case(tmp, "package/README.md.jinja", text)
+
+
+@case("overlay_template_syntax_error")
+def _(tmp: Path) -> list[str]:
+    text = "{{ header(api, '<!--') }}\n{% for r in api.resources %}\n- {{ r.attr }}\n"
+    return _overlay_case(tmp, "package/api.md.jinja", text)
+
+
+@case("overlay_included_template_fails")
+def _(tmp: Path) -> list[str]:
+    # a template the overlay includes fails: the error is at the line of the included file
+    _overlay_case(tmp, "package/py.typed.jinja", "{{ 1 // 0 }}\n")
+    text = "{{ header(api, '<!--') }}\n{% include 'package/py.typed.jinja' %}\n"
+    return _overlay_case(tmp, "package/README.md.jinja", text)
+
+
 @case("config_syntax_error")
 def _(tmp: Path) -> list[str]:
     spec = _dump(tmp / "openapi.yaml", minimal_spec(paths={"/pets": OP}))

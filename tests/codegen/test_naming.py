@@ -37,6 +37,17 @@ from generator.build.naming import (
         ("123abc", "n123_abc"),
         ("", "value"),
         ("!!!", "value"),
+        # words written in mixed case stay one word
+        ("OAuth2Security", "oauth2_security"),
+        ("oauth2", "oauth2"),
+        ("OpenIDConnect", "openid_connect"),
+        ("openIdConnect", "open_id_connect"),
+        ("IPv4Address", "ipv4_address"),
+        ("ETag", "etag"),
+        ("GitHubToken", "github_token"),
+        ("AuthZ", "authz"),
+        ("AuthZone", "auth_zone"),
+        ("AValue", "a_value"),
     ],
 )
 def test_snake_case_of_wire_names(wire: str, expected: str) -> None:

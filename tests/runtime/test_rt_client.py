@@ -179,3 +179,34 @@ def test_logger_name_is_the_package() -> None:
     from rtpkg._core.logs import logger
 
     assert logger.name == "rtpkg"
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (
+            {"api_tokn": TOKEN},
+            "got an unexpected keyword argument 'api_tokn' (did you mean 'api_token'?)",
+        ),
+        (
+            {"max_retry": 3},
+            "got an unexpected keyword argument 'max_retry' (did you mean 'max_retries'?)",
+        ),
+        (
+            {"accountId": "a"},
+            "got an unexpected keyword argument 'accountId' (did you mean 'account_id'?)",
+        ),
+        (
+            {"zzz": 1, "timeout_s": 2},
+            "got unexpected keyword arguments 'timeout_s' (did you mean 'timeout'?), 'zzz'",
+        ),
+    ],
+)
+def test_unknown_client_arguments_raise_type_error_with_the_closest_name(
+    cls: type[Client] | type[AsyncClient], given: dict[str, object], message: str
+) -> None:
+    with pytest.raises(TypeError) as raised:
+        cls(api_token=TOKEN, **given)  # type: ignore[arg-type]
+    assert str(raised.value) == f"{cls.__name__}() {message}"
+    assert TOKEN not in str(raised.value)  # names only, never a value

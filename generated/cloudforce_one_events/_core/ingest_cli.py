@@ -142,6 +142,8 @@ def build_parser(spec: IngestSpec) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=spec.prog, description=f"Command-line tools of the {spec.distribution} client."
     )
+    version = f"{spec.distribution} {spec.client_class._settings.version}"
+    parser.add_argument("--version", action="version", version=version)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     ingest = commands.add_parser(
         "ingest",
@@ -153,6 +155,7 @@ def build_parser(spec: IngestSpec) -> argparse.ArgumentParser:
         epilog=_epilog(spec),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    ingest.add_argument("--version", action="version", version=version)
     ingest.add_argument("file", metavar="FILE", help="input file, or - for standard input")
     for flag in spec.flags:
         ingest.add_argument(

@@ -1,0 +1,1 @@
+"""``python -m generator init``: a starting config (``codegen.toml``) for a document."""
