@@ -371,7 +371,7 @@ def test_journal_for_another_target_is_refused_and_restart_starts_over(
     assert "nothing left to send" in capsys.readouterr().out and server.requests == 1
     assert cli(server, str(source), "--dataset-id", "other") == 2
     err = capsys.readouterr().err
-    assert "was written for another ingestion (the target differ)" in err and "--restart" in err
+    assert "was written for another ingestion (the target changed)" in err and "--restart" in err
     source.write_text(source.read_text() + json.dumps(event(5)) + "\n")
     assert cli(server, str(source), "--dataset-id", DATASET) == 2
     assert "the input's content" in capsys.readouterr().err
@@ -523,3 +523,21 @@ def test_as_a_subprocess(tmp_path: Path) -> None:
         input=text, capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
     assert run.returncode == 2 and "CLOUDFLARE_API_TOKEN" in run.stderr
+
+
+def test_ctrl_c_while_the_package_loads_is_one_line_and_exit_130() -> None:
+    """A SIGINT before the command's handlers are in place (the package is still importing:
+    ~0.5 s of models) ends with one line and status 130, never a traceback."""
+    hook = (
+        "import sys, runpy\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'cloudforce_one_events._ingest_cli':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "sys.argv = ['cloudforce_one_events', 'ingest', 'events.jsonl', '--dataset-id', 'd']\n"
+        "runpy.run_module('cloudforce_one_events', run_name='__main__', alter_sys=True)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", hook], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "cloudforce_one_events: interrupted before anything was sent\n"

@@ -193,7 +193,7 @@ def _check_identity(path: str, header: dict[str, Any], identity: dict[str, Any])
             "the input's content" if key == "input" else f"the {key}" for key in differs
         )
         raise JournalError(
-            f"{path} was written for another ingestion ({what} differ): pass --restart to start "
+            f"{path} was written for another ingestion ({what} changed): pass --restart to start "
             "over (records it created would be created again), or --journal with another path"
         )
 
