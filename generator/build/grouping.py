@@ -1,6 +1,7 @@
 """Where an operation lives in the client, and its method's name, when no config says so.
 
-* The resource is the operation's first tag; an untagged operation is grouped by its path:
+* The resource is the operation's first tag (without a leading version word, as in
+  Twilio's ``Api20100401Call``); an untagged operation is grouped by its path:
   the first segment that is neither a parameter nor an API prefix (``/v1/customers/{id}`` ->
   ``customers``, ``/2010-04-01/Accounts.json`` -> ``accounts``), so no document ends up with
   hundreds of methods on ``client.default``. Only an operation on ``/`` itself is ``root``.
@@ -24,13 +25,20 @@ ROOT_RESOURCE = "root"
 _PREFIX = re.compile(
     r"^(?:v\d+(?:[a-z]+\d*)?|api|apis|rest|\d{4}-\d{2}-\d{2}|\d+(?:\.\d+)*)$", re.I
 )
+# a leading word of a tag that only says which version (not a bare "api": "API Keys" stays)
+_VERSION_WORD = re.compile(r"^(?:api|v)?\d+(?:[a-z]+\d*)?$|^v\d+[a-z]*\d*$", re.I)
 _EXTENSION = re.compile(r"\.(?:json|xml|csv|ya?ml)$", re.I)
 
 
 def resource_of(tags: object, path: str) -> str:
-    """The (snake_case) resource of an operation: its first tag, else its path's first noun."""
+    """The (snake_case) resource of an operation: its first tag without a leading version
+    (``Api20100401Account`` -> ``account``, ``V1Pets`` -> ``pets``), else its path's first
+    noun."""
     if isinstance(tags, list) and tags and str(tags[0]).strip():
-        return snake(str(tags[0]))
+        parts = snake(str(tags[0])).split("_")
+        while len(parts) > 1 and _VERSION_WORD.match(parts[0]):
+            parts = parts[1:]
+        return "_".join(parts)
     return resource_of_path(path)
 
 

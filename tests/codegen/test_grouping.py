@@ -11,6 +11,11 @@ from generator.build.grouping import ROOT_RESOURCE, method_without_resource, res
     ("tags", "path", "expected"),
     [
         (["Pet Store"], "/v1/anything", "pet_store"),
+        (["Api20100401Account"], "/2010-04-01/Accounts.json", "account"),  # Twilio's tags
+        (["Api20100401AddressList"], "/x", "address_list"),
+        (["V1Pets"], "/x", "pets"),
+        (["API Keys"], "/x", "api_keys"),  # "api" alone names the resource
+        (["v2"], "/x", "v2"),  # nothing else: kept
         (None, "/v1/customers/{customer}/sources", "customers"),
         ([], "/2010-04-01/Accounts/{AccountSid}/Calls.json", "accounts"),
         ([""], "/api/v2/line-items", "line_items"),
