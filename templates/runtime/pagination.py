@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 
 import pydantic_core
 
-from .errors import PaginationError
+from .errors import APIResponseValidationError, PaginationError
 from .response import RawResponse
 from .types import is_model
 
@@ -128,12 +128,24 @@ def _as_int(value: object) -> int | None:
         return None
 
 
-def _total(raw_result: object, path: str | None) -> int | None:
-    return None if path is None else _as_int(_lookup(raw_result, path))
+def _total(result: object, path: str | None) -> int | None:
+    return None if path is None else _as_int(_lookup(result, path))
 
 
-def _digest(raw_items: object) -> bytes:
-    return hashlib.blake2b(pydantic_core.to_json(raw_items), digest_size=16).digest()
+def _digest(items: object) -> bytes:
+    return hashlib.blake2b(pydantic_core.to_json(items), digest_size=16).digest()
+
+
+_UNPARSED: Any = object()
+
+
+def _parsed_or_none(response: RawResponse[Any]) -> Any:
+    """The page's parsed result, or ``_UNPARSED`` when it does not validate (the caller then looks
+    at the raw result, which may simply hold no items)."""
+    try:
+        return response.parse()
+    except APIResponseValidationError:
+        return _UNPARSED
 
 
 class Pager:
@@ -191,22 +203,33 @@ class Pager:
         return {**self._query, self.spec.page_param: self.page}
 
     def accept(self, response: RawResponse[Any]) -> list[Any]:
-        """Read one page: returns its items (parsed) and decides whether another page follows."""
+        """Read one page: returns its items (parsed) and decides whether another page follows.
+
+        The page is decoded once: its bytes are validated into the response type, the envelope's
+        ``result_info`` read in the same pass; totals and cursors are looked up in the parsed
+        result, and the items compared with earlier pages as pydantic writes them.
+        """
         spec = self.spec
         self.pages_read += 1
-        raw_result = response.result_json()
-        raw_items = _lookup(raw_result, spec.items_path)
+        result = _parsed_or_none(response)
+        if result is _UNPARSED:  # does not validate: an end of listing without items, or an error
+            raw_items = _lookup(response.result_json(), spec.items_path)
+            if not isinstance(raw_items, (list, tuple)) or not raw_items:
+                self.result_info = response.result_info
+                self.done = True
+                return []
+            result = response.parse()  # raises, naming the problems
+        parsed = _lookup(result, spec.items_path)
         self.result_info = response.result_info
-        if not isinstance(raw_items, (list, tuple)) or not raw_items:
+        if not isinstance(parsed, (list, tuple)) or not parsed:
             self.done = True
             return []
-        if self._repeats(_digest(raw_items), response):
+        if self._repeats(_digest(parsed), response):
             self.done = True  # the page fetched to check a short first page: that was the end
             return []
-        parsed = _lookup(response.parse(), spec.items_path)
-        items = list(parsed) if isinstance(parsed, (list, tuple)) else []
+        items = list(parsed)
         self.items_seen += len(items)
-        self.done = self._last(raw_result, len(items), response)
+        self.done = self._last(result, len(items), response)
         self.page += 1
         return items
 
