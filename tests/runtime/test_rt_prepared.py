@@ -312,3 +312,18 @@ def test_a_page_whose_items_do_not_validate_raises_naming_the_problem() -> None:
     mock = Mock(envelope([{"uuid": "a"}, {"nope": 1}]))
     with pytest.raises(errors.APIResponseValidationError, match="uuid"):
         list(mock.client().events.list_all(page_size=2))
+
+
+def test_a_page_is_told_from_others_by_its_count_ends_and_sample() -> None:
+    from rtpkg._core.pagination import _SAMPLED, _fingerprint
+
+    page = [Event(uuid=f"e{i}") for i in range(100)]
+    same = [Event(uuid=f"e{i}") for i in range(100)]
+    assert _fingerprint(page) == _fingerprint(same)
+    assert _fingerprint(page) != _fingerprint(page[:-1])  # count
+    assert _fingerprint(page) != _fingerprint([Event(uuid="x"), *page[1:]])  # first
+    assert _fingerprint(page) != _fingerprint([*page[:-1], Event(uuid="x")])  # last
+    step = (len(page) - 1) // (_SAMPLED - 1)
+    changed = [*page[:step], Event(uuid="x"), *page[step + 1 :]]
+    assert _fingerprint(page) != _fingerprint(changed)  # a sampled item
+    assert _fingerprint([Event(uuid="a")]) != _fingerprint([Event(uuid="b")])
