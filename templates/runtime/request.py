@@ -144,8 +144,7 @@ class RequestFactory:
         self._urls: dict[str, httpx.URL] = {}
         self._http_headers: list[tuple[bytes, bytes]] | None = None
         self._merged: dict[tuple[Applied, str | None, str | None], httpx.Headers] = {}
-        self._timeout_value: object = object()
-        self._timeout_dict: dict[str, float | None] = {}
+        self._timeout: tuple[object, dict[str, float | None]] = (object(), {})
 
     def url(self, base_url: str, path: str) -> httpx.URL:
         """``base_url + path`` as an ``httpx.URL``, parsed once per distinct URL."""
@@ -159,11 +158,12 @@ class RequestFactory:
         return url
 
     def _timeouts(self, value: TimeoutValue) -> dict[str, float | None]:
-        """``httpx.Timeout(value).as_dict()``, built again only when the value changes."""
-        if value is not self._timeout_value:
-            self._timeout_dict = httpx.Timeout(value).as_dict()
-            self._timeout_value = value
-        return self._timeout_dict
+        """``httpx.Timeout(value).as_dict()``, built again only when the value changes (value
+        and dict kept as one tuple: threads sharing the client never pair one with another's)."""
+        cached = self._timeout
+        if cached[0] is not value:
+            cached = self._timeout = (value, httpx.Timeout(value).as_dict())
+        return cached[1]
 
     def own_headers(
         self,
