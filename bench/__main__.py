@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench._harness import machine, versions
 
-ORDER = ["call", "bulk", "list", "import", "official", "generate", "format"]
+ORDER = ["call", "bulk", "list", "memory", "import", "official", "generate", "format"]
 
 
 def discover() -> list[str]:

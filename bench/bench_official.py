@@ -1,8 +1,10 @@
 """5. The official SDK (``cloudflare`` from PyPI) vs ours, on the same ``httpx.MockTransport``.
 
 The same calls as benches 1, 2 and 4 through ``cloudflare.Cloudflare(http_client=...)``'s
-``cloudforce_one.threat_events.bulk_create``; the ratio column is official / ours.
-Goals: ours >= 3x faster per call, >= 20x on bulk, faster to import.
+``cloudforce_one.threat_events.bulk_create``, answered as the API answers (202, the v4 envelope);
+the ratio column is official / ours. The official SDK builds its result without validating it
+(and does not unwrap this endpoint's envelope): it does less work than ours with the answer.
+Goals: ours >= 3.5x faster per call, >= 20x on bulk, faster to import.
 When the package is not installed the script says so and exits 0.
 """
 
@@ -21,9 +23,9 @@ from bench._harness import (
     ACCOUNT,
     DATASET,
     Table,
-    bulk_result,
+    budget_of,
+    bulk_answer,
     compare,
-    dumps,
     emit,
     event_items,
     fixed_transport,
@@ -33,8 +35,8 @@ from bench._harness import (
 )
 
 
-def _bulk(size: int, rounds: int, quick: bool) -> Table:
-    transport = fixed_transport(202, dumps(bulk_result(size)))
+def _bulk(size: int, rounds: int, budget: float) -> Table:
+    transport = fixed_transport(202, bulk_answer(size))
     ours, official = ours_client(transport), official_client(transport)
     items = event_items(size, snake=True)  # the official SDK takes Python names; ours takes either
 
@@ -47,13 +49,13 @@ def _bulk(size: int, rounds: int, quick: bool) -> Table:
         )
 
     a, b = ours_call(), official_call()
-    assert a.created_events_count == b.created_events_count == size
+    assert a.created_events_count == size and b is not None
     rows = compare(
         [("ours", ours_call), ("official cloudflare SDK", official_call)],
         rounds=rounds,
-        budget=0.01 if quick else 0.3,
+        budget=budget,
     )
-    goal = ">= 20x" if size >= 100 else ">= 3x"
+    goal = ">= 20x" if size >= 100 else ">= 3.5x"
     return Table(
         f"5. official SDK vs ours: bulk_create, {size:,} event{'s' if size != 1 else ''} (per call)",
         rows,
@@ -62,8 +64,10 @@ def _bulk(size: int, rounds: int, quick: bool) -> Table:
     )
 
 
-def run(*, size: int = 1000, rounds: int = 7, quick: bool = False) -> list[Table]:
-    tables = [_bulk(1, rounds, quick), _bulk(size, rounds, quick)]
+def run(
+    *, size: int = 1000, rounds: int = 7, quick: bool = False, budget: float = 0.3
+) -> list[Table]:
+    tables = [_bulk(1, rounds, budget), _bulk(size, rounds, budget)]
     start = bench_import.run(rounds=rounds, quick=quick, official=True)
     rows = {r.name: r for r in start.rows}
     ours = rows["ours: import + Client() + .events"]
@@ -89,7 +93,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"### 5. official SDK vs ours\n\n{OFFICIAL_MISSING}\n")
         return 0
     emit(
-        run(size=10 if args.quick else args.size, rounds=rounds_of(args), quick=args.quick),
+        run(
+            size=10 if args.quick else args.size,
+            rounds=rounds_of(args),
+            quick=args.quick,
+            budget=budget_of(args, 0.3),
+        ),
         args.json,
     )
     return 0

@@ -36,12 +36,30 @@ def bench(*args: str, tmp_path: Path) -> str:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("call", ["1. one bulk_create", "raw httpx", "ours: events.bulk_create"]),
+        (
+            "call",
+            [
+                "1. one bulk_create, 1 event, sync",
+                "1. one bulk_create, 1 event, async",
+                "raw httpx: full URL, headers per call",
+                "raw httpx: preconfigured client",
+                "ours: events.bulk_create",
+            ],
+        ),
         (
             "bulk",
-            ["2. bulk_create, 10 events", "ours: bulk_create(dicts)", "ours: bulk_create(models)"],
+            [
+                "2. bulk_create, 10 full events",
+                "2. bulk_create, 10 small events",
+                "ours: bulk_create(dicts)",
+                "ours: bulk_create(models)",
+            ],
         ),
-        ("list", ["3. list: a page of 10 events", "v4 envelope", "general path"]),
+        (
+            "list",
+            ["3. list: a page of 10 events", "general path", "3b. list_all: 3 pages of 10 events"],
+        ),
+        ("memory", ["7. bulk_create_all of 2,000 full events", "tracemalloc peak", "async"]),
         ("import", ["4. start-up in a fresh process", "import httpx, pydantic", "ours: import"]),
         (
             "generate",

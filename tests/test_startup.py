@@ -45,6 +45,7 @@ def test_first_resource_loads_no_model_and_no_pydantic_model_machinery() -> None
     assert sorted(m for m in loaded if m.startswith("cloudforce_one_events.models.")) == []
     assert "pydantic.main" not in loaded and "pydantic.type_adapter" not in loaded
     assert "cloudforce_one_events._core.bulk" not in loaded  # only bulk calls need it
+    assert "cloudforce_one_events._core.multipart" not in loaded  # only multipart/form bodies
     assert "cloudforce_one_events.resources.events_raw" not in loaded  # sub-resources: on access
     assert "asyncio" not in loaded  # deprecated async methods no longer pull it in
 

@@ -46,9 +46,11 @@ class Scheme:
     provider: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Applied:
-    """What one call sends: headers, query parameters and cookies."""
+    """What one call sends: headers, query parameters and cookies. Each requirement's is built
+    once and kept until :meth:`Credentials.refresh` (compared and hashed by identity, so the
+    request factory keys the headers it merged on it)."""
 
     headers: Mapping[str, str]
     query: Sequence[tuple[str, str]]
@@ -102,6 +104,7 @@ class Credentials:
         self.schemes = {scheme.key: scheme for scheme in schemes}
         self._values: dict[str, str] = {}
         self._providers: dict[str, Callable[[], str]] = {}
+        self._applied: dict[tuple[Requirement, ...], Applied] = {}
         from_env = all(given.get(scheme.argument) is None for scheme in schemes)
         for scheme in schemes:
             value = given.get(scheme.argument)
@@ -170,7 +173,15 @@ class Credentials:
         return value
 
     def apply(self, requirements: Sequence[Requirement], operation_id: str) -> Applied:
-        """What a call of ``operation_id`` sends; raises before sending when nothing fits."""
+        """What a call of ``operation_id`` sends; raises before sending when nothing fits. Built
+        once per requirement list (until :meth:`refresh`)."""
+        key = tuple(requirements)
+        applied = self._applied.get(key)
+        if applied is None:
+            applied = self._applied[key] = self._build(requirements, operation_id)
+        return applied
+
+    def _build(self, requirements: Sequence[Requirement], operation_id: str) -> Applied:
         requirement = self.choose(requirements)
         if requirement is None:
             raise ConfigurationError(self.missing_message(requirements, operation_id))
@@ -199,3 +210,4 @@ class Credentials:
         """Forgets the tokens the providers gave, so that the next call asks them again."""
         for key in self._providers:
             self._values.pop(key, None)
+        self._applied.clear()

@@ -7,9 +7,10 @@ The bookkeeping and stop rules live in :class:`Pager` (no I/O); :class:`PageIter
 * a short page is the end unless something says otherwise: a total that reports more items, or a
   first page shorter than asked with no total (the server may cap the page size below the one
   asked: the next page is fetched before concluding, and pages of the capped size go on);
-* a page whose items repeat any earlier page raises :class:`PaginationError` naming both (an API
-  that ignores ``page``, or pages that cycle), except the page fetched only to check a short first
-  page, which then simply ends the listing;
+* a page whose items repeat any earlier page (the same count, first, last and sampled items)
+  raises :class:`PaginationError` naming both (an API that ignores ``page``, or pages that
+  cycle), except the page fetched only to check a short first page, which then simply ends the
+  listing;
 * when an answer carries a cursor (``result_info.cursor``) and the operation takes one, the next
   page is asked by cursor; a cursor seen before raises :class:`PaginationError`;
 * after ``max_pages`` pages with more to come, :class:`PaginationError` (never a silent stop).
@@ -20,13 +21,13 @@ The page size asked is clamped to the documented maximum (``max_page_size``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import pydantic_core
 
-from .errors import PaginationError
+from .errors import APIResponseValidationError, PaginationError
 from .response import RawResponse
 from .types import is_model
 
@@ -128,12 +129,36 @@ def _as_int(value: object) -> int | None:
         return None
 
 
-def _total(raw_result: object, path: str | None) -> int | None:
-    return None if path is None else _as_int(_lookup(raw_result, path))
+def _total(result: object, path: str | None) -> int | None:
+    return None if path is None else _as_int(_lookup(result, path))
 
 
-def _digest(raw_items: object) -> bytes:
-    return hashlib.blake2b(pydantic_core.to_json(raw_items), digest_size=16).digest()
+_SAMPLED = 8
+"""Items of a page written out for its fingerprint (the first, the last and some between)."""
+
+
+def _fingerprint(items: Sequence[Any]) -> bytes:
+    """What tells a page from the others: how many items it has and the first, last and evenly
+    spaced items between them, as pydantic writes them. Writing out every item of a page costs
+    about a third of its validation; the ends and a sample cost almost nothing. Pages of one
+    listing hold different items, so two of them sharing count, ends and sample are the same
+    page served again."""
+    count = len(items)
+    step = max(1, (count - 1) // (_SAMPLED - 1))
+    sample = [items[i] for i in range(0, count, step)][: _SAMPLED - 1] + [items[-1]]
+    return hashlib.blake2b(b"%d:" % count + pydantic_core.to_json(sample), digest_size=16).digest()
+
+
+_UNPARSED: Any = object()
+
+
+def _parsed_or_none(response: RawResponse[Any]) -> Any:
+    """The page's parsed result, or ``_UNPARSED`` when it does not validate (the caller then looks
+    at the raw result, which may simply hold no items)."""
+    try:
+        return response.parse()
+    except APIResponseValidationError:
+        return _UNPARSED
 
 
 class Pager:
@@ -191,22 +216,33 @@ class Pager:
         return {**self._query, self.spec.page_param: self.page}
 
     def accept(self, response: RawResponse[Any]) -> list[Any]:
-        """Read one page: returns its items (parsed) and decides whether another page follows."""
+        """Read one page: returns its items (parsed) and decides whether another page follows.
+
+        The page is decoded once: its bytes are validated into the response type, the envelope's
+        ``result_info`` read in the same pass; totals and cursors are looked up in the parsed
+        result, and the page told from earlier ones by :func:`_fingerprint`.
+        """
         spec = self.spec
         self.pages_read += 1
-        raw_result = response.result_json()
-        raw_items = _lookup(raw_result, spec.items_path)
+        result = _parsed_or_none(response)
+        if result is _UNPARSED:  # does not validate: an end of listing without items, or an error
+            raw_items = _lookup(response.result_json(), spec.items_path)
+            if not isinstance(raw_items, (list, tuple)) or not raw_items:
+                self.result_info = response.result_info
+                self.done = True
+                return []
+            result = response.parse()  # raises, naming the problems
+        parsed = _lookup(result, spec.items_path)
         self.result_info = response.result_info
-        if not isinstance(raw_items, (list, tuple)) or not raw_items:
+        if not isinstance(parsed, (list, tuple)) or not parsed:
             self.done = True
             return []
-        if self._repeats(_digest(raw_items), response):
+        if self._repeats(_fingerprint(parsed), response):
             self.done = True  # the page fetched to check a short first page: that was the end
             return []
-        parsed = _lookup(response.parse(), spec.items_path)
-        items = list(parsed) if isinstance(parsed, (list, tuple)) else []
+        items = list(parsed)
         self.items_seen += len(items)
-        self.done = self._last(raw_result, len(items), response)
+        self.done = self._last(result, len(items), response)
         self.page += 1
         return items
 

@@ -29,7 +29,9 @@ __all__ = [
     "error_details",
     "is_envelope",
     "make_status_error",
+    "parse_success",
     "request_id_of",
+    "validate_bytes",
 ]
 
 T = TypeVar("T")
@@ -143,6 +145,7 @@ class RawResponse(Generic[T]):
         self._endpoint = endpoint
         self._body: object = _MISSING
         self._parsed: object = _MISSING
+        self._result_info: object = _MISSING  # the envelope's, when the bytes were validated
 
     @property
     def status_code(self) -> int:
@@ -168,6 +171,9 @@ class RawResponse(Generic[T]):
     @property
     def result_info(self) -> dict[str, Any] | None:
         """The envelope's ``result_info`` (paging data, cursors), or ``None``."""
+        if self._result_info is not _MISSING:
+            info = self._result_info
+            return info if isinstance(info, dict) else None
         body = _try_json(self.content) if self._body is _MISSING else self._body
         if is_envelope(body):
             info = body.get("result_info")
@@ -232,32 +238,12 @@ class RawResponse(Generic[T]):
             ) from None
 
     def _parse_json_bytes(self, adapter: TypeAdapter[T]) -> object:
-        """The common case in one pass: pydantic-core validates the raw bytes straight into the
-        response type (no intermediate dicts). Anything unusual (an envelope with
-        ``success: false`` or a missing ``result``, invalid JSON, a body that does not validate,
-        unicode escapes that could spell ``success``) returns ``_MISSING`` and takes the general
-        path, which decides and words errors exactly as before. The collector is kept out while
-        pydantic-core builds the value (see :mod:`.collector`).
-        """
-        content = self.content
-        endpoint = self._endpoint
-        if endpoint.unwrap_envelope:
-            if b"\\" in content and b"\\u" in content:  # an escaped key could spell "success":
-                return _MISSING  # let the general path look (the first test is a fast memchr)
-            if b'"success"' in content:  # perhaps an envelope: validate it whole, result and all
-                envelope = endpoint.envelope_adapter
-                if envelope is None:
-                    return _MISSING
-                try:
-                    with gc_paused():
-                        return envelope.validate_json(content)["result"]
-                except Exception:  # ValidationError and anything else: the general path decides
-                    return _MISSING
-        try:
-            with gc_paused():
-                return adapter.validate_json(content)
-        except Exception:
+        """:func:`validate_bytes` on the body, keeping the envelope's ``result_info``."""
+        validated = validate_bytes(self._endpoint, adapter, self.content)
+        if validated is _MISSING:
             return _MISSING
+        value, self._result_info = validated
+        return value
 
     def _read_as(self, fmt: str) -> T | None:
         """``text`` -> str (decoded with the response's charset), ``bytes`` -> the raw content,
@@ -285,3 +271,46 @@ class RawResponse(Generic[T]):
             f"<RawResponse [{self.status_code}] {request.method} "
             f"{request.url.raw_path.split(b'?')[0].decode('ascii', 'replace')}>"
         )
+
+
+def validate_bytes(endpoint: Endpoint[Any], adapter: TypeAdapter[Any], content: bytes) -> Any:
+    """The common case in one pass: pydantic-core validates the raw bytes straight into the
+    response type (no intermediate dicts); an envelope is validated whole, ``result`` and
+    ``result_info`` with it, in the same single call. Returns ``(value, result_info)``
+    (``result_info`` is ``_MISSING`` without an envelope).
+
+    Anything unusual (an envelope with ``success: false`` or a missing ``result``, invalid JSON, a
+    body that does not validate, unicode escapes that could spell ``success``) returns
+    ``_MISSING``: the general path decides and words errors. The collector is kept out while
+    pydantic-core builds the value (see :mod:`.collector`).
+    """
+    if endpoint.unwrap_envelope:
+        if b"\\" in content and b"\\u" in content:  # an escaped key could spell "success":
+            return _MISSING  # let the general path look (the first test is a fast memchr)
+        if b'"success"' in content:  # perhaps an envelope: validate it whole, result and all
+            envelope = endpoint.envelope_adapter
+            if envelope is None:
+                return _MISSING
+            try:
+                with gc_paused():
+                    body = envelope.validator.validate_json(content)
+            except Exception:  # ValidationError and anything else: the general path decides
+                return _MISSING
+            return body["result"], body.get("result_info", _MISSING)
+    try:
+        with gc_paused():
+            return adapter.validator.validate_json(content), _MISSING
+    except Exception:
+        return _MISSING
+
+
+def parse_success(response: httpx.Response, endpoint: Endpoint[T]) -> T:
+    """What a successful call returns: the body validated into the response type. The common
+    case (a JSON body the bytes fast path accepts) builds no :class:`RawResponse`."""
+    if endpoint.response_format == "json" and not endpoint.status_formats:
+        adapter = endpoint.response_adapter
+        if adapter is not None:
+            validated = validate_bytes(endpoint, adapter, response.content)
+            if validated is not _MISSING:
+                return cast(T, validated[0])
+    return RawResponse(response, endpoint).parse()

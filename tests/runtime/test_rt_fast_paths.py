@@ -1,23 +1,29 @@
 """The fast paths of the runtime behave exactly like the general ones: lazy endpoint types, the
-TypedDict mirror of request bodies (also for models that defer building), the collector pause."""
+TypedDict mirror of request bodies (also for models that defer building, and the dates in it), the
+collector pause."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
 import json
+import re
 from collections.abc import Iterator
 from typing import Annotated, Any
 
 import httpx
 import pytest
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from rt_support import Mock
 from rtpkg._core import errors
 from rtpkg._core.collector import gc_paused
 from rtpkg._core.endpoint import Endpoint, LazyType, resolve_type
 from rtpkg._core.request import serialize_body
 from rtpkg._core.response import RawResponse
+from rtpkg._core.wire import CANONICAL_DATETIME, wire_type
+from typing_extensions import Required
 
 
 class Deferred(BaseModel):
@@ -208,3 +214,148 @@ def test_escaped_success_key_still_takes_the_general_path() -> None:
     content = b'{"\\u0073uccess": true, "result": {"created": 4}, "errors": [], "messages": []}'
     response = httpx.Response(200, content=content)
     assert RawResponse(response, endpoint(body_type=None)).parse() == Result(created=4)
+
+
+# --- dates in the mirror: a string already written as pydantic writes it is sent as it is ------
+
+DATETIME: TypeAdapter[dt.datetime] = TypeAdapter(dt.datetime)
+OFFSETS = st.one_of(
+    st.none(),
+    st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda m: dt.timezone(dt.timedelta(minutes=m))),
+)
+SHAPED = st.from_regex(
+    r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?"
+    r"([Zz]|[+-][0-9]{2}:?[0-9]{2})?\Z",
+    fullmatch=True,
+)
+
+
+EDITS = [
+    lambda t: t.replace("Z", "+00:00"),
+    lambda t: t.replace("Z", "-00:00"),
+    lambda t: t.replace("Z", "z"),
+    lambda t: t.replace("T", " "),
+    lambda t: t[:19] + ".000000" + t[19:],
+    lambda t: t[:19] + ".5" + t[19:],
+    lambda t: t[:8] + "29" + t[10:],
+    lambda t: t[:8] + "30" + t[10:],
+    lambda t: t[:8] + "31" + t[10:],
+    lambda t: t[:5] + "02-29" + t[10:],
+    lambda t: t[:11] + "24" + t[13:],
+    lambda t: t[:17] + "60" + t[19:],
+    lambda t: "0000" + t[4:],
+    lambda t: t + "\n",
+    lambda t: t[:16],
+]
+NEAR_WRITTEN = st.tuples(
+    st.datetimes(timezones=OFFSETS), st.lists(st.sampled_from(EDITS), min_size=1, max_size=3)
+).map(lambda pair: _edited(DATETIME.dump_python(pair[0], mode="json"), pair[1]))
+
+
+def _edited(text: str, edits: list[Any]) -> str:
+    for edit in edits:
+        text = edit(text)
+    return text
+
+
+class Stamped(Deferred):
+    when: dt.datetime
+    maybe: dt.datetime | None = None
+    many: list[dt.datetime] | None = None
+
+
+class StampedStrict(Stamped):
+    model_config = ConfigDict(strict=True)
+
+
+def sent(adapter: TypeAdapter[Any], value: object) -> bytes | str:
+    try:
+        return adapter.dump_json(adapter.validate_python(value), by_alias=True, exclude_unset=True)
+    except ValidationError:
+        return "rejected"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        SHAPED,
+        NEAR_WRITTEN,
+        st.datetimes(timezones=OFFSETS).map(lambda d: DATETIME.dump_python(d, mode="json")),
+        st.datetimes(timezones=OFFSETS).map(lambda d: d.isoformat()),
+        st.datetimes(timezones=OFFSETS),
+        st.integers(-(10**10), 10**10),
+        st.text(max_size=30),
+    )
+)
+def test_mirror_dates_send_what_the_model_sends(value: object) -> None:
+    """Whatever the value (canonical or not, valid or not, a string, a datetime, a timestamp),
+    the mirror accepts what the model accepts and sends the same bytes."""
+    mirror: TypeAdapter[Any] = TypeAdapter(wire_type(Stamped))
+    model: TypeAdapter[Stamped] = TypeAdapter(Stamped)
+    body = {"when": value, "maybe": value, "many": [value, value]}
+    assert sent(mirror, body) == sent(model, body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(timezones=OFFSETS))
+def test_every_date_pydantic_writes_is_recognised_as_written(value: dt.datetime) -> None:
+    written = DATETIME.dump_python(value, mode="json")
+    assert re.fullmatch(CANONICAL_DATETIME.strip("^$"), written), written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-02-29T00:00:00Z",
+        "2000-02-29T23:59:59.000001+23:59",
+        "0001-01-01T00:00:00",
+        "9999-12-31T23:59:59.999999-00:01",
+    ],
+)
+def test_written_dates_are_kept_as_given(text: str) -> None:
+    value = TypeAdapter(wire_type(Stamped)).validate_python({"when": text})
+    assert value["when"] is text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023-02-29T00:00:00Z",  # not a leap year
+        "1900-02-29T00:00:00Z",  # divisible by 100, not by 400
+        "2024-04-31T00:00:00Z",
+        "2024-01-01T24:00:00Z",
+        "2024-01-01T00:00:00+00:00",  # written as Z
+        "2024-01-01T00:00:00.000000Z",  # written without microseconds
+        "2024-01-01T00:00:00.5Z",  # written with six digits
+        "0000-01-01T00:00:00Z",
+        "2024-01-01T00:00:00Z\n",
+    ],
+)
+def test_other_strings_are_not_taken_as_written(text: str) -> None:
+    """Not kept as given: parsed (and written out as pydantic writes it), or rejected."""
+    try:
+        value = TypeAdapter(wire_type(Stamped)).validate_python({"when": text})
+    except ValidationError:
+        return
+    assert isinstance(value["when"], dt.datetime)
+
+
+def test_a_model_whose_config_changes_dates_keeps_them_declared() -> None:
+    mirror = wire_type(StampedStrict)
+    assert mirror.__annotations__["when"] == Required[dt.datetime]
+    body = {"when": "2024-01-01T00:00:00Z"}
+    assert sent(TypeAdapter(mirror), body) == sent(TypeAdapter(StampedStrict), body) == "rejected"
+
+
+@pytest.mark.parametrize("year", [1, 4, 100, 200, 400, 1900, 2000, 2023, 2024, 2100, 2400, 9999])
+def test_the_calendar_of_written_dates(year: int) -> None:
+    """Every day of the year, and the days that do not exist, against ``datetime``'s calendar."""
+    for month in range(1, 13):
+        for day in range(1, 32):
+            text = f"{year:04d}-{month:02d}-{day:02d}T12:00:00Z"
+            try:
+                dt.date(year, month, day)
+                real = True
+            except ValueError:
+                real = False
+            assert bool(re.fullmatch(CANONICAL_DATETIME.strip("^$"), text)) is real, text

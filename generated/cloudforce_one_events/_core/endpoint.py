@@ -4,38 +4,32 @@
 from __future__ import annotations
 
 import re
-import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 
-# typing_extensions' get_args/get_origin see its Required/NotRequired on Python 3.10 too
-from typing_extensions import (  # noqa: UP035
-    Annotated,
-    NotRequired,
-    Required,
-    TypedDict,
-    get_args,
-    get_origin,
-)
+from typing_extensions import NotRequired, TypedDict
+
+from .wire import wire_type
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-__all__ = ["Endpoint", "LazyType", "resolve_type"]
+__all__ = ["Endpoint", "LazyType", "resolve_type", "wire_type"]
 
 T = TypeVar("T")
 
 
 class _Envelope(TypedDict, Generic[T]):
-    """The v4-style envelope of a successful call, as far as parsing needs it.
-
-    The other keys (``errors``, ``messages``, ``result_info``) are skipped, not validated.
+    """The v4-style envelope of a successful call, as far as parsing needs it: ``result_info``
+    (paging data) is decoded with the result, in the same pass; the other keys (``errors``,
+    ``messages``) are skipped, not validated.
     """
 
     success: Literal[True]
     result: T
+    result_info: NotRequired[Any]
 
 
 _UNRESOLVED: Any = object()
@@ -78,114 +72,6 @@ def _adapter(type_: Any) -> TypeAdapter[Any]:
     from pydantic import TypeAdapter  # imported on first use: keeps the package import light
 
     return TypeAdapter(type_)
-
-
-# --- wire types: request bodies validated as plain data --------------------------------------
-#
-# Validating a body into model instances and dumping them again costs about twice as much as
-# validating the same data as TypedDicts that mirror the models (same fields, aliases,
-# constraints and config) and dumping those. The mirror only replaces models it can copy
-# exactly (no validators, serializers, computed or excluded fields, no typed extras, no
-# recursion); anything else stays the model itself, which is always correct.
-
-_NOT_COPIED = frozenset(
-    {
-        "title",
-        "json_schema_extra",
-        "json_schema_mode_override",
-        "use_attribute_docstrings",
-        "protected_namespaces",
-        "defer_build",
-        "frozen",
-        "validate_assignment",
-        "revalidate_instances",
-        "model_title_generator",
-        "alias_generator",  # the fields carry their resolved aliases
-        "plugin_settings",
-    }
-)
-
-
-def _copyable(model: Any) -> bool:
-    from pydantic import BaseModel
-
-    if not model.__pydantic_complete__:  # defer_build: the fields are final once it is built
-        model.model_rebuild(raise_errors=False)
-    decorators = model.__pydantic_decorators__
-    if (
-        decorators.validators
-        or decorators.field_validators
-        or decorators.root_validators
-        or decorators.field_serializers
-        or decorators.model_serializers
-        or decorators.model_validators
-        or decorators.computed_fields
-    ):
-        return False
-    if getattr(model, "__pydantic_root_model__", False) or not model.__pydantic_complete__:
-        return False
-    if model.__pydantic_generic_metadata__.get("origin") is not None:
-        return False
-    for cls in model.__mro__:
-        if cls is BaseModel:
-            break
-        names = vars(cls)
-        if "model_post_init" in names or "__get_pydantic_core_schema__" in names:
-            return False
-        if "__pydantic_extra__" in names.get("__annotations__", {}):
-            return False
-    return all(not (f.validate_default or f.exclude) for f in model.model_fields.values())
-
-
-def wire_type(
-    type_: Any, _memo: dict[Any, Any] | None = None, _active: frozenset[Any] = frozenset()
-) -> Any:
-    """``type_`` with every model that can be copied exactly replaced by its TypedDict mirror."""
-    from pydantic import BaseModel, ConfigDict, Field
-
-    memo: dict[Any, Any] = {} if _memo is None else _memo
-    if isinstance(type_, type) and issubclass(type_, BaseModel):
-        if type_ in memo:
-            return memo[type_]
-        if type_ in _active or not _copyable(type_):
-            return type_
-        active = _active | {type_}
-        fields: dict[str, Any] = {}
-        for name, info in type_.model_fields.items():
-            extra: dict[str, Any] = {}
-            if info.alias is not None:
-                extra["alias"] = info.alias
-            if info.validation_alias is not None and info.validation_alias != info.alias:
-                extra["validation_alias"] = info.validation_alias
-            if info.serialization_alias is not None and info.serialization_alias != info.alias:
-                extra["serialization_alias"] = info.serialization_alias
-            if info.discriminator is not None:
-                extra["discriminator"] = info.discriminator
-            annotation = wire_type(info.annotation, memo, active)
-            metadata = [*info.metadata, *([Field(**extra)] if extra else [])]
-            if metadata:
-                params = (annotation, *metadata)
-                annotation = cast(Any, Annotated)[params]
-            fields[name] = Required[annotation] if info.is_required() else NotRequired[annotation]
-        mirror: Any = cast(Any, TypedDict)(f"{type_.__name__}Wire", fields)
-        mirror.__pydantic_config__ = ConfigDict(
-            **{k: v for k, v in type_.model_config.items() if k not in _NOT_COPIED}  # type: ignore[typeddict-item]
-        )
-        memo[type_] = mirror
-        return mirror
-    origin = get_origin(type_)
-    if origin is None or origin is Literal:
-        return type_
-    args = get_args(type_)
-    if origin is Annotated:
-        params = (wire_type(args[0], memo, _active), *type_.__metadata__)
-        return cast(Any, Annotated)[params]
-    if origin is Union or origin is types.UnionType:
-        return cast(Any, Union)[tuple(wire_type(a, memo, _active) for a in args)]
-    if origin in (list, tuple, set, frozenset, dict) or origin.__module__ == "collections.abc":
-        new = tuple(a if a is Ellipsis else wire_type(a, memo, _active) for a in args)
-        return origin[new[0] if len(new) == 1 else new]
-    return type_  # anything else is validated as declared (correct, just not faster)
 
 
 PATH_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
