@@ -62,7 +62,8 @@ def snippet(response: httpx.Response) -> str:
 
 
 def error_details(body: object) -> list[ErrorDetail]:
-    """An envelope's ``errors`` list (tolerating any other body shape)."""
+    """The explanations of an error answer: an envelope's ``errors`` list, else the shapes
+    other APIs use (``{"error": {"message"}}``, problem+json, OAuth errors, ``message``)."""
     details: list[ErrorDetail] = []
     if not isinstance(body, dict):
         return details
@@ -70,7 +71,9 @@ def error_details(body: object) -> list[ErrorDetail]:
     if isinstance(errors, list):
         for item in errors:
             if isinstance(item, dict):
-                message = item.get("message")
+                message = _first_text(item, ("message", "detail", "title"))
+                if message is None and item.get("message") is not None:
+                    message = str(item["message"])
                 code = item.get("code")
                 details.append(
                     ErrorDetail(
@@ -80,13 +83,28 @@ def error_details(body: object) -> list[ErrorDetail]:
                 )
             elif isinstance(item, str):
                 details.append(ErrorDetail(message=item))
-    if not details:
-        for key in ("message", "error"):
-            value = body.get(key)
-            if isinstance(value, str) and value:
-                details.append(ErrorDetail(message=value))
-                break
+    if details:
+        return details
+    nested = body.get("error")
+    if isinstance(nested, dict):  # {"error": {"message": ..., "code": ...}}
+        body = nested
+    message = _first_text(body, ("message", "detail", "error_description", "error", "title"))
+    if message:
+        code = body.get("code")
+        details.append(
+            ErrorDetail(message=message, code=code if isinstance(code, (int, str)) else None)
+        )
     return details
+
+
+def _first_text(item: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    """The first non-empty string among ``keys`` of ``item`` (the shapes APIs use for an
+    error's explanation: envelopes, problem+json's ``detail``, OAuth's ``error_description``)."""
+    for key in keys:
+        value = item.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 def _try_json(content: bytes) -> object:
@@ -114,7 +132,7 @@ def make_status_error(
         message += " with success=false"
     if details:
         message += ": " + shorten("; ".join(str(d) for d in details))
-    elif body is _MISSING and response.content:
+    elif response.content:  # not a shape we know: what the server sent, shortened
         message += f": {snippet(response)}"
     retry_after = None
     if response.status_code in (429, 503):

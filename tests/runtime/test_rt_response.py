@@ -138,6 +138,11 @@ def test_not_found_message() -> None:
         (b'{"errors": ["just text", 5, {"code": "E1"}]}', ["just text", ""]),
         (b"[1, 2]", []),
         (b'"text"', []),
+        # the shapes other APIs answer with (the generator builds clients for any API)
+        (b'{"error": {"message": "No such model", "code": "model_not_found"}}', ["No such model"]),
+        (b'{"type": "about:blank", "title": "Not Found", "detail": "no pet 7"}', ["no pet 7"]),
+        (b'{"error": "invalid_grant", "error_description": "expired"}', ["expired"]),
+        (b'{"errors": [{"title": "Invalid", "detail": "name is required"}]}', ["name is required"]),
     ],
 )
 def test_error_body_tolerated(body: bytes, expected_messages: list[str]) -> None:
@@ -148,6 +153,15 @@ def test_error_body_tolerated(body: bytes, expected_messages: list[str]) -> None
     assert [d.message for d in exc.errors] == expected_messages
     if body.startswith(b"<html>"):
         assert "bad gateway" in str(exc)  # non-JSON error body: a snippet
+
+
+def test_an_error_body_of_an_unknown_shape_is_quoted_in_the_message() -> None:
+    """Whatever JSON the server explains itself with reaches the message, shortened."""
+    request = httpx.Request("GET", BASE + "/x")
+    body = b'{"fault": {"faultstring": "Quota exceeded for key"}}'
+    exc = make_status_error(httpx.Response(404, content=body, request=request))
+    assert exc.errors == [] and exc.body == {"fault": {"faultstring": "Quota exceeded for key"}}
+    assert str(exc) == '404 Not Found: {"fault": {"faultstring": "Quota exceeded for key"}}'
 
 
 def test_error_details_codes() -> None:
