@@ -236,4 +236,17 @@ def bulk(
             type_expr(item, request=True, models=MODELS_ALIAS, object_aliases=aliases)
         ),
         item_type_arg=spelled.expression(type_expr(item, models=MODELS_ALIAS)),
+        required_flags=tuple(
+            p
+            for p in _flag_params(params, param)
+            if not p.default_from_client and p.required and p.annotation == "str"
+        ),
+        client_flags=tuple(p for p in _flag_params(params, param) if p.default_from_client),
     )
+
+
+def _flag_params(params: list[Param], items: Param) -> list[Param]:
+    """The bulk operation's arguments an ingest command can take as flags: everything but the
+    items and cookies."""
+    places = ("path", "body", "query", "header")
+    return [p for p in params if p is not items and p.location in places]

@@ -83,6 +83,11 @@ class Bulk:
     max_chunk_size: int
     item_hint: str  # item_annotation as the resource module writes it
     item_type_arg: str  # the item type passed to the bulk helper (evaluated per call)
+    required_flags: tuple[Param, ...] = ()
+    """Arguments the ingest command takes as required flags (required strings: --dataset-id)."""
+    client_flags: tuple[Param, ...] = ()
+    """Arguments the client fills from its defaults (account_id): optional flags of the ingest
+    command, read from the environment variable of the default when not given."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import pytest
 from generator.build.api import build_api
 from generator.diagnostics import Diagnostics
 from generator.ir import Api, Model, Operation
-from generator.load.config import Config, PaginationConfig
+from generator.load.config import Config, PaginationConfig, load_config
 from generator.load.loader import load_spec
 from tests.conftest import minimal_spec
 
@@ -551,3 +551,20 @@ def test_config_name_shadowing_an_imported_annotation_name_is_an_error(
             Config(path="codegen.toml", text=text, operations={"doThing": "things.datetime"}),
         )
     assert info.value.diagnostics[0].location.line == 2
+
+
+def test_the_ingest_commands_flags_are_decided_in_the_ir() -> None:
+    """Our bulk operation: the dataset is a required flag; the account comes from the client's
+    default (its environment variable), so it is an optional flag; the items are the input."""
+    root = Path(__file__).resolve().parents[2]
+    config = load_config(root / "spec" / "codegen.toml")
+    api = build_api(load_spec(root / "spec" / "cloudforce-one-events.yaml"), config, Diagnostics())
+    assert api.bulk is not None
+    bulk = api.bulk[1].bulk
+    assert bulk is not None
+    assert [p.py_name for p in bulk.required_flags] == ["dataset_id"]
+    assert [(p.py_name, p.default_from_client) for p in bulk.client_flags] == [
+        ("account_id", "account_id")
+    ]
+    flags = {p.py_name for p in (*bulk.required_flags, *bulk.client_flags)}
+    assert bulk.items_param not in flags and "include_created_events" not in flags
