@@ -13,7 +13,7 @@ from typing import Any
 
 from generator import __version__
 from generator.build.models import finalize, usage
-from generator.build.naming import class_name, module_name
+from generator.build.naming import class_name, package_from_title
 from generator.build.operations import BuiltOperation, collect
 from generator.build.registry import SchemaRegistry
 from generator.build.resources import (
@@ -38,7 +38,7 @@ def build_api(
     document = spec.document
     info = document.get("info") or {}
     title = str(info.get("title") or "API")
-    package = package_name or config.package_name or module_name(title)
+    package = package_name or config.package_name or package_from_title(title)
     if not package.isidentifier():
         raise GenerationError.at(
             config.location("package", "name"),

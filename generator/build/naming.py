@@ -210,6 +210,21 @@ def module_name(name: str) -> str:
     return escape_keyword(snake(name))
 
 
+# where a title stops naming the API and starts describing it
+_TITLE_TAIL = re.compile(r"\s+[-\u2013\u2014:]\s+|\s*\(|\s+with\s+|\s*:\s+", re.I)
+_TITLE_VERSION = re.compile(r"\s+(?:v?\d+(?:\.\d+)*|openapi(?:\s+\d+(?:\.\d+)*)?)$", re.I)
+
+
+def package_from_title(title: str) -> str:
+    """The package name of a document without a configured one: its title without the part
+    that describes it (``Swagger Petstore - OpenAPI 3.0`` -> ``swagger_petstore``, ``Spotify
+    Web API with fixes ...`` -> ``spotify_web_api``, ``Discord HTTP API (Preview)`` ->
+    ``discord_http_api``) or a trailing version; the whole title when nothing is left."""
+    head = _TITLE_TAIL.split(title.strip(), maxsplit=1)[0]
+    head = _TITLE_VERSION.sub("", head).strip()
+    return module_name(head) if words(head) else module_name(title)
+
+
 def class_name(name: str) -> str:
     """PascalCase; a name that already is an ASCII PascalCase identifier is kept as written
     (``GraphQLRequest`` stays, it does not become ``GraphQlRequest``)."""

@@ -12,6 +12,7 @@ from generator.build.naming import (
     field_name,
     item_name,
     method_name,
+    package_from_title,
     param_name,
     singular,
     snake,
@@ -184,3 +185,23 @@ def test_registry_can_treat_names_differing_in_case_as_equal() -> None:
     registry = NameRegistry()
     registry.claim("Pet", case_insensitive=True)
     assert registry.claim("pet", "PetSchema", case_insensitive=True) == ("PetSchema", False)
+
+
+@pytest.mark.parametrize(
+    ("title", "package"),
+    [
+        ("Swagger Petstore - OpenAPI 3.0", "swagger_petstore"),
+        ("Spotify Web API with fixes and improvements from sonallux", "spotify_web_api"),
+        ("Discord HTTP API (Preview)", "discord_http_api"),
+        ("Twilio - Api", "twilio"),
+        ("Datadog API V1 Collection", "datadog_api_v1_collection"),  # V1 is inside: kept
+        ("Widgets API v2", "widgets_api"),
+        ("Test 3.1 Features", "test_3_1_features"),
+        ("Billing: the internal API", "billing"),
+        ("- OpenAPI 3.0", "open_api_3_0"),  # nothing before the dash: the whole title
+        ("3.0", "n3_0"),
+        ("Kubernetes", "kubernetes"),
+    ],
+)
+def test_package_names_from_titles_drop_what_describes_the_api(title: str, package: str) -> None:
+    assert package_from_title(title) == package
