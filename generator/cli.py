@@ -216,6 +216,7 @@ def _generate(args: argparse.Namespace) -> int:
         formatter=args.formatter,
         overwrite=args.overwrite,
         clean=args.clean,
+        progress=_progress if sys.stderr.isatty() else None,
     )
     result = generate(options, check=args.check, fail_on_warning=args.fail_on_warning)
     for warning in result.warnings:
@@ -236,6 +237,11 @@ def _generate(args: argparse.Namespace) -> int:
         f"generated {len(result.files)} files into {args.out} ({ops} operations, {len(result.api.models)} models)"
     )
     return 0
+
+
+def _progress(message: str) -> None:
+    """One line on the terminal saying what a long generation is doing."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def _is_project_spec(path: Path) -> bool:

@@ -46,6 +46,8 @@ class Options:
     """Write into a folder the generator did not write before / over files it does not own."""
     clean: bool = False
     """Also remove every file in ``out`` the generation does not write (implies overwrite)."""
+    progress: Callable[[str], None] | None = None
+    """Told what a long generation is doing (the command line: on a terminal only)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,11 @@ def _render(options: Options, formatter: Callable[[str, str], str] | None = None
     test_plan = plan_tests(api)  # what cannot be sampled costs a test, never the client
     for unplanned in test_plan.unplanned:
         diagnostics.warn(spec.locate(unplanned.pointer), unplanned.message())
+    if options.progress is not None:
+        options.progress(
+            f"{_display(options.spec)}: {len(api.operations())} operations, {len(api.models)} "
+            f"models; rendering and formatting with {options.formatter}..."
+        )
     format_options = FormatOptions(formatter=options.formatter)
     renderer = Renderer(
         api,

@@ -361,3 +361,14 @@ def test_a_cache_that_fails_costs_speed_not_the_generation(
     shared.mkdir(parents=True)
     shared.chmod(0o777)
     assert template_cache(shared.parent, {}) is None  # others may write there: not used
+
+
+def test_a_generation_says_what_it_is_doing_when_asked(tmp_path: Path) -> None:
+    """The command line passes a progress callback on a terminal: before the long part
+    (rendering and formatting) it hears the size of the job."""
+    heard: list[str] = []
+    result = generate(Options(SPEC, CONFIG, tmp_path / "out", progress=heard.append), check=True)
+    operations = len(result.api.operations())
+    assert len(heard) == 1 and operations > 0
+    assert f"{operations} operations" in heard[0]
+    assert "rendering and formatting with black" in heard[0]
