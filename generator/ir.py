@@ -362,6 +362,7 @@ class Api:
     bulk: tuple[Resource, Operation] | None = None
     models_alias: str = MODELS_ALIAS
     integer_pointers: tuple[str, ...] = ()  # the `number` schemas [type_overrides] made `int`
+    relaxed_formats: tuple[str, ...] = ()  # schemas whose `format` response examples break
     contract_spec: str = ""  # what Prism serves the contract tests if not the spec copy (tests/)
 
     @property

@@ -4,8 +4,10 @@
 upstream's types. Prism's dynamic mode would answer such a property with a fraction (a valid
 ``number``), which the client rightly refuses. So when overrides apply, the contract tests get
 their own copy of the bundled document with exactly those schemas typed ``integer``
-(``tests/contract-spec.yaml``); everything else is the spec unchanged. The spec copy beside
-the client (``spec/<name>``) stays byte for byte the spec, for the next change report.
+(``tests/contract-spec.yaml``). Likewise, a ``format`` the client reads as a plain string
+that the document's own response examples break (:mod:`~generator.build.served_examples`) is
+left out of that copy, so that Prism serves the examples without rejecting them. Everything else is the spec unchanged. The spec copy
+beside the client (``spec/<name>``) stays byte for byte the spec, for the next change report.
 """
 
 from __future__ import annotations
@@ -32,9 +34,16 @@ def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
             schema["type"] = "integer"
         elif isinstance(kind, list):
             schema["type"] = ["integer" if k == "number" else k for k in kind]
+    for pointer in api.relaxed_formats:
+        schema = resolve_pointer(served, pointer)
+        if isinstance(schema, dict):
+            schema.pop("format", None)
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(served, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
-    note = "# The spec as the client reads it: codegen.toml's [type_overrides] applied (see generator/render/contract_spec.py).\n"
+    note = (
+        "# The spec as the client reads it: codegen.toml's [type_overrides] applied, any format"
+        " its own examples break left out (see generator/render/contract_spec.py).\n"
+    )
     return [
         RenderedFile(
             f"tests/{api.contract_spec}", (header(api) + "\n" + note + text).encode("utf-8")

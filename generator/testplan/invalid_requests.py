@@ -39,6 +39,12 @@ class InvalidRequest:
     ``sl-violations`` header; False: Prism makes up its own 422 (problem+json) and reports it in
     the body's ``validation`` list instead (no header)."""
 
+    @property
+    def reported_at(self) -> tuple[str, str]:
+        """The start of the ``location`` Prism reports the violation at: (kind, name), the name
+        of a query parameter lowercased as Prism reports it (``PageSize`` -> ``pagesize``)."""
+        return self.kind, self.wire_name.lower() if self.kind == "query" else self.wire_name
+
 
 def invalid_requests(samples: Samples, cases: Sequence[OpCase]) -> tuple[InvalidRequest, ...]:
     """The invalid query, body and path requests, for those the operations offer."""

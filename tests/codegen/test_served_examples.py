@@ -1,0 +1,115 @@
+"""A ``format`` the client reads as ``str`` and the document's own examples break is not served.
+
+Twilio's examples write relative references under ``format: uri``; Prism's static server answers
+with them and then rejects its own answer (500). The generator warns once and serves the contract
+tests a copy without exactly those ``format`` keywords; the spec copy beside the client stays the
+document, and a format no example breaks is kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.pipeline import Options, generate
+
+LISTING = {
+    "type": "object",
+    "properties": {
+        "uri": {"type": "string", "format": "uri"},
+        "items": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Item"},
+        },
+    },
+}
+
+
+def _doc() -> dict[str, Any]:
+    media = {
+        "schema": LISTING,
+        "examples": {
+            "relative": {"value": {"uri": "/items?page=0", "items": []}},
+            "absolute": {"value": {"uri": "https://shop.test/items", "items": []}},
+        },
+    }
+    nested = {
+        "schema": {"$ref": "#/components/schemas/Item"},
+        "example": {"id": "not-a-uuid"},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Shop", "version": "1"},
+        "servers": [{"url": "https://shop.test"}],
+        "paths": {
+            "/items": {
+                "get": {
+                    "operationId": "listItems",
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": media}}
+                    },
+                }
+            },
+            "/items/{id}": {
+                "get": {
+                    "operationId": "getItem",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": nested}}
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Item": {
+                    "type": "object",
+                    "properties": {"id": {"type": "string", "format": "uuid"}},
+                }
+            }
+        },
+    }
+
+
+def test_formats_that_examples_break_are_warned_once_and_not_served(tmp_path: Path) -> None:
+    doc = _doc()
+    doc["components"]["schemas"]["Item"]["properties"]["link"] = {"type": "string", "format": "uri"}
+    spec = tmp_path / "shop.yaml"
+    spec.write_text(yaml.safe_dump(doc, sort_keys=False))
+    result = generate(Options(spec, None, tmp_path / "out", package_name="shop", formatter="ruff"))
+    warnings = [str(w) for w in result.warnings if "break a format" in str(w)]
+    assert len(warnings) == 1 and "2 response example(s)" in warnings[0]
+    assert "/paths/~1items/get/responses/200/content/application~1json/examples/relative" in (
+        warnings[0]
+    )
+    assert result.api.relaxed_formats == (
+        "/components/schemas/Item/properties/id",
+        "/paths/~1items/get/responses/200/content/application~1json/schema/properties/uri",
+    )
+    served = yaml.safe_load((tmp_path / "out" / "tests" / "contract-spec.yaml").read_text())
+    listing = served["paths"]["/items"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert listing["schema"]["properties"]["uri"] == {"type": "string"}
+    assert list(listing["examples"]) == ["relative", "absolute"]  # examples served as written
+    item = served["components"]["schemas"]["Item"]["properties"]
+    assert item["id"] == {"type": "string"}
+    assert item["link"] == {"type": "string", "format": "uri"}  # no example breaks it: kept
+    # the spec copy beside the client is the document, byte for byte
+    assert (tmp_path / "out" / "spec" / "shop.yaml").read_bytes() == spec.read_bytes()
+
+
+def test_examples_that_keep_their_format_need_no_copy(tmp_path: Path) -> None:
+    doc = _doc()
+    del doc["paths"]["/items/{id}"]
+    del doc["paths"]["/items"]["get"]["responses"]["200"]["content"]["application/json"][
+        "examples"
+    ]["relative"]
+    spec = tmp_path / "shop.yaml"
+    spec.write_text(yaml.safe_dump(doc, sort_keys=False))
+    result = generate(Options(spec, None, tmp_path / "out", package_name="shop", formatter="ruff"))
+    assert not [w for w in result.warnings if "break a format" in str(w)]
+    assert result.api.contract_spec == ""
+    assert not (tmp_path / "out" / "tests" / "contract-spec.yaml").exists()
