@@ -25,7 +25,7 @@ from generator.build.resources import (
 )
 from generator.build.schemas import new_registry
 from generator.build.security import env_prefix, requirements, security_schemes, sendable
-from generator.build.served_examples import relaxed_formats
+from generator.build.served_examples import served_examples
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.escape import one_line
 from generator.ir import Api, Operation, Resource, TypeRef
@@ -59,7 +59,7 @@ def build_api(
     schemes = security_schemes(spec, config, prefix, diagnostics)
     security = requirements(document.get("security"), sendable(document, config)) or ()
     every = [op for r in top for each in r.walk() for op in each.operations]
-    relaxed = relaxed_formats(spec, diagnostics)
+    served = served_examples(spec, diagnostics)
     return Api(
         title=title,
         version=str(info.get("version") or ""),
@@ -91,13 +91,14 @@ def build_api(
         error_class=config.error_class or class_name(package) + "Error",
         bulk=_bulk(top),
         integer_pointers=pointers,
-        relaxed_formats=relaxed,
-        contract_spec=CONTRACT_SPEC if pointers or relaxed else "",
+        relaxed_keywords=served.relaxed,
+        served_numbers=served.numbers,
+        contract_spec=CONTRACT_SPEC if pointers or served.relaxed or served.numbers else "",
     )
 
 
-# The spec as the client reads it ([type_overrides] applied, the formats that response examples
-# break and the client reads as plain strings left out), served by Prism to the contract tests when either applies; written beside
+# The spec as the client reads it ([type_overrides] applied, what response examples break and the
+# client reads differently changed as build/served_examples.py says), served by Prism to the contract tests when either applies; written beside
 # them by generator/render/contract_spec.py.
 CONTRACT_SPEC = "contract-spec.yaml"
 

@@ -4,9 +4,10 @@
 upstream's types. Prism's dynamic mode would answer such a property with a fraction (a valid
 ``number``), which the client rightly refuses. So when overrides apply, the contract tests get
 their own copy of the bundled document with exactly those schemas typed ``integer``
-(``tests/contract-spec.yaml``). Likewise, a ``format`` the client reads as a plain string
-that the document's own response examples break (:mod:`~generator.build.served_examples`) is
-left out of that copy, so that Prism serves the examples without rejecting them. Everything else is the spec unchanged. The spec copy
+(``tests/contract-spec.yaml``). Likewise, where the document's own response examples break
+its schema in ways the client reads differently (:mod:`~generator.build.served_examples`), that
+copy leaves out the string keyword or serves the number as a number, so that Prism serves the
+examples without rejecting them. Everything else is the spec unchanged. The spec copy
 beside the client (``spec/<name>``) stays byte for byte the spec, for the next change report.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from generator.ir import Api
-from generator.load.pointers import resolve_pointer
+from generator.load.pointers import resolve_pointer, split_pointer
 from generator.render.renderer import RenderedFile, header
 
 
@@ -34,18 +35,33 @@ def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
             schema["type"] = "integer"
         elif isinstance(kind, list):
             schema["type"] = ["integer" if k == "number" else k for k in kind]
-    for pointer in api.relaxed_formats:
+    for pointer, keyword in api.relaxed_keywords:
         schema = resolve_pointer(served, pointer)
         if isinstance(schema, dict):
-            schema.pop("format", None)
+            schema.pop(keyword, None)
+    for pointer in api.served_numbers:
+        _as_number(served, pointer)
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(served, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
     note = (
-        "# The spec as the client reads it: codegen.toml's [type_overrides] applied, any format"
-        " its own examples break left out (see generator/render/contract_spec.py).\n"
+        "# The spec as the client reads it: codegen.toml's [type_overrides] applied, what its own"
+        " examples break and the client reads differently changed (see"
+        " generator/render/contract_spec.py).\n"
     )
     return [
         RenderedFile(
             f"tests/{api.contract_spec}", (header(api) + "\n" + note + text).encode("utf-8")
         )
     ]
+
+
+def _as_number(served: dict[str, Any], pointer: str) -> None:
+    """The example value at ``pointer`` (a number written as a string) as the number."""
+    *parents, last = split_pointer(pointer)
+    node: Any = served
+    for token in parents:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    key: Any = int(last) if isinstance(node, list) else last
+    text = node[key]
+    number = float(text)
+    node[key] = int(number) if number.is_integer() and "." not in text else number

@@ -1,9 +1,10 @@
-"""A ``format`` the client reads as ``str`` and the document's own examples break is not served.
+"""What the document's own response examples break and the client reads differently is not served.
 
 Twilio's examples write relative references under ``format: uri``; Prism's static server answers
 with them and then rejects its own answer (500). The generator warns once and serves the contract
-tests a copy without exactly those ``format`` keywords; the spec copy beside the client stays the
-document, and a format no example breaks is kept.
+tests a copy without exactly those string keywords (the models keep any string) and with numbers
+written as strings served as numbers; the spec copy beside the client stays the document, and a
+keyword no example breaks is kept.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ LISTING = {
     "type": "object",
     "properties": {
         "uri": {"type": "string", "format": "uri"},
+        "sid": {"type": "string", "minLength": 4, "pattern": "^AC"},
+        "price": {"type": "number"},
         "items": {
             "type": "array",
             "items": {"$ref": "#/components/schemas/Item"},
@@ -31,7 +34,7 @@ def _doc() -> dict[str, Any]:
     media = {
         "schema": LISTING,
         "examples": {
-            "relative": {"value": {"uri": "/items?page=0", "items": []}},
+            "relative": {"value": {"uri": "/items?page=0", "sid": "", "price": "0", "items": []}},
             "absolute": {"value": {"uri": "https://shop.test/items", "items": []}},
         },
     }
@@ -75,25 +78,38 @@ def _doc() -> dict[str, Any]:
     }
 
 
-def test_formats_that_examples_break_are_warned_once_and_not_served(tmp_path: Path) -> None:
+def test_what_examples_break_is_warned_once_and_served_as_the_client_reads_it(
+    tmp_path: Path,
+) -> None:
     doc = _doc()
     doc["components"]["schemas"]["Item"]["properties"]["link"] = {"type": "string", "format": "uri"}
     spec = tmp_path / "shop.yaml"
     spec.write_text(yaml.safe_dump(doc, sort_keys=False))
     result = generate(Options(spec, None, tmp_path / "out", package_name="shop", formatter="ruff"))
-    warnings = [str(w) for w in result.warnings if "break a format" in str(w)]
+    warnings = [str(w) for w in result.warnings if "break their own schema" in str(w)]
     assert len(warnings) == 1 and "2 response example(s)" in warnings[0]
     assert "/paths/~1items/get/responses/200/content/application~1json/examples/relative" in (
         warnings[0]
     )
-    assert result.api.relaxed_formats == (
-        "/components/schemas/Item/properties/id",
-        "/paths/~1items/get/responses/200/content/application~1json/schema/properties/uri",
+    listing_schema = "/paths/~1items/get/responses/200/content/application~1json/schema"
+    assert result.api.relaxed_keywords == (
+        ("/components/schemas/Item/properties/id", "format"),
+        (f"{listing_schema}/properties/sid", "minLength"),
+        (f"{listing_schema}/properties/sid", "pattern"),
+        (f"{listing_schema}/properties/uri", "format"),
     )
     served = yaml.safe_load((tmp_path / "out" / "tests" / "contract-spec.yaml").read_text())
     listing = served["paths"]["/items"]["get"]["responses"]["200"]["content"]["application/json"]
     assert listing["schema"]["properties"]["uri"] == {"type": "string"}
-    assert list(listing["examples"]) == ["relative", "absolute"]  # examples served as written
+    assert listing["schema"]["properties"]["sid"] == {"type": "string"}
+    assert listing["schema"]["properties"]["price"] == {"type": "number"}  # types never relaxed
+    assert list(listing["examples"]) == ["relative", "absolute"]
+    assert listing["examples"]["relative"]["value"] == {
+        "uri": "/items?page=0",
+        "sid": "",
+        "price": 0,  # the number the client reads
+        "items": [],
+    }
     item = served["components"]["schemas"]["Item"]["properties"]
     assert item["id"] == {"type": "string"}
     assert item["link"] == {"type": "string", "format": "uri"}  # no example breaks it: kept
@@ -110,6 +126,6 @@ def test_examples_that_keep_their_format_need_no_copy(tmp_path: Path) -> None:
     spec = tmp_path / "shop.yaml"
     spec.write_text(yaml.safe_dump(doc, sort_keys=False))
     result = generate(Options(spec, None, tmp_path / "out", package_name="shop", formatter="ruff"))
-    assert not [w for w in result.warnings if "break a format" in str(w)]
+    assert not [w for w in result.warnings if "break their own schema" in str(w)]
     assert result.api.contract_spec == ""
     assert not (tmp_path / "out" / "tests" / "contract-spec.yaml").exists()
