@@ -365,6 +365,7 @@ class Api:
     # what Prism's copy of the spec changes where response examples break it (build/served_examples)
     relaxed_keywords: tuple[tuple[str, str], ...] = ()  # (schema pointer, string keyword) left out
     served_numbers: tuple[str, ...] = ()  # example values (pointers) served as numbers
+    form_arrays: tuple[tuple[str, str], ...] = ()  # form array fields given Prism's encoding
     contract_spec: str = ""  # what Prism serves the contract tests if not the spec copy (tests/)
 
     @property

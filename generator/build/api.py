@@ -26,6 +26,7 @@ from generator.build.resources import (
 from generator.build.schemas import new_registry
 from generator.build.security import env_prefix, requirements, security_schemes, sendable
 from generator.build.served_examples import served_examples
+from generator.build.served_forms import form_arrays
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.escape import one_line
 from generator.ir import Api, Operation, Resource, TypeRef
@@ -60,6 +61,7 @@ def build_api(
     security = requirements(document.get("security"), sendable(document, config)) or ()
     every = [op for r in top for each in r.walk() for op in each.operations]
     served = served_examples(spec, diagnostics)
+    forms = form_arrays(document)
     return Api(
         title=title,
         version=str(info.get("version") or ""),
@@ -93,12 +95,16 @@ def build_api(
         integer_pointers=pointers,
         relaxed_keywords=served.relaxed,
         served_numbers=served.numbers,
-        contract_spec=CONTRACT_SPEC if pointers or served.relaxed or served.numbers else "",
+        form_arrays=forms,
+        contract_spec=(
+            CONTRACT_SPEC if pointers or served.relaxed or served.numbers or forms else ""
+        ),
     )
 
 
 # The spec as the client reads it ([type_overrides] applied, what response examples break and the
-# client reads differently changed as build/served_examples.py says), served by Prism to the contract tests when either applies; written beside
+# client reads differently changed as build/served_examples.py says, form array encodings written
+# out as build/served_forms.py says), served by Prism to the contract tests when either applies; written beside
 # them by generator/render/contract_spec.py.
 CONTRACT_SPEC = "contract-spec.yaml"
 

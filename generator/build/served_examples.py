@@ -37,7 +37,7 @@ _FORMATS: dict[str, re.Pattern[str]] = {
 """The formats checked, as ajv-formats' full mode writes them (Prism's validator): those the
 client reads as plain ``str``."""
 
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _MAX_DEPTH = 64
 
 
@@ -81,7 +81,7 @@ def served_examples(spec: LoadedSpec, diagnostics: Diagnostics) -> Served:
     return Served(tuple(sorted(relaxed)), tuple(sorted(numbers)))
 
 
-def _deref(document: Any, node: Any) -> tuple[str | None, Any]:
+def deref(document: Any, node: Any) -> tuple[str | None, Any]:
     """(pointer followed, target) for a local ``$ref``; (None, node) otherwise."""
     seen = 0
     pointer = None
@@ -104,13 +104,13 @@ def _media_types(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     visited: set[str] = set()
     paths = document.get("paths")
     for path, item in (paths or {}).items() if isinstance(paths, dict) else ():
-        for method in _METHODS:
+        for method in METHODS:
             op = item.get(method) if isinstance(item, dict) else None
             responses = op.get("responses") if isinstance(op, dict) else None
             if not isinstance(responses, dict):
                 continue
             for status, response in responses.items():
-                where, target = _deref(document, response)
+                where, target = deref(document, response)
                 pointer = where or join_pointer("/paths", path, method, "responses", status)
                 content = target.get("content") if isinstance(target, dict) else None
                 if pointer in visited or not isinstance(content, dict):
@@ -128,7 +128,7 @@ def _examples(document: Any, pointer: str, media: dict[str, Any]) -> Iterator[tu
         yield where, where, media["example"]
     examples = media.get("examples")
     for name, entry in examples.items() if isinstance(examples, dict) else ():
-        followed, target = _deref(document, entry)
+        followed, target = deref(document, entry)
         where = join_pointer(pointer, "examples", name)
         if isinstance(target, dict) and "value" in target:
             yield where, join_pointer(followed or where, "value"), target["value"]
@@ -140,7 +140,7 @@ def _breaks(
     """(where, keyword, what) for what ``value`` (at pointer ``at``) breaks of the schema at
     ``pointer`` and the client reads differently: (schema pointer, string keyword, ...) or
     (value pointer, "number", ...)."""
-    followed, schema = _deref(document, resolve_pointer(document, pointer))
+    followed, schema = deref(document, resolve_pointer(document, pointer))
     pointer = followed or pointer
     if not isinstance(schema, dict) or depth > _MAX_DEPTH:
         return

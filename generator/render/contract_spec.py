@@ -7,7 +7,8 @@ their own copy of the bundled document with exactly those schemas typed ``intege
 (``tests/contract-spec.yaml``). Likewise, where the document's own response examples break
 its schema in ways the client reads differently (:mod:`~generator.build.served_examples`), that
 copy leaves out the string keyword or serves the number as a number, so that Prism serves the
-examples without rejecting them. Everything else is the spec unchanged. The spec copy
+examples without rejecting them; and the array fields of form bodies get OpenAPI's default
+encoding written out (:mod:`~generator.build.served_forms`), which Prism needs. Everything else is the spec unchanged. The spec copy
 beside the client (``spec/<name>``) stays byte for byte the spec, for the next change report.
 """
 
@@ -41,6 +42,9 @@ def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
             schema.pop(keyword, None)
     for pointer in api.served_numbers:
         _as_number(served, pointer)
+    for pointer, name in api.form_arrays:
+        media = resolve_pointer(served, pointer)
+        media.setdefault("encoding", {})[name] = {"style": "form", "explode": True}
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(served, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
     note = (

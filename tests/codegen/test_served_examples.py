@@ -129,3 +129,35 @@ def test_examples_that_keep_their_format_need_no_copy(tmp_path: Path) -> None:
     assert not [w for w in result.warnings if "break their own schema" in str(w)]
     assert result.api.contract_spec == ""
     assert not (tmp_path / "out" / "tests" / "contract-spec.yaml").exists()
+
+
+def test_array_fields_of_form_bodies_get_the_default_encoding_written_out(tmp_path: Path) -> None:
+    """Prism reads ``Key=a`` as a string unless the (default) form/explode encoding is written."""
+    doc = _doc()
+    form = {
+        "schema": {
+            "type": "object",
+            "properties": {
+                "Events": {"type": "array", "items": {"type": "string"}},
+                "Kept": {"type": "array", "items": {"type": "string"}},
+                "Name": {"type": "string"},
+            },
+        },
+        "encoding": {"Kept": {"style": "form", "explode": False}},
+    }
+    doc["paths"]["/items"]["post"] = {
+        "operationId": "createItem",
+        "requestBody": {"content": {"application/x-www-form-urlencoded": form}},
+        "responses": {"204": {"description": "created"}},
+    }
+    spec = tmp_path / "shop.yaml"
+    spec.write_text(yaml.safe_dump(doc, sort_keys=False))
+    result = generate(Options(spec, None, tmp_path / "out", package_name="shop", formatter="ruff"))
+    media = "/paths/~1items/post/requestBody/content/application~1x-www-form-urlencoded"
+    assert result.api.form_arrays == ((media, "Events"),)
+    served = yaml.safe_load((tmp_path / "out" / "tests" / "contract-spec.yaml").read_text())
+    body = served["paths"]["/items"]["post"]["requestBody"]["content"]
+    assert body["application/x-www-form-urlencoded"]["encoding"] == {
+        "Kept": {"style": "form", "explode": False},  # what the document says is kept
+        "Events": {"style": "form", "explode": True},
+    }
