@@ -362,10 +362,7 @@ class Api:
     bulk: tuple[Resource, Operation] | None = None
     models_alias: str = MODELS_ALIAS
     integer_pointers: tuple[str, ...] = ()  # the `number` schemas [type_overrides] made `int`
-    # what Prism's copy of the spec changes where response examples break it (build/served_examples)
-    relaxed_keywords: tuple[tuple[str, str], ...] = ()  # (schema pointer, string keyword) left out
-    served_numbers: tuple[str, ...] = ()  # example values (pointers) served as numbers
-    form_arrays: tuple[tuple[str, str], ...] = ()  # form array fields given Prism's encoding
+    prism_edits: tuple[tuple[str, str, str], ...] = ()  # (edit, pointer, name): build/served_forms
     contract_spec: str = ""  # what Prism serves the contract tests if not the spec copy (tests/)
 
     @property

@@ -12,10 +12,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.build.served_examples import METHODS, deref
+from generator.build.served_examples import METHODS, deref, served_examples
+from generator.diagnostics import Diagnostics
+from generator.load.loader import LoadedSpec
 from generator.load.pointers import join_pointer
 
 FORM = "application/x-www-form-urlencoded"
+
+
+def prism_edits(spec: LoadedSpec, diagnostics: Diagnostics) -> tuple[tuple[str, str, str], ...]:
+    """Every change of the copy Prism serves, as (edit, pointer, name): ("drop", schema pointer,
+    keyword) and ("number", example value pointer, "") from
+    :func:`~generator.build.served_examples.served_examples`, ("encode", form media type
+    pointer, field) from :func:`form_arrays`."""
+    served = served_examples(spec, diagnostics)
+    return (
+        *(("drop", pointer, keyword) for pointer, keyword in served.relaxed),
+        *(("number", pointer, "") for pointer in served.numbers),
+        *(("encode", pointer, name) for pointer, name in form_arrays(spec.document)),
+    )
 
 
 def form_arrays(document: dict[str, Any]) -> tuple[tuple[str, str], ...]:

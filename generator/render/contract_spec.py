@@ -36,15 +36,14 @@ def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
             schema["type"] = "integer"
         elif isinstance(kind, list):
             schema["type"] = ["integer" if k == "number" else k for k in kind]
-    for pointer, keyword in api.relaxed_keywords:
-        schema = resolve_pointer(served, pointer)
-        if isinstance(schema, dict):
-            schema.pop(keyword, None)
-    for pointer in api.served_numbers:
-        _as_number(served, pointer)
-    for pointer, name in api.form_arrays:
-        media = resolve_pointer(served, pointer)
-        media.setdefault("encoding", {})[name] = {"style": "form", "explode": True}
+    for edit, pointer, name in api.prism_edits:
+        node = resolve_pointer(served, pointer) if edit != "number" else None
+        if edit == "drop" and isinstance(node, dict):
+            node.pop(name, None)
+        elif edit == "number":
+            _as_number(served, pointer)
+        elif edit == "encode" and isinstance(node, dict):
+            node.setdefault("encoding", {})[name] = {"style": "form", "explode": True}
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(served, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
     note = (
