@@ -53,9 +53,15 @@ CORPUS ?= ../shared/corpus
 corpus: $(STAMP)
 	$(BIN)/python -m bench.corpus $(CORPUS) $(CORPUS_ARGS)
 
-# What .ci/run gates on: the same checks, ruff's formatter only, no side-by-side timing
-corpus-gate: $(STAMP)
-	$(BIN)/python -m bench.corpus $(CORPUS) --formatters ruff --no-opc $(CORPUS_ARGS)
+# What .ci/run gates on: the same checks, ruff's formatter only, no side-by-side timing; and the
+# generated contract tests of three documents against Prism (all of petstore3's and spotify's, a
+# deterministic spread of 20 of twilio's 77 resource modules plus its Prism and routing modules:
+# bench/corpus/contract.py), which keeps CI under 30 minutes
+CONTRACT_DOCS ?= petstore3,spotify,twilio_api_v2010
+CONTRACT_MODULES ?= 20
+corpus-gate: $(STAMP) node_modules/.package-lock.json
+	$(BIN)/python -m bench.corpus $(CORPUS) --formatters ruff --no-opc \
+		--contract $(CONTRACT_DOCS) --contract-modules $(CONTRACT_MODULES) $(CORPUS_ARGS)
 
 # Golden files (tests/snapshots/) are rewritten by this command, never edited by hand.
 snapshots: $(STAMP)

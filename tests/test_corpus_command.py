@@ -174,3 +174,40 @@ def test_a_missing_folder_is_exit_2(tmp_path: Path) -> None:
     done = _corpus(tmp_path / "nowhere")
     assert done.returncode == 2
     assert "nowhere: corpus folder not found" in done.stderr
+
+
+def test_contract_documents_run_their_generated_tests_against_prism(corpus_folder: Path) -> None:
+    """``--contract``: the named document's generated tests run (Prism from node_modules); the
+    row says how many passed and failed."""
+    done = _corpus(corpus_folder, "--only", "good", "--contract", "good")
+    assert done.returncode == 0, done.stdout + done.stderr
+    row = next(line for line in done.stdout.splitlines() if line.startswith("| good.yaml"))
+    cell = [c.strip() for c in row.strip("|").split("|")][8]
+    passed, failed = cell.split(" ")[0].split("/")
+    assert int(passed) > 0 and failed == "0", cell
+
+
+def test_contract_names_must_be_documents_of_the_folder(corpus_folder: Path) -> None:
+    done = _corpus(corpus_folder, "--contract", "good,nosuch")
+    assert done.returncode == 2
+    assert "--contract: no document nosuch" in done.stderr
+
+
+def test_contract_subset_is_a_deterministic_spread_with_prism_and_routing(tmp_path: Path) -> None:
+    from bench.corpus.contract import chosen_modules
+
+    for name in ["test_contract_prism.py", "test_contract_routing.py"] + [
+        f"test_contract_r{i:02d}.py" for i in range(10)
+    ]:
+        (tmp_path / name).write_text("")
+    chosen, total = chosen_modules(tmp_path, 4)
+    assert total == 12
+    assert [m.name for m in chosen] == [
+        "test_contract_prism.py",
+        "test_contract_r00.py",
+        "test_contract_r03.py",
+        "test_contract_r06.py",
+        "test_contract_r09.py",
+        "test_contract_routing.py",
+    ]
+    assert len(chosen_modules(tmp_path, None)[0]) == 12

@@ -4,6 +4,7 @@
     python -m bench.corpus ~/specs --jobs 1         # any folder; one document at a time (cleaner timings)
     python -m bench.corpus --formatters ruff --no-opc   # the CI gate: correctness only, fastest
     python -m bench.corpus --only petstore3 spotify --keep /tmp/corpus-out
+    python -m bench.corpus --contract petstore3,spotify   # also their generated tests vs Prism
 
 Exit status: 0 every row meets the targets, 1 some row does not (the reasons are listed under
 the table), 2 the folder is missing or holds no OpenAPI document.
@@ -22,6 +23,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench.corpus import report
+from bench.corpus.contract import run_contract
 from bench.corpus.documents import find_documents
 from bench.corpus.run import ROOT, Row, opc_command, run_document
 
@@ -53,6 +55,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--only", nargs="+", default=None, metavar="NAME", help="documents by file name or stem"
+    )
+    p.add_argument(
+        "--contract",
+        default="",
+        metavar="NAMES",
+        help="comma-separated documents (file name or stem) whose generated contract tests run "
+        "against Prism (needs `npm ci`); a failing test fails the row",
+    )
+    p.add_argument(
+        "--contract-modules",
+        type=int,
+        default=None,
+        metavar="N",
+        help="at most N per-resource test modules per document, a deterministic spread "
+        "(bench/corpus/contract.py); default: all",
     )
     p.add_argument(
         "--keep",
@@ -96,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    named = {n.strip() for n in args.contract.split(",") if n.strip()}
+    missing = sorted(n for n in named if not any(n in (d.name, d.stem) for d in docs))
+    if missing:
+        print(f"--contract: no document {', '.join(missing)} in {folder}", file=sys.stderr)
+        return 2
     if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
         print(
             f"{args.keep}: --keep needs a new or empty folder (nothing is overwritten)",
@@ -107,26 +129,50 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
         scratch = args.keep.resolve() if args.keep else Path(tmp)
         scratch.mkdir(parents=True, exist_ok=True)
+        contract = {n.strip() for n in args.contract.split(",") if n.strip()}
         rows = _run_all(
-            docs, scratch, formatters, with_opc=with_opc, jobs=args.jobs or os.cpu_count() or 1
+            docs,
+            scratch,
+            formatters,
+            with_opc=with_opc,
+            jobs=args.jobs or os.cpu_count() or 1,
+            contract=(contract, args.contract_modules),
         )
     elapsed = time.perf_counter() - started
     return _print(rows, folder, formatters, with_opc, elapsed, args)
 
 
+Contract = tuple[set[str], int | None]
+"""(documents whose contract tests run, at most this many modules each)."""
+
+
 def _run_all(
-    docs: list[Path], scratch: Path, formatters: list[str], *, with_opc: bool, jobs: int
+    docs: list[Path],
+    scratch: Path,
+    formatters: list[str],
+    *,
+    with_opc: bool,
+    jobs: int,
+    contract: Contract,
 ) -> list[Row]:
     """Largest documents first (they bound the wall time), rows back in folder order."""
     by_size = sorted(docs, key=lambda d: -d.stat().st_size)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {d: pool.submit(_one, d, scratch, formatters, with_opc) for d in by_size}
+        futures = {
+            d: pool.submit(_one, d, scratch, formatters, with_opc, contract) for d in by_size
+        }
         return [futures[d].result() for d in docs]
 
 
-def _one(doc: Path, scratch: Path, formatters: list[str], with_opc: bool) -> Row:
+def _one(
+    doc: Path, scratch: Path, formatters: list[str], with_opc: bool, contract: Contract
+) -> Row:
     started = time.perf_counter()
     row = run_document(doc, scratch, formatters, with_opc=with_opc)
+    names, modules = contract
+    checked = scratch / "out" / f"{doc.stem}-{formatters[0]}"
+    if (doc.name in names or doc.stem in names) and row.generated[formatters[0]].code == 0:
+        row.contract = run_contract(checked, scratch, modules)
     verdict = "ok" if not report.failures(row) else "FAILS"
     print(
         f"  {doc.name}: {verdict} ({time.perf_counter() - started:.0f} s)",
@@ -184,6 +230,10 @@ def _print_details(row: Row, verbose: bool) -> None:
         lines = [line for line in row.mypy_output.splitlines() if ": error: " in line]
         for line in lines if verbose else lines[:5]:
             print(f"    mypy: {line[:400]}")
+    if row.contract is not None and not row.contract.ok:
+        lines = row.contract.output.splitlines()
+        for line in lines if verbose else lines[-15:]:
+            print(f"    contract: {line[:400]}")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 Targets (issue 15), checked on every row: the generator exits 0 with every operation of the
 document, no module fails to import, every model builds, ``mypy --strict`` finds nothing, under
-1% of classes are numbered or hash-suffixed, and there is no ``client.default``. Time and memory
-are printed, never judged.
+1% of classes are numbered or hash-suffixed, and there is no ``client.default``; for the
+documents named by ``--contract``, its generated contract tests pass against Prism. Time and
+memory are printed, never judged.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ TARGETS = (
     "0 mypy --strict errors",
     f"< {MAX_BAD_NAMES_PERCENT:g}% numbered/hash class names",
     "no client.default",
+    "contract tests pass against Prism (--contract documents)",
 )
 
 
@@ -48,6 +50,11 @@ def failures(row: Row) -> list[str]:
         found.append(f"numbered/hash names {_bad_percent(probe):.1f}%: {', '.join(bad[:6])}")
     if probe["default_resource"]:
         found.append("client.default exists")
+    if row.contract is not None and not row.contract.ok:
+        found.append(
+            f"contract tests: {row.contract.failed} failed, {row.contract.passed} passed "
+            f"({row.contract.modules} of {row.contract.of_modules} modules)"
+        )
     return found
 
 
@@ -59,7 +66,7 @@ def _bad_percent(probe: dict[str, object]) -> float:
 
 HEADER = (
     "| document | exit | ops in/out | warnings | import fail | model fail | mypy | numbered/hash | "
-    "ruff s | ruff MB | black s | black MB | opc s | opc MB | ok |"
+    "contract pass/fail | ruff s | ruff MB | black s | black MB | opc s | opc MB | ok |"
 )
 
 
@@ -83,6 +90,7 @@ def _cells(row: Row) -> list[str]:
         f"{len(p['model_failed'])}/{p['models']}" if built else "-",
         "-" if row.mypy_errors is None else str(row.mypy_errors),
         f"{len({*p['numbered'], *p['hashed']})} ({_bad_percent(p):.1f}%)" if built else "-",
+        _contract_cell(row),
     ]
     for name in ("ruff", "black"):
         cells += _time_cells(row.generated.get(name))
@@ -93,6 +101,14 @@ def _cells(row: Row) -> list[str]:
     )
     cells.append("yes" if not failures(row) else "**NO**")
     return cells
+
+
+def _contract_cell(row: Row) -> str:
+    c = row.contract
+    if c is None:
+        return "-"
+    subset = "" if c.modules == c.of_modules else f" ({c.modules}/{c.of_modules} modules)"
+    return f"{c.passed}/{c.failed}{subset} in {c.seconds:.0f} s"
 
 
 def _time_cells(timed: Timed | None) -> list[str]:

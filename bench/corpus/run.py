@@ -18,7 +18,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bench.corpus.contract import ContractResult
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATE_TIMEOUT = 900
@@ -45,6 +48,7 @@ class Row:
     mypy_errors: int | None = None
     mypy_output: str = ""
     opc: Timed | None = None
+    contract: ContractResult | None = None  # its generated contract tests (``--contract``)
 
 
 def timed(

@@ -4,7 +4,10 @@
 Prism serves ``contract-spec.yaml`` beside this file: the spec as the client reads it, with the
 ``[type_overrides]`` of the generator's config applied (counts the spec types ``number`` are
 ``integer`` there, as they are ``int`` in the client), so that dynamic answers carry no fractions
-where the client expects whole numbers.
+where the client expects whole numbers; and, where the document's own response examples break
+its schema in ways the client reads differently (string ``format``, ``pattern`` and lengths it
+does not check, numbers written as strings), changed as the client reads them (the generator
+warned about them): Prism would otherwise answer with those examples and reject them as a 500.
 
 The servers (Prism 5.14.2, static and dynamic) are run by ``prism_servers.py``; the
 clients fail a test when Prism reports a violation about any request or response they made.

@@ -25,6 +25,7 @@ from generator.build.resources import (
 )
 from generator.build.schemas import new_registry
 from generator.build.security import env_prefix, requirements, security_schemes, sendable
+from generator.build.served_forms import prism_edits
 from generator.diagnostics import Diagnostics, GenerationError
 from generator.escape import one_line
 from generator.ir import Api, Operation, Resource, TypeRef
@@ -58,6 +59,7 @@ def build_api(
     schemes = security_schemes(spec, config, prefix, diagnostics)
     security = requirements(document.get("security"), sendable(document, config)) or ()
     every = [op for r in top for each in r.walk() for op in each.operations]
+    edits = prism_edits(spec, diagnostics)
     return Api(
         title=title,
         version=str(info.get("version") or ""),
@@ -75,13 +77,7 @@ def build_api(
         models=tuple(models),
         model_modules=tuple(modules),
         path_defaults=tuple(sorted(config.path_defaults.items())),
-        env={
-            "base_url": config.auth.base_url_env or f"{prefix}_BASE_URL",
-            **{
-                attr: f"{prefix}_{attr.upper()}"
-                for attr in sorted(set(config.path_defaults.values()))
-            },
-        },
+        env=_environment(config, prefix),
         schemes=schemes,
         security=security,
         credentials_required=bool(every)
@@ -89,12 +85,23 @@ def build_api(
         error_class=config.error_class or class_name(package) + "Error",
         bulk=_bulk(top),
         integer_pointers=pointers,
-        contract_spec=CONTRACT_SPEC if pointers else "",
+        prism_edits=edits,
+        contract_spec=CONTRACT_SPEC if pointers or edits else "",
     )
 
 
-# The spec as the client reads it ([type_overrides] applied), served by Prism to the contract
-# tests when overrides apply; written beside them by generator/render/contract_spec.py.
+def _environment(config: Config, prefix: str) -> dict[str, str]:
+    """The environment variable of the base URL and of each path default attribute."""
+    return {
+        "base_url": config.auth.base_url_env or f"{prefix}_BASE_URL",
+        **{attr: f"{prefix}_{attr.upper()}" for attr in sorted(set(config.path_defaults.values()))},
+    }
+
+
+# The spec as the client reads it ([type_overrides] applied, what response examples break and the
+# client reads differently changed as build/served_examples.py says, form array encodings written
+# out as build/served_forms.py says), served by Prism to the contract tests when either applies; written beside
+# them by generator/render/contract_spec.py.
 CONTRACT_SPEC = "contract-spec.yaml"
 
 

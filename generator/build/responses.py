@@ -64,9 +64,13 @@ def responses(registry: SchemaRegistry, site: OperationSite, context: str) -> Re
         if _is_status(registry, site, str(status))
     ]
     success = [r for r in read if _is_success(r.status)]
-    errors = tuple(r.response() for r in read if not _is_success(r.status))
+    redirects: list[_Read] = []
     if not success:  # the default response is the success
         success = [r for r in read if r.status == "default"]
+    if not success:  # else a redirect the document describes as the answer (Twilio's 307 with
+        # `redirect_to`): the client does not follow redirects, so that body is what it reads
+        success = redirects = [r for r in read if r.status.isdigit() and 300 <= int(r.status) < 400]
+    errors = tuple(r.response() for r in read if not _is_success(r.status) and r not in redirects)
     codes = tuple(sorted(int(r.status) for r in success if r.status.isdigit())) or (200,)
     if not success:
         return Responses(None, errors, codes, {}, ())

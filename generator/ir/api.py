@@ -78,6 +78,7 @@ class Api:
     bulk: tuple[Resource, Operation] | None = None
     models_alias: str = MODELS_ALIAS
     integer_pointers: tuple[str, ...] = ()  # the `number` schemas [type_overrides] made `int`
+    prism_edits: tuple[tuple[str, str, str], ...] = ()  # (edit, pointer, name): build/served_forms
     contract_spec: str = ""  # what Prism serves the contract tests if not the spec copy (tests/)
 
     @property

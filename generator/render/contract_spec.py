@@ -4,8 +4,12 @@
 upstream's types. Prism's dynamic mode would answer such a property with a fraction (a valid
 ``number``), which the client rightly refuses. So when overrides apply, the contract tests get
 their own copy of the bundled document with exactly those schemas typed ``integer``
-(``tests/contract-spec.yaml``); everything else is the spec unchanged. The spec copy beside
-the client (``spec/<name>``) stays byte for byte the spec, for the next change report.
+(``tests/contract-spec.yaml``). Likewise, where the document's own response examples break
+its schema in ways the client reads differently (:mod:`~generator.build.served_examples`), that
+copy leaves out the string keyword or serves the number as a number, so that Prism serves the
+examples without rejecting them; and the array fields of form bodies get OpenAPI's default
+encoding written out (:mod:`~generator.build.served_forms`), which Prism needs. Everything else is the spec unchanged. The spec copy
+beside the client (``spec/<name>``) stays byte for byte the spec, for the next change report.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 import yaml
 
 from generator.ir import Api
-from generator.load.pointers import resolve_pointer
+from generator.load.pointers import resolve_pointer, split_pointer
 from generator.render.renderer import RenderedFile, header
 
 
@@ -32,11 +36,35 @@ def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
             schema["type"] = "integer"
         elif isinstance(kind, list):
             schema["type"] = ["integer" if k == "number" else k for k in kind]
+    for edit, pointer, name in api.prism_edits:
+        node = resolve_pointer(served, pointer) if edit != "number" else None
+        if edit == "drop" and isinstance(node, dict):
+            node.pop(name, None)
+        elif edit == "number":
+            _as_number(served, pointer)
+        elif edit == "encode" and isinstance(node, dict):
+            node.setdefault("encoding", {})[name] = {"style": "form", "explode": True}
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(served, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
-    note = "# The spec as the client reads it: codegen.toml's [type_overrides] applied (see generator/render/contract_spec.py).\n"
+    note = (
+        "# The spec as the client reads it: codegen.toml's [type_overrides] applied, what its own"
+        " examples break and the client reads differently changed (see"
+        " generator/render/contract_spec.py).\n"
+    )
     return [
         RenderedFile(
             f"tests/{api.contract_spec}", (header(api) + "\n" + note + text).encode("utf-8")
         )
     ]
+
+
+def _as_number(served: dict[str, Any], pointer: str) -> None:
+    """The example value at ``pointer`` (a number written as a string) as the number."""
+    *parents, last = split_pointer(pointer)
+    node: Any = served
+    for token in parents:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    key: Any = int(last) if isinstance(node, list) else last
+    text = node[key]
+    number = float(text)
+    node[key] = int(number) if number.is_integer() and "." not in text else number

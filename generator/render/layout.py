@@ -123,6 +123,8 @@ def type_alias(name: str, annotation: str) -> str:
     one = f"{name} = {annotation}"
     if fits(one, 0):
         return one
+    if annotation.startswith("Annotated[") and annotation.endswith("]"):
+        return _annotated_alias(name, annotation)
     values = _literal_values(annotation)
     if values is not None:
         return bracket(f"{name} = Literal[", values, "]", 0, literal=True)
@@ -185,3 +187,83 @@ def laid_out(value: Any, indent: int, head: str = "", tail: str = "") -> str:
         exploded = [laid_out(v, inner) for v in value]
         return bracket(head + "[", flat, "]" + tail, indent, literal=True, exploded=exploded)
     return head + source(value) + tail  # a scalar: black does not break it
+
+
+def assigned_call(name: str, generic: str, hint: str, body: str) -> str:
+    """``name: generic[hint] = generic(`` + ``body`` (its argument lines, each indented by 4 and
+    ending with a newline) + ``)``, at column 0, laid out as black does when the first line is
+    too long: the call wrapped in parentheses when that line then fits and so does every
+    argument line one level deeper, else the annotation's subscript split. Anything else is
+    left to black."""
+    annotation = f"{generic}[{hint}]"
+    head = f"{name}: {annotation} = {generic}("
+    if fits(head, 0):
+        return f"{head}\n{body})"
+    deeper = [" " * INDENT + line if line else line for line in body.split("\n")]
+    if fits(f"{name}: {annotation} = (", 0) and all(fits(line, 0) for line in deeper):
+        return f"{name}: {annotation} = (\n    {generic}(\n" + "\n".join(deeper) + "    )\n)"
+    if fits(f"{name}: {generic}[", 0) and fits(hint, INDENT):
+        return f"{name}: {generic}[\n    {hint}\n] = {generic}(\n{body})"
+    return f"{head}\n{body})"
+
+
+def aliased_field(name: str, annotation: str, arguments: Sequence[str], indent: int) -> str:
+    """``name: annotation = Field(arguments)`` in a class body, laid out as black does: by
+    :func:`bracket` while ``name: annotation = Field(`` fits on its line, else with the
+    annotation in parentheses on a line of its own and the call after them when both fit
+    (left to black otherwise)."""
+    head = f"{name}: {annotation} = Field("
+    call = "Field(" + ", ".join(arguments) + ")"
+    if fits(head, indent) or fits(f"{name}: {annotation} = {call}", indent):
+        return bracket(head, arguments, ")", indent)
+    if fits(annotation, indent + INDENT) and fits(f") = {call}", indent):
+        pad = " " * (indent + INDENT)
+        return f"{name}: (\n{pad}{annotation}\n{' ' * indent}) = {call}"
+    return bracket(head, arguments, ")", indent)
+
+
+def _annotated_alias(name: str, annotation: str) -> str:
+    """``name = Annotated[<union>, <call>]`` too long for a line (a tagged union), laid out as
+    black does: each argument on its own line; the union's members one per line when it does
+    not fit; the call's arguments, and a dict among them, one per line when they do not."""
+    parts = split_top_level(annotation[len("Annotated[") : -1], ", ")
+    if len(parts) < 2:
+        return f"{name} = {annotation}"
+    pad = " " * INDENT
+    lines = [f"{name} = Annotated["]
+    for part in parts:
+        lines.append(pad + _argument(part, INDENT) + ",")
+    return "\n".join(lines) + "\n]"
+
+
+def _argument(source: str, indent: int) -> str:
+    """One argument of an exploded bracket at ``indent`` (a comma follows it)."""
+    if fits(source + ",", indent):
+        return source
+    members = split_top_level(source, " | ")
+    if len(members) > 1:
+        last = len(members) - 1
+        laid = [
+            _exploded(m, indent, ("| " if i else "") + m + ("," if i == last else ""))
+            for i, m in enumerate(members)
+        ]
+        return f"\n{' ' * indent}| ".join(laid)
+    return _exploded(source, indent, source + ",")
+
+
+def _exploded(source: str, indent: int, line: str) -> str:
+    """``source`` (a call, subscript or dict) whose ``line`` is too long at ``indent``: its
+    arguments together on a line of their own when they fit, else one per line."""
+    if fits(line, indent):
+        return source
+    closing = {"(": ")", "[": "]", "{": "}"}
+    opening = min((source.find(b) for b in closing if b in source), default=-1)
+    if opening < 0 or source[-1] != closing[source[opening]]:
+        return source
+    head, body = source[: opening + 1], source[opening + 1 : -1]
+    arguments = split_top_level(body, ", ")
+    inner = " " * (indent + INDENT)
+    if not head.startswith("{") and fits(", ".join(arguments), indent + INDENT):
+        return f"{head}\n{inner}{', '.join(arguments)}\n{' ' * indent}{source[-1]}"
+    laid = [inner + _argument(a, indent + INDENT) + "," for a in arguments]
+    return head + "\n" + "\n".join(laid) + "\n" + " " * indent + source[-1]

@@ -29,6 +29,8 @@ from generator.escape import (
 from generator.ir import Api, Param
 from generator.render.formatting import FormatOptions, format_sources
 from generator.render.layout import (
+    aliased_field,
+    assigned_call,
     bracket,
     field,
     from_import,
@@ -87,6 +89,8 @@ def make_environment(
     env.filters["tuple_literal"] = tuple_literal
     env.globals["tuple_display"] = tuple_display
     env.globals["bracket"] = bracket
+    env.globals["assigned_call"] = assigned_call
+    env.globals["aliased_field"] = aliased_field
     env.globals["from_import"] = from_import
     env.globals["signature"] = signature
     env.globals["type_alias"] = type_alias

@@ -2,7 +2,10 @@
 
 One invalid query parameter (above its maximum, else outside its enum), one invalid body field
 (of the wrong type) and one invalid path parameter (not a UUID), each on the first operation
-offering one, with the error Prism answers it with.
+offering one, with the error Prism answers it with and where Prism reports the violation: in the
+``sl-violations`` header when it answers with the operation's own 422 or 400 response, in the
+``validation`` list of its own ``application/problem+json`` 422 when the operation declares
+neither.
 """
 
 from __future__ import annotations
@@ -30,6 +33,17 @@ class InvalidRequest:
     problem: str  # what is wrong, for the test's docstring
     error: str  # exception class name expected (from the status Prism answers with)
     status: int
+    wire_name: str  # the parameter or body field that breaks the spec
+    declared: bool
+    """True: Prism answers with the operation's own 422/400 and reports the violation in the
+    ``sl-violations`` header; False: Prism makes up its own 422 (problem+json) and reports it in
+    the body's ``validation`` list instead (no header)."""
+
+    @property
+    def reported_at(self) -> tuple[str, str]:
+        """The start of the ``location`` Prism reports the violation at: (kind, name), the name
+        of a query parameter lowercased as Prism reports it (``PageSize`` -> ``pagesize``)."""
+        return self.kind, self.wire_name.lower() if self.kind == "query" else self.wire_name
 
 
 def invalid_requests(samples: Samples, cases: Sequence[OpCase]) -> tuple[InvalidRequest, ...]:
@@ -42,12 +56,15 @@ def invalid_requests(samples: Samples, cases: Sequence[OpCase]) -> tuple[Invalid
     return tuple(request for request in found if request is not None)
 
 
-def _error_for(op: Operation) -> tuple[str, int]:
-    """The error Prism answers an invalid request with: the declared 422, else 400, else its own 422."""
+def _error_for(op: Operation) -> tuple[str, int, bool]:
+    """The error Prism answers an invalid request with: the declared 422, else 400, else its own
+    422; and whether that response is the operation's own (see :attr:`InvalidRequest.declared`)."""
     declared = {r.status for r in op.error_responses}
-    if "422" not in declared and "400" in declared:
-        return "BadRequestError", 400
-    return "UnprocessableEntityError", 422
+    if "422" in declared:
+        return "UnprocessableEntityError", 422, True
+    if "400" in declared:
+        return "BadRequestError", 400, True
+    return "UnprocessableEntityError", 422, False
 
 
 def _first(
@@ -63,11 +80,13 @@ def _first(
     return None
 
 
-def _with_extra(case: OpCase, kind: str, extra: str, problem: str) -> InvalidRequest:
+def _with_extra(
+    case: OpCase, kind: str, wire_name: str, extra: str, problem: str
+) -> InvalidRequest:
     """The required-only call of ``case`` with ``extra`` keyword arguments."""
-    error, status = _error_for(case.op)
+    error, status, declared = _error_for(case.op)
     kwargs = ", ".join(part for part in (case.required, extra) if part)
-    return InvalidRequest(case, kind, kwargs, problem, error, status)
+    return InvalidRequest(case, kind, kwargs, problem, error, status, wire_name, declared)
 
 
 def _query_above_maximum(cases: Sequence[OpCase]) -> InvalidRequest | None:
@@ -83,6 +102,7 @@ def _query_above_maximum(cases: Sequence[OpCase]) -> InvalidRequest | None:
     return _with_extra(
         case,
         "query",
+        p.wire_name,
         f"extra_query={py_literal({p.wire_name: bad})}",
         f"`{p.wire_name}` = {bad} is above its maximum",
     )
@@ -96,6 +116,7 @@ def _query_outside_enum(cases: Sequence[OpCase]) -> InvalidRequest | None:
     return _with_extra(
         case,
         "query",
+        p.wire_name,
         f"extra_query={py_literal({p.wire_name: 'not-an-allowed-value'})}",
         f"`{p.wire_name}` is outside its enum",
     )
@@ -113,6 +134,7 @@ def _body_of_wrong_type(cases: Sequence[OpCase]) -> InvalidRequest | None:
     return _with_extra(
         case,
         "body",
+        p.wire_name,
         f"extra_body={py_literal({p.wire_name: 'not-a-' + p.type.kind})}",
         f"`{p.wire_name}` has the wrong type",
     )
@@ -129,6 +151,8 @@ def _path_not_uuid(samples: Samples, cases: Sequence[OpCase]) -> InvalidRequest 
     case, p = found
     kwargs = required_kwargs(samples, case.op)
     kwargs[p.py_name] = "not-a-uuid"
-    error, status = _error_for(case.op)
+    error, status, declared = _error_for(case.op)
     problem = f"`{p.wire_name}` is not a UUID"
-    return InvalidRequest(case, "path", kwargs_source(kwargs), problem, error, status)
+    return InvalidRequest(
+        case, "path", kwargs_source(kwargs), problem, error, status, p.wire_name, declared
+    )

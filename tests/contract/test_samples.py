@@ -368,6 +368,9 @@ def test_invalid_requests_break_the_spec() -> None:
     assert set(kinds) == {"query", "body", "path"}
     assert 'extra_query={"pageSize": 25001}' in kinds["query"].kwargs
     assert kinds["query"].error == "BadRequestError"
+    # our spec declares a 400: Prism answers with it and reports the violation in sl-violations
+    assert kinds["query"].declared and kinds["query"].wire_name == "pageSize"
+    assert kinds["query"].reported_at == ("query", "pagesize")  # as Prism reports it
     assert plan.secured is not None and plan.wrong_authorization.startswith("Basic ")
     assert [alt.arguments for alt in plan.alternatives] == [
         ("api_token",),
