@@ -195,9 +195,8 @@ def _print(
     )
     print(report.table(rows))
     if not with_opc:
-        print(
-            "\nopenapi-python-client: not run (install the bench extra: pip install -e '.[bench]')"
-        )
+        why = "--no-opc" if args.no_opc else "install the bench extra: pip install -e '.[bench]'"
+        print(f"\nopenapi-python-client: not run ({why})")
     print("\n" + report.totals(rows))
     classes = report.warning_classes(rows)
     if classes:
