@@ -264,3 +264,16 @@ def fingerprint(path: str) -> dict[str, object]:
             digest.update(block)
             size += len(block)
     return {"size": size, "sha256": digest.hexdigest()}
+
+
+def starts_with(path: str, size: int, sha256: str) -> bool:
+    """The file at ``path`` begins with ``size`` bytes whose SHA-256 is ``sha256``, ending
+    at the end of a line (so the records they hold are whole and unchanged)."""
+    digest = hashlib.sha256()
+    left, last = size, b""
+    with open(path, "rb") as stream:
+        while left > 0 and (block := stream.read(min(left, 1 << 20))):
+            digest.update(block)
+            left -= len(block)
+            last = block[-1:]
+    return left == 0 and last == b"\n" and digest.hexdigest() == sha256

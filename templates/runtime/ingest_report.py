@@ -47,6 +47,7 @@ class Outcome:
     fatal: BulkFatalError | None = None
     input_error: BaseException | None = None
     interrupted: bool = False
+    grew: int | None = None  # the records the input had when it last ran, if it grew since
 
 
 def dry_run(spec: IngestSpec, args: argparse.Namespace, path: str, outcome: Outcome) -> int:
@@ -115,6 +116,11 @@ def finish(
     out = sys.stdout
     where = f"; journal {outcome.journal}, run {outcome.run}" if outcome.journal else "; no journal"
     out.write(f"{outcome.source}: {outcome.records} record(s) ({outcome.fmt}){where}\n")
+    if outcome.grew is not None:
+        out.write(
+            f"the input grew since the last run ({outcome.grew} -> {outcome.records} records; "
+            f"the first {outcome.grew} unchanged): the new records are sent\n"
+        )
     report = outcome.report
     if report is not None:
         out.write(
@@ -213,6 +219,7 @@ def _json(outcome: Outcome, total: dict[str, int], code: int, args: argparse.Nam
         "records": outcome.records,
         "journal": outcome.journal,
         "run": outcome.run,
+        "grew_from": outcome.grew,
         "exit_status": code,
         "meaning": MEANING[code],
         "total": total,

@@ -372,7 +372,8 @@ def test_journal_for_another_target_is_refused_and_restart_starts_over(
     assert cli(server, str(source), "--dataset-id", "other") == 2
     err = capsys.readouterr().err
     assert "was written for another ingestion (the target changed)" in err and "--restart" in err
-    source.write_text(source.read_text() + json.dumps(event(5)) + "\n")
+    first, *rest = source.read_text().splitlines(keepends=True)
+    source.write_text(first.replace('"tlp"', '"tlp" ', 1) + "".join(rest))  # a record changed
     assert cli(server, str(source), "--dataset-id", DATASET) == 2
     assert "the input's content" in capsys.readouterr().err
     assert cli(server, str(source), "--dataset-id", DATASET, "--restart") == 0

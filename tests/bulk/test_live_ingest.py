@@ -201,6 +201,33 @@ def test_an_api_that_cannot_be_reached_stops_the_run_with_the_reason(tmp_path: P
     assert data["this_run"]["requests"] <= 3  # the chunks in flight, not the 50 of the file
 
 
+def test_records_appended_to_an_ingested_file_are_sent_and_nothing_else(
+    live: LiveServer, tmp_path: Path
+) -> None:
+    """A feed file that grows (today's events appended) resumes: the journal sees the first
+    bytes unchanged and sends only the new records; any other change is still refused."""
+    source = write_input(tmp_path / "events.jsonl", 1000)
+    args = command(source, "--chunk-size", "100", "--report", str(tmp_path / "report.json"))
+    assert run(live, args).returncode == 0
+    with source.open("a") as out:  # events 1000-1299 appended
+        out.writelines(json.dumps(item) + "\n" for item in list(events(1300))[1000:])
+    grown = run(live, args)
+    assert grown.returncode == 0, grown.stdout + grown.stderr
+    assert "the input grew since the last run (1000 -> 1300 records" in grown.stdout
+    assert "this run: 300 created" in grown.stdout
+    assert "in all: 1300 created, 0 rejected, 0 invalid, 0 unknown, 0 not sent" in grown.stdout
+    assert json.loads((tmp_path / "report.json").read_text())["grew_from"] == 1000
+    stored_once(live, 1300)
+    # a record changed (and one more appended): not the same input, refused, nothing sent
+    lines = source.read_text().splitlines(keepends=True)
+    lines[5] = lines[5].replace('"tlp"', '"tlp" ', 1)
+    source.write_text("".join(lines) + lines[-1])
+    requests = live.requests
+    changed = run(live, args)
+    assert changed.returncode == 2 and live.requests == requests
+    assert "the input's content changed" in changed.stdout + changed.stderr
+
+
 def test_random_faults_then_rerun_never_create_twice(live: LiveServer, tmp_path: Path) -> None:
     rng = random.Random(5)
     kinds = ("429", "500", "502", "reset", "503-before", "unlisted")

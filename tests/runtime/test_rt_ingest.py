@@ -20,6 +20,7 @@ from rtpkg._core.ingest_input import (
     detect_format,
     fingerprint,
     read_records,
+    starts_with,
 )
 from rtpkg._core.ingest_journal import (
     CREATED,
@@ -181,6 +182,55 @@ def test_journal_torn_last_line_is_cut_and_damage_is_refused(tmp_path: Path) -> 
     fresh = Journal.open(str(path), IDENTITY, 4, restart=True)
     assert fresh.run == 1 and fresh.ledger.counts()["not_sent"] == 4
     fresh.close("done")
+
+
+def _input(path: Path, fmt: str, records: int) -> dict[str, Any]:
+    return {**fingerprint(str(path)), "format": fmt, "records": records}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "first", "appended", "resumes"),
+    [
+        ("jsonl", '{"a": 1}\n{"a": 2}\n', '{"a": 3}\n', True),
+        ("csv", "a\n1\n2\n", "3\n", True),
+        ("jsonl", '{"a": 1}\n{"a": 2}', '\n{"a": 3}\n', False),  # the last line was not whole
+        ("json", '[{"a": 1}, {"a": 2}]\n', "", False),  # an array cannot grow at the end
+    ],
+)
+def test_a_journal_resumes_an_input_that_only_grew(
+    tmp_path: Path, fmt: str, first: str, appended: str, resumes: bool
+) -> None:
+    source, path = tmp_path / f"in.{fmt}", str(tmp_path / "j")
+    source.write_text(first)
+    identity = {"input": _input(source, fmt, 2), "target": {"dataset_id": "d"}}
+    journal = Journal.open(path, identity, 2, restart=False)
+    journal.sent(1, [0, 1])
+    journal.done(1, [0, 1], [], [])
+    journal.close("done")
+    if fmt == "json":
+        source.write_text('[{"a": 1}, {"a": 2}, {"a": 3}]\n')
+    else:
+        source.write_text(first + appended)
+    grown = {**identity, "input": _input(source, fmt, 3)}
+    check = lambda size, sha: starts_with(str(source), size, sha)  # noqa: E731
+    if not resumes:
+        with pytest.raises(JournalError, match="the input's content changed"):
+            Journal.open(path, grown, 3, restart=False, starts_with=check)
+        return
+    again = Journal.open(path, grown, 3, restart=False, starts_with=check)
+    assert again.grew == 2 and again.run == 2
+    assert again.ledger.counts() == {"created": 2, "rejected": 0, "invalid": 0, "unknown": 0,
+                                     "not_sent": 1}  # fmt: skip
+    again.close("done")
+    third = Journal.open(path, grown, 3, restart=False, starts_with=check)  # the grown input now
+    assert third.grew is None and third.run == 3
+    third.close("done")
+    with pytest.raises(JournalError, match="another ingestion"):  # the grown one, not the first
+        Journal.open(path, identity, 2, restart=False, starts_with=check)
+    source.write_text(first + appended + appended)  # grown again, and another dataset
+    other = {"input": _input(source, fmt, 4), "target": {"dataset_id": "e"}}
+    with pytest.raises(JournalError, match="the input's content and the target changed"):
+        Journal.open(path, other, 4, restart=False, starts_with=check)
 
 
 def test_to_ranges() -> None:

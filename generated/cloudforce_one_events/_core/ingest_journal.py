@@ -6,6 +6,8 @@ A journal is a JSON Lines file, appended to and never rewritten:
 * a header naming the input (size and SHA-256 of its bytes, number of records) and the target
   (the values of the fixed arguments: dataset, account, base URL), checked on every resume;
 * ``{"run": n}`` when a run starts, ``{"end": n, "status": ...}`` when it ends;
+* ``{"input": {...}}`` when a run finds the input grown (records appended to a JSON Lines or
+  CSV file whose first bytes are unchanged): the input from then on;
 * ``{"sent": "n.c", "records": [[first, last], ...]}`` written and flushed to disk *before*
   chunk ``c`` of run ``n`` is sent (records are input ordinals, as ranges);
 * ``{"done": "n.c", "created": [...], "rejected": [[ordinal, reason], ...], "unknown": [...]}``
@@ -21,7 +23,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 __all__ = [
@@ -103,12 +105,27 @@ class Journal:
         self.path = path
         self.ledger = ledger
         self.run = run
+        self.grew: int | None = None
+        """The records the input had before it grew (None: it did not)."""
         self._stream = stream
         self._write({"run": run, "started": _now()})
 
     @classmethod
-    def open(cls, path: str, identity: dict[str, Any], records: int, *, restart: bool) -> Journal:
-        """Resume the journal at ``path`` (or start one); ``restart`` starts over."""
+    def open(
+        cls,
+        path: str,
+        identity: dict[str, Any],
+        records: int,
+        *,
+        restart: bool,
+        starts_with: Callable[[int, str], bool] | None = None,
+    ) -> Journal:
+        """Resume the journal at ``path`` (or start one); ``restart`` starts over.
+
+        ``starts_with(size, sha256)``: whether the input begins with the bytes the journal
+        was written for; given, an input that only grew (records appended) resumes, and
+        :attr:`grew` says from how many records.
+        """
         ledger = Ledger(records)
         exists = os.path.exists(path)
         if exists:
@@ -116,10 +133,17 @@ class Journal:
             if restart:
                 os.truncate(path, 0)
             else:
-                _check_identity(path, header, identity)
+                known = {**header, "input": _last_input(header, lines)}
+                grew = _grown_from(known, identity, starts_with)
+                if grew is None:
+                    _check_identity(path, known, identity)
                 run = _replay(lines, ledger, path) + 1
                 os.truncate(path, good_end)  # a torn last line, if any, is cut off
-                return cls(path, open(path, "a", encoding="utf-8"), ledger, run)
+                journal = cls(path, open(path, "a", encoding="utf-8"), ledger, run)
+                if grew is not None:
+                    journal._write({"input": identity["input"]}, sync=True)
+                    journal.grew = grew
+                return journal
         stream = open(path, "a" if exists else "x", encoding="utf-8")
         header = {"journal": KIND, "version": VERSION, "created": _now(), **identity}
         stream.write(json.dumps(header, sort_keys=True) + "\n")
@@ -186,6 +210,43 @@ def _read(path: str) -> tuple[dict[str, Any], list[tuple[int, str]], int]:
     return header, list(enumerate(lines[1:], 2)), good_end
 
 
+def _last_input(header: dict[str, Any], lines: list[tuple[int, str]]) -> Any:
+    """The input the journal stands for: the header's, or the last ``{"input": ...}``."""
+    current = header.get("input")
+    for _, line in lines:
+        if line.startswith('{"input"'):
+            try:
+                current = json.loads(line)["input"]
+            except (ValueError, KeyError):
+                pass  # a damaged line: _replay names it
+    return current
+
+
+_APPENDABLE = ("jsonl", "csv")
+
+
+def _grown_from(
+    known: dict[str, Any],
+    identity: dict[str, Any],
+    starts_with: Callable[[int, str], bool] | None,
+) -> int | None:
+    """The records of the known input when the new one is it with records appended (and
+    nothing else differs); None otherwise."""
+    old, new = known.get("input"), identity["input"]
+    if starts_with is None or not isinstance(old, dict) or old == new:
+        return None
+    if any(known.get(key) != identity[key] for key in identity if key != "input"):
+        return None
+    try:
+        same_kind = old["format"] == new["format"] in _APPENDABLE
+        longer = int(old["size"]) < int(new["size"]) and int(old["records"]) < int(new["records"])
+        if same_kind and longer and starts_with(int(old["size"]), str(old["sha256"])):
+            return int(old["records"])
+    except (KeyError, TypeError, ValueError):
+        pass
+    return None
+
+
 def _check_identity(path: str, header: dict[str, Any], identity: dict[str, Any]) -> None:
     differs = [key for key in sorted(identity) if header.get(key) != identity[key]]
     if differs:
@@ -205,6 +266,8 @@ def _replay(lines: list[tuple[int, str]], ledger: Ledger, path: str) -> int:
     for number, line in lines:
         try:
             entry = json.loads(line)
+            if "input" in entry:
+                continue  # the input grew: read by _last_input
             if "run" in entry:
                 run = max(run, int(entry["run"]))
             elif "sent" in entry:

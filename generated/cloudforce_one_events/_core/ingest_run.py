@@ -37,7 +37,15 @@ from .ingest_cli import (
     UsageError,
     quiet_broken_pipe,
 )
-from .ingest_input import BadLine, InputError, check_input, detect_format, fingerprint, read_records
+from .ingest_input import (
+    BadLine,
+    InputError,
+    check_input,
+    detect_format,
+    fingerprint,
+    read_records,
+    starts_with,
+)
 from .ingest_journal import CREATED, INVALID, PENDING, REJECTED, UNKNOWN, Journal, Ledger
 from .ingest_output import Progress
 from .ingest_report import Outcome, dry_run, finish
@@ -197,10 +205,16 @@ class Ingest:
             "target": target,
         }
         try:
-            journal = Journal.open(args.journal, identity, outcome.records, restart=args.restart)
+            journal = Journal.open(
+                args.journal,
+                identity,
+                outcome.records,
+                restart=args.restart,
+                starts_with=lambda size, sha256: starts_with(path, size, sha256),
+            )
         except OSError as exc:
             raise UsageError(f"cannot use --journal {args.journal}: {exc.strerror}") from None
-        outcome.journal, outcome.run = args.journal, journal.run
+        outcome.journal, outcome.run, outcome.grew = args.journal, journal.run, journal.grew
         outcome.earlier = journal.ledger.counts()
         return journal
 
