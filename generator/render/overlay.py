@@ -8,6 +8,7 @@ An error while a template renders is reported at the file and line of the templa
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 
@@ -66,3 +67,14 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+# "'generator.ir.api.Api object' has no attribute 'x'": name the object as templates do
+_IR_OBJECT = re.compile(r"'generator\.ir(?:\.\w+)*\.(\w+) object'")
+
+
+def template_error(exc: Exception) -> str:
+    """What a failing template did, in the names a template author sees (``'Api' has no
+    attribute 'x'``, not the module the generator keeps the class in)."""
+    text = _IR_OBJECT.sub(r"'\1'", str(exc))
+    return f"template failed: {exc.__class__.__name__}: {text}"

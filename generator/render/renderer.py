@@ -39,7 +39,7 @@ from generator.render.layout import (
     signature,
     type_alias,
 )
-from generator.render.overlay import check_overlay, template_location
+from generator.render.overlay import check_overlay, template_error, template_location
 from generator.render.template_cache import template_cache
 from generator.testplan.calls import required_kwargs
 from generator.testplan.contract_plan import PRISM_VERSION, ContractPlan, plan_tests
@@ -249,9 +249,7 @@ class Renderer:
                 where = template_location(exc, template_name, self.overlay, DEFAULT_TEMPLATES)
                 if where is None:  # not in a template: the generator's own error
                     raise
-                raise GenerationError.at(
-                    where, f"template failed: {exc.__class__.__name__}: {exc}"
-                ) from exc
+                raise GenerationError.at(where, template_error(exc)) from exc
             texts.append((path, text))
         python = [
             (i, path, text)
