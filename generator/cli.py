@@ -195,20 +195,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    config = args.config
-    if (
-        config is None
-        and not args.no_config
-        and args.spec == DEFAULT_SPEC
-        and DEFAULT_CONFIG.exists()
-    ):
-        config = DEFAULT_CONFIG
+    config = _config_for(args, args.spec)
     if args.templates is not None and not args.templates.is_dir():
         print(f"{args.templates}: /: templates directory not found", file=sys.stderr)
         return 2
     options = Options(
         spec=args.spec,
-        config=None if args.no_config else config,
+        config=config,
         out=args.out,
         templates=args.templates,
         package_name=args.package_name,
@@ -244,15 +237,20 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _is_project_spec(path: Path) -> bool:
-    """``path`` is this project's spec (``spec/...`` in the current folder, with its config)."""
-    return DEFAULT_CONFIG.exists() and path.resolve() == DEFAULT_SPEC.resolve()
+def _config_for(args: argparse.Namespace, spec: Path) -> Path | None:
+    """``--config``; else the project's config when ``spec`` is the project's spec (run from
+    the project folder); none with ``--no-config`` or for any other document."""
+    if args.no_config:
+        return None
+    if args.config is not None:
+        return Path(args.config)
+    if DEFAULT_CONFIG.exists() and spec.resolve() == DEFAULT_SPEC.resolve():
+        return DEFAULT_CONFIG
+    return None
 
 
 def _diff(args: argparse.Namespace) -> int:
-    config = None if args.no_config else args.config
-    if config is None and not args.no_config and _is_project_spec(args.new):
-        config = DEFAULT_CONFIG  # as for generate: the project's config is for the project's spec
+    config = _config_for(args, args.new)
     report = diff_specs(
         args.old,
         args.new,

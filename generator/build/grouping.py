@@ -26,7 +26,7 @@ _PREFIX = re.compile(
     r"^(?:v\d+(?:[a-z]+\d*)?|api|apis|rest|\d{4}-\d{2}-\d{2}|\d+(?:\.\d+)*)$", re.I
 )
 # a leading word of a tag that only says which version (not a bare "api": "API Keys" stays)
-_VERSION_WORD = re.compile(r"^(?:api|v)?\d+(?:[a-z]+\d*)?$|^v\d+[a-z]*\d*$", re.I)
+_VERSION_WORD = re.compile(r"^(?:api|v)?\d+(?:[a-z]+\d*)?$", re.I)  # api20100401, v1beta1
 _EXTENSION = re.compile(r"\.(?:json|xml|csv|ya?ml)$", re.I)
 
 

@@ -211,7 +211,7 @@ def module_name(name: str) -> str:
 
 
 # where a title stops naming the API and starts describing it
-_TITLE_TAIL = re.compile(r"\s+[-\u2013\u2014:]\s+|\s*\(|\s+with\s+|\s*:\s+", re.I)
+_TITLE_TAIL = re.compile(r"\s+[-\u2013\u2014]\s+|\s*:\s+|\s*\(|\s+with\s+", re.I)
 _TITLE_VERSION = re.compile(r"\s+(?:v?\d+(?:\.\d+)*|openapi(?:\s+\d+(?:\.\d+)*)?)$", re.I)
 
 
