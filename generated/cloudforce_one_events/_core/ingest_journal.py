@@ -211,7 +211,9 @@ def _read(path: str) -> tuple[dict[str, Any], list[tuple[int, str]], int]:
 
 
 def _last_input(header: dict[str, Any], lines: list[tuple[int, str]]) -> Any:
-    """The input the journal stands for: the header's, or the last ``{"input": ...}``."""
+    """The input the journal stands for: the header's, or the last ``{"input": ...}``. Read
+    before :func:`_replay`, so that a journal of another ingestion is named as such even
+    when it is also damaged."""
     current = header.get("input")
     for _, line in lines:
         if line.startswith('{"input"'):
@@ -238,7 +240,7 @@ def _grown_from(
     if any(known.get(key) != identity[key] for key in identity if key != "input"):
         return None
     try:
-        same_kind = old["format"] == new["format"] in _APPENDABLE
+        same_kind = old["format"] == new["format"] and new["format"] in _APPENDABLE
         longer = int(old["size"]) < int(new["size"]) and int(old["records"]) < int(new["records"])
         if same_kind and longer and starts_with(int(old["size"]), str(old["sha256"])):
             return int(old["records"])
