@@ -27,3 +27,17 @@ def test_a_missing_dependency_is_named_with_the_fix(missing: str) -> None:
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert f"the package {missing!r} is not installed for {sys.executable}" in result.stderr
     assert "make generate" in result.stderr and ".venv/bin/python -m generator" in result.stderr
+
+
+def test_a_python_without_site_packages_is_told_what_to_do() -> None:
+    """The real case: an interpreter that does not see the project's packages at all."""
+    result = subprocess.run(
+        [sys.executable, "-S", "-m", "generator", "--version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "is not installed for" in result.stderr and "make generate" in result.stderr
