@@ -125,8 +125,9 @@ def _behaviour_arguments(gen: argparse.ArgumentParser) -> None:
         "--formatter",
         choices=FORMATTERS,
         default="black",
-        help="formatter of the generated Python: black (default), or ruff's black-compatible one for very large documents "
-        "(the ruff extra); --check compares with the chosen formatter's output",
+        help="formatter of the generated Python: black (default; ruff shapes the code first, black "
+        "has the last word), or ruff's black-compatible one alone, faster on very large documents; "
+        "--check compares with the chosen formatter's output",
     )
 
 

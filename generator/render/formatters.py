@@ -6,7 +6,11 @@ format cache's key), and how a batch is run:
 
 * **black**, in this process, or -- when what is left to format is large
   (``PARALLEL_MIN_BYTES``) -- spread over worker processes, biggest files first: one per CPU
-  the machine's load leaves idle (``$CF1_CODEGEN_FORMAT_JOBS`` or ``jobs`` to choose).
+  the machine's load leaves idle (``$CF1_CODEGEN_FORMAT_JOBS`` or ``jobs`` to choose). The
+  batch goes through ruff's formatter first (:func:`ruff_shaped`): black then finds its own
+  shape almost everywhere and makes one pass per file instead of two (black formats a file a
+  second time whenever its first pass changed it). The result is black's output, a fixed point
+  of black; which ruff shaped it is part of the formatter's identity.
 * **ruff**'s black-compatible formatter (the ``ruff`` extra), one process over a scratch copy of
   the batch: much faster on very large documents. Its output is close to, not always identical
   with, black's, so ``--check`` must use the formatter that generated.
@@ -55,7 +59,7 @@ def run_formatter(
     processes used (0: none). ``jobs``: see :func:`worker_count`."""
     if formatter == "ruff":
         return run_ruff(items), 0
-    return run_black(items, worker_count(jobs))
+    return run_black(ruff_shaped(items), worker_count(jobs))
 
 
 # --- formatter identity ------------------------------------------------------------------
@@ -76,7 +80,10 @@ def formatter_key(formatter: str) -> str:
         ver = _dist_version("black")
         if ver is None:
             raise GenerationError.at(Location("<formatter>"), "black is not installed")
-        return f"black=={ver};line_length={LINE_LENGTH};target={TARGET_VERSION};mode=stable"
+        return (
+            f"black=={ver};after=ruff=={_ruff_version()};line_length={LINE_LENGTH};"
+            f"target={TARGET_VERSION};mode=stable"
+        )
     if formatter == "ruff":
         return f"ruff=={_ruff_version()};line_length={LINE_LENGTH};target={TARGET_VERSION};isolated"
     raise GenerationError.at(
@@ -215,7 +222,8 @@ def _ruff_bin() -> str:
             return found
     raise GenerationError.at(
         Location("<formatter>"),
-        "--formatter ruff needs ruff: pip install 'cloudforce-one-events-codegen[ruff]'",
+        "ruff is not installed (a dependency of the generator: both formatters use it); "
+        "reinstall: pip install cloudforce-one-events-codegen",
     )
 
 
@@ -245,6 +253,21 @@ def _scratch_dir() -> str | None:
     in place and deleted, which a slow disk makes cost more than the formatting."""
     shm = "/dev/shm"  # noqa: S108  (only a parent: files go in a private mkdtemp folder under it)
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+def ruff_shaped(items: list[Item]) -> list[Item]:
+    """The batch as ruff's formatter leaves it, for black to finish: one ``ruff format`` over a
+    scratch copy. A file ruff cannot parse stays as it was (black then says what is wrong)."""
+    with tempfile.TemporaryDirectory(prefix="cf1-shape-", dir=_scratch_dir()) as tmp:
+        names = {}
+        for idx, _path, source in items:
+            names[idx] = Path(tmp) / f"f{idx}.py"
+            names[idx].write_bytes(source.encode("utf-8"))
+        # exit 2 when a file does not parse: every other file is formatted all the same
+        subprocess.run([*_ruff_args(), "--quiet", tmp], capture_output=True, check=False)
+        return [
+            (idx, path, names[idx].read_bytes().decode("utf-8")) for idx, path, _ in items
+        ]
 
 
 def run_ruff(items: list[Item]) -> dict[int, Outcome]:

@@ -235,15 +235,15 @@ class Renderer:
         )  # built-in verbatim copies, kept in black's style at the source
         for template_name, path, extra in self.plan():
             try:
-                template = self.env.get_template(template_name)
-                if extra.get("verbatim"):
-                    source = template.environment.loader.get_source(template.environment, template_name)[0]  # type: ignore[union-attr]
+                if extra.get("verbatim"):  # read, never compiled as a template
+                    source = self.env.loader.get_source(self.env, template_name)[0]  # type: ignore[union-attr]
                     named = runtime_names(source, self.api)
                     text = header(self.api) + "\n" + named
                     overlaid = self.overlay is not None and (self.overlay / template_name).is_file()
                     if named == source and not overlaid:
                         preformatted.add(path)  # an overlay's copy is formatted like any other file
                 else:
+                    template = self.env.get_template(template_name)
                     text = template.render(api=self.api, header=header, **extra)
             except Exception as exc:  # an overlay's template may fail in any way
                 where = template_location(exc, template_name, self.overlay, DEFAULT_TEMPLATES)
