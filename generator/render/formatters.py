@@ -265,9 +265,7 @@ def ruff_shaped(items: list[Item]) -> list[Item]:
             names[idx].write_bytes(source.encode("utf-8"))
         # exit 2 when a file does not parse: every other file is formatted all the same
         subprocess.run([*_ruff_args(), "--quiet", tmp], capture_output=True, check=False)
-        return [
-            (idx, path, names[idx].read_bytes().decode("utf-8")) for idx, path, _ in items
-        ]
+        return [(idx, path, names[idx].read_bytes().decode("utf-8")) for idx, path, _ in items]
 
 
 def run_ruff(items: list[Item]) -> dict[int, Outcome]:

@@ -27,6 +27,7 @@ from generator.escape import (
     tuple_literal,
 )
 from generator.ir import Api, Param
+from generator.render.formatters import LINE_LENGTH
 from generator.render.formatting import FormatOptions, format_sources
 from generator.render.layout import (
     aliased_field,
@@ -43,6 +44,7 @@ from generator.render.overlay import check_overlay, template_error, template_loc
 from generator.render.template_cache import template_cache
 from generator.testplan.calls import required_kwargs
 from generator.testplan.contract_plan import PRISM_VERSION, ContractPlan, plan_tests
+from generator.testplan.sample_data import samples_json
 from generator.testplan.sample_source import kwargs_source
 from generator.testplan.samples import SampleError, Samples
 
@@ -142,6 +144,15 @@ def runtime_names(source: str, api: Api) -> str:
     return _PLACEHOLDER_ERROR.sub(api.error_class, source)
 
 
+def renamed_in_shape(source: str, named: str) -> bool:
+    """Whether a black-formatted runtime module is still black's shape after :func:`runtime_names`:
+    the placeholder only stands on lines black keeps as they are while they fit (a one-line
+    statement, an item of an exploded list, a docstring line that is not the last;
+    tests/runtime/test_rt_names.py pins that), so every changed line must still fit."""
+    changed = (new for old, new in zip(source.splitlines(), named.splitlines()) if old != new)
+    return all(len(line) <= LINE_LENGTH for line in changed)
+
+
 class Renderer:
     def __init__(
         self,
@@ -211,9 +222,22 @@ class Renderer:
                 files.append((name, f"{target}/{file}", {"verbatim": True}))
         return files
 
+    def _planned_tests(self) -> ContractPlan:
+        if self.test_plan is None:
+            self.test_plan = plan_tests(self.api)
+        return self.test_plan
+
+    def _sample_files(self) -> list[tuple[str, str]]:
+        """The sample arguments of each contract-test module, as JSON data beside it."""
+        comment = header(self.api, comment="").strip()
+        return [
+            (f"tests/samples/{suite.module}.json", samples_json(suite.cases, comment))
+            for suite in self._planned_tests().resources
+        ]
+
     def _test_files(self) -> list[tuple[str, str, dict[str, Any]]]:
         """The contract tests: fixtures, one module per resource, routing and Prism behaviour."""
-        plan = self.test_plan or plan_tests(self.api)
+        plan = self._planned_tests()
         tests = {"plan": plan, "prism_version": PRISM_VERSION}
         files = [("tests/conftest.py.jinja", "tests/conftest.py", tests)]
         for suite in plan.resources:
@@ -240,7 +264,7 @@ class Renderer:
                     named = runtime_names(source, self.api)
                     text = header(self.api) + "\n" + named
                     overlaid = self.overlay is not None and (self.overlay / template_name).is_file()
-                    if named == source and not overlaid:
+                    if renamed_in_shape(source, named) and not overlaid:
                         preformatted.add(path)  # an overlay's copy is formatted like any other file
                 else:
                     template = self.env.get_template(template_name)
@@ -251,6 +275,7 @@ class Renderer:
                     raise
                 raise GenerationError.at(where, template_error(exc)) from exc
             texts.append((path, text))
+        texts += self._sample_files()
         python = [
             (i, path, text)
             for i, (path, text) in enumerate(texts)

@@ -57,7 +57,6 @@ class OpCase:
     check: ResultCheck
     statuses: str | None  # list display of the success statuses; None: just 200
     uses: tuple[str, ...]  # models the required-only arguments instantiate
-    uses_every: tuple[str, ...]  # models the every-parameter arguments instantiate
 
     @property
     def method(self) -> str:
@@ -107,5 +106,4 @@ def make_case(
         check=result_check(op, samples.api),
         statuses=None if codes == (200,) else py_literal(list(codes)),
         uses=tuple(sorted(instances_in(required))),
-        uses_every=tuple(sorted(instances_in(every))),
     )

@@ -155,11 +155,8 @@ def _resource_tests(
         for c in cases
         if c.op.pagination is not None
     )
-    models = (
-        {c.check.model for c in cases if c.check.model}
-        | {p.item for p in paginated if p.item}
-        | {m for c in cases for m in c.uses + c.uses_every}
-    )
+    # the models the checks name; those the samples instantiate are looked up by load_samples
+    models = {c.check.model for c in cases if c.check.model} | {p.item for p in paginated if p.item}
     return ResourceTests(
         resource=resource,
         module=f"test_contract_{resource.module}",

@@ -22,9 +22,10 @@ Hierarchy::
     └── ConfigurationError(ValueError)      (missing credentials / account id)
 
 No message or repr ever contains a credential, and no message quotes more than
-``MAX_MESSAGE_CHARS`` characters of what the server sent. ``PackageError`` is the placeholder name
-of the base class: the generator writes the package's own (``WidgetsError``, or the configured one)
-in every copy of the runtime.
+``MAX_MESSAGE_CHARS`` characters of what the server sent.
+
+``PackageError`` is the placeholder name of the base class: the generator writes the package's
+own (``WidgetsError``, or the configured one) in every copy of the runtime.
 """
 
 from __future__ import annotations

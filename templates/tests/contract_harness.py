@@ -22,9 +22,11 @@ any violation Prism reports about a request or a response.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 import pytest
@@ -46,6 +48,32 @@ def method_of(client: Any, path: str, *, raw: bool = False) -> Callable[..., Any
         target = target.with_raw_response
     method: Callable[..., Any] = getattr(target, name)
     return method
+
+
+def load_samples(test_file: str, models: Any) -> dict[str, dict[str, Any]]:
+    """The sample arguments of a test module's rows, by operationId: ``samples/<module>.json``
+    beside the module, each value its ``models`` entry names built with ``model_validate`` (the
+    innermost first, so an outer model receives the inner instances)."""
+    module = Path(test_file)
+    data = json.loads((module.parent / "samples" / f"{module.stem}.json").read_text("utf-8"))
+    samples: dict[str, dict[str, Any]] = {}
+    for operation_id, entry in data["operations"].items():
+        built = {key: value for key, value in entry.items() if key != "models"}
+        placed = sorted(entry.get("models", {}).items(), key=lambda item: -item[0].count("/"))
+        for pointer, model in placed:
+            *parents, last = [_unescape(token) for token in pointer.split("/")[1:]]
+            node: Any = built
+            for token in parents:
+                node = node[int(token)] if isinstance(node, list) else node[token]
+            key: Any = int(last) if isinstance(node, list) else last
+            node[key] = getattr(models, model).model_validate(node[key])
+        samples[operation_id] = built
+    return samples
+
+
+def _unescape(token: str) -> str:
+    """One token of a JSON pointer (RFC 6901)."""
+    return token.replace("~1", "/").replace("~0", "~")
 
 
 def check_result(value: Any, returns: Any, *, nonempty: bool = True) -> None:

@@ -223,7 +223,9 @@ def test_test_planning_never_costs_the_client(
     )
     tests = {f.path: f.content.decode() for f in result.files if f.path.startswith("tests/")}
     blobs = tests["tests/test_contract_blobs.py"]
-    assert '"sha256:' in blobs and '"this goes in the path"' in blobs and "getNever" not in blobs
+    samples = tests["tests/samples/test_contract_blobs.json"]
+    assert '"sha256:' in samples and '"this goes in the path"' in samples
+    assert "getNever" not in blobs and "getNever" not in samples
 
 
 def test_bundler_style_references_are_inlined_and_extensions_never_imported(
