@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,11 +113,27 @@ def worker_count(jobs: int | None) -> int:
     if configured and configured.isdigit():
         return max(1, int(configured))
     cpus = available_cpus()
+    return max(1, min(cpus, round(cpus - busy_elsewhere())))
+
+
+def busy_elsewhere(samples: int = 3, interval: float = 0.005) -> float:
+    """How many CPUs other processes keep busy now: on Linux the fewest runnable tasks seen in
+    ``samples`` looks at ``/proc/loadavg`` (less this process), elsewhere the 1-minute load
+    average less this process. The 1-minute average remembers the last minute, and so counted
+    the workers of a generation that just ended as busy: the next one then ran on one CPU."""
     try:
-        others = max(0.0, os.getloadavg()[0] - 1.0)  # the 1-minute load, less this process
-    except OSError:  # pragma: no cover - no load average on this platform
-        others = 0.0
-    return max(1, min(cpus, round(cpus - others)))
+        runnable = []
+        for i in range(samples):
+            if i:
+                time.sleep(interval)
+            with open("/proc/loadavg", encoding="ascii") as f:
+                runnable.append(int(f.read().split()[3].partition("/")[0]))
+        return float(max(0, min(runnable) - 1))
+    except (OSError, ValueError, IndexError):
+        try:
+            return max(0.0, os.getloadavg()[0] - 1.0)
+        except OSError:  # pragma: no cover - no load average on this platform
+            return 0.0
 
 
 def black_mode() -> Mode:
