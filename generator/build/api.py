@@ -102,7 +102,7 @@ def _environment(config: Config, prefix: str) -> dict[str, str]:
 # client reads differently changed as build/served_examples.py says, form array encodings written
 # out as build/served_forms.py says), served by Prism to the contract tests when either applies; written beside
 # them by generator/render/contract_spec.py.
-CONTRACT_SPEC = "contract-spec.yaml"
+CONTRACT_SPEC = "contract-spec.json"
 
 
 def _unused_overrides(registry: SchemaRegistry, config: Config, diagnostics: Diagnostics) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-from generator.diagnostics import GenerationError, Location
+from generator.diagnostics import Diagnostic, GenerationError, Location
 from generator.load.pointers import JSON, join_pointer, resolve_pointer, split_pointer
 from generator.load.refgraph import is_cyclic, strongly_connected_components
 from generator.load.sources import SourceFile, SourceMap, read_bytes, read_source
@@ -176,21 +176,36 @@ class _Bundler:
                 pointer_here = join_pointer("", *full_path)
             else:  # where the holder is in the file it was copied from
                 pointer_here = self.sources.original(join_pointer(base_pointer, *where), source)[1]
-            location = source.location(pointer_here)
-            if _inlined_here(full_path):
-                self._inline(node, where, ref, source, full_path, location)
-                continue
-            target_file, fragment = self._target(ref, source, location)
-            key = (target_file.path.resolve(), fragment)
-            target = self._resolve(target_file, fragment, location)
-            if isinstance(target, dict) and isinstance(target.get("$ref"), str):
-                self.alias_edges.setdefault((source.path.resolve(), pointer_here), []).append(key)
-            if target_file is self.root:
-                holder["$ref"] = "#" + fragment
-            else:
-                holder["$ref"] = "#" + self._import(
-                    key, target_file, fragment, _ref_kind(full_path)
-                )
+            # the line is looked up only when this $ref is wrong: for a JSON file that needs a
+            # line map of the whole text, which a correct document never pays for
+            site = Location(source.display, pointer_here)
+            try:
+                self._rewrite_one(node, where, holder, ref, source, full_path, site)
+            except GenerationError as exc:
+                raise _with_line(exc, site, source.location(pointer_here)) from None
+
+    def _rewrite_one(
+        self,
+        node: JSON,
+        where: list[str | int],
+        holder: dict[str, JSON],
+        ref: str,
+        source: SourceFile,
+        full_path: list[str | int],
+        location: Location,
+    ) -> None:
+        if _inlined_here(full_path):
+            self._inline(node, where, ref, source, full_path, location)
+            return
+        target_file, fragment = self._target(ref, source, location)
+        key = (target_file.path.resolve(), fragment)
+        target = self._resolve(target_file, fragment, location)
+        if isinstance(target, dict) and isinstance(target.get("$ref"), str):
+            self.alias_edges.setdefault((source.path.resolve(), location.pointer), []).append(key)
+        if target_file is self.root:
+            holder["$ref"] = "#" + fragment
+        else:
+            holder["$ref"] = "#" + self._import(key, target_file, fragment, _ref_kind(full_path))
 
     def _inline(
         self,
@@ -291,6 +306,16 @@ class _Bundler:
                     self.files[path].location(pointer),
                     "$ref cycle: these references only point at each other",
                 )
+
+
+def _with_line(exc: GenerationError, site: Location, located: Location) -> GenerationError:
+    """``exc`` with every diagnostic placed at ``site`` moved to ``located`` (the same place,
+    its line looked up); diagnostics of nested ``$ref``s keep their own places."""
+    moved = [
+        Diagnostic(d.level, located, d.message) if d.location is site else d
+        for d in exc.diagnostics
+    ]
+    return GenerationError(moved)
 
 
 _OPERATION_KEYS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})

@@ -20,6 +20,11 @@ def unescape_token(token: str) -> str:
 
 
 def join_pointer(pointer: str, *tokens: str | int) -> str:
+    if len(tokens) == 1:  # the common case, on every node of a document as it is read
+        token = str(tokens[0])
+        if "~" in token or "/" in token:
+            token = escape_token(token)
+        return f"{pointer}/{token}"
     return pointer + "".join("/" + escape_token(t) for t in tokens)
 
 

@@ -9,6 +9,7 @@ keyword no example breaks is kept.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ def test_what_examples_break_is_warned_once_and_served_as_the_client_reads_it(
         (f"{listing_schema}/properties/sid", "pattern"),
         (f"{listing_schema}/properties/uri", "format"),
     )
-    served = yaml.safe_load((tmp_path / "out" / "tests" / "contract-spec.yaml").read_text())
+    served = json.loads((tmp_path / "out" / "tests" / "contract-spec.json").read_text())
     listing = served["paths"]["/items"]["get"]["responses"]["200"]["content"]["application/json"]
     assert listing["schema"]["properties"]["uri"] == {"type": "string"}
     assert listing["schema"]["properties"]["sid"] == {"type": "string"}
@@ -129,7 +130,7 @@ def test_examples_that_keep_their_format_need_no_copy(tmp_path: Path) -> None:
     result = generate(Options(spec, None, tmp_path / "out", package_name="shop", formatter="ruff"))
     assert not [w for w in result.warnings if "break their own schema" in str(w)]
     assert result.api.contract_spec == ""
-    assert not (tmp_path / "out" / "tests" / "contract-spec.yaml").exists()
+    assert not (tmp_path / "out" / "tests" / "contract-spec.json").exists()
 
 
 def test_array_fields_of_form_bodies_get_the_default_encoding_written_out(tmp_path: Path) -> None:
@@ -156,7 +157,7 @@ def test_array_fields_of_form_bodies_get_the_default_encoding_written_out(tmp_pa
     result = generate(Options(spec, None, tmp_path / "out", package_name="shop", formatter="ruff"))
     media = "/paths/~1items/post/requestBody/content/application~1x-www-form-urlencoded"
     assert [e for e in result.api.prism_edits if e[0] == "encode"] == [("encode", media, "Events")]
-    served = yaml.safe_load((tmp_path / "out" / "tests" / "contract-spec.yaml").read_text())
+    served = json.loads((tmp_path / "out" / "tests" / "contract-spec.json").read_text())
     body = served["paths"]["/items"]["post"]["requestBody"]["content"]
     assert body["application/x-www-form-urlencoded"]["encoding"] == {
         "Kept": {"style": "form", "explode": False},  # what the document says is kept
