@@ -211,3 +211,29 @@ def test_contract_subset_is_a_deterministic_spread_with_prism_and_routing(tmp_pa
         "test_contract_routing.py",
     ]
     assert len(chosen_modules(tmp_path, None)[0]) == 12
+
+
+def test_rounds_time_each_generator_again_in_turn_and_report_medians(tmp_path: Path) -> None:
+    from bench.corpus import run
+
+    calls: list[str] = []
+
+    def fake(seconds: float, peak: float) -> run.Timed:
+        return run.Timed(0, seconds, peak, "", "")
+
+    times = iter([3.0, 1.0, 2.0])  # the first round's time comes from the row itself
+
+    def generate(doc: Path, out: Path, formatter: str, scratch: Path) -> run.Timed:
+        calls.append(formatter)
+        return fake(next(times), 10.0 * len(calls))
+
+    row = run.Row("d.yaml", generated={"black": fake(9.0, 5.0)})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(run, "_first_round", lambda *a, **k: row)
+        mp.setattr(run, "generate", generate)
+        folded = run.run_document(
+            tmp_path / "d.yaml", tmp_path, ["black"], with_opc=False, rounds=4
+        )
+    assert calls == ["black", "black", "black"]
+    assert folded.generated["black"].seconds == 2.5  # median of 9, 3, 1, 2
+    assert folded.generated["black"].peak_mb == 30.0  # the largest of every round

@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=None, help="documents at a time (default: one per CPU)"
     )
     p.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        metavar="N",
+        help="time every generator N times, in turn, and report medians (default: 1)",
+    )
+    p.add_argument(
         "--no-opc", action="store_true", help="do not run openapi-python-client even when installed"
     )
     p.add_argument(
@@ -137,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             with_opc=with_opc,
             jobs=args.jobs or os.cpu_count() or 1,
             contract=(contract, args.contract_modules),
+            rounds=max(1, args.rounds),
         )
     elapsed = time.perf_counter() - started
     return _print(rows, folder, formatters, with_opc, elapsed, args)
@@ -154,21 +162,28 @@ def _run_all(
     with_opc: bool,
     jobs: int,
     contract: Contract,
+    rounds: int = 1,
 ) -> list[Row]:
     """Largest documents first (they bound the wall time), rows back in folder order."""
     by_size = sorted(docs, key=lambda d: -d.stat().st_size)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {
-            d: pool.submit(_one, d, scratch, formatters, with_opc, contract) for d in by_size
+            d: pool.submit(_one, d, scratch, formatters, with_opc, contract, rounds)
+            for d in by_size
         }
         return [futures[d].result() for d in docs]
 
 
 def _one(
-    doc: Path, scratch: Path, formatters: list[str], with_opc: bool, contract: Contract
+    doc: Path,
+    scratch: Path,
+    formatters: list[str],
+    with_opc: bool,
+    contract: Contract,
+    rounds: int = 1,
 ) -> Row:
     started = time.perf_counter()
-    row = run_document(doc, scratch, formatters, with_opc=with_opc)
+    row = run_document(doc, scratch, formatters, with_opc=with_opc, rounds=rounds)
     names, modules = contract
     checked = scratch / "out" / f"{doc.stem}-{formatters[0]}"
     if (doc.name in names or doc.stem in names) and row.generated[formatters[0]].code == 0:
@@ -190,8 +205,10 @@ def _print(
     elapsed: float,
     args: argparse.Namespace,
 ) -> int:
+    timing = f"; times: medians of {args.rounds} rounds" if args.rounds > 1 else ""
     print(
-        f"# corpus {folder} ({len(rows)} documents; checked output: {formatters[0]}; wall time {elapsed:.0f} s)\n"
+        f"# corpus {folder} ({len(rows)} documents; checked output: {formatters[0]}{timing}; "
+        f"wall time {elapsed:.0f} s)\n"
     )
     print(report.table(rows))
     if not with_opc:

@@ -8,10 +8,12 @@ folder): timings are cold and nothing cached by anyone else is trusted.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -162,9 +164,45 @@ def opc(doc: Path, out: Path, scratch: Path) -> Timed | None:
     return timed(args, cwd=scratch, env=_env(scratch, "opc"), timeout=GENERATE_TIMEOUT)
 
 
-def run_document(doc: Path, scratch: Path, formatters: list[str], *, with_opc: bool) -> Row:
+def run_document(
+    doc: Path, scratch: Path, formatters: list[str], *, with_opc: bool, rounds: int = 1
+) -> Row:
     """One row: the first formatter's output is probed and type-checked (the gate), the others
-    are timed; openapi-python-client last."""
+    are timed; openapi-python-client last. With ``rounds`` > 1 every generator runs that many
+    times, in turn (each formatter, then openapi-python-client, again), and each time is the
+    median of its rounds (the peak memory their largest)."""
+    row = _first_round(doc, scratch, formatters, with_opc=with_opc)
+    again: dict[str, list[Timed]] = {}
+    for _ in range(rounds - 1):
+        for formatter in formatters:
+            out = scratch / "again" / f"{doc.stem}-{formatter}"
+            again.setdefault(formatter, []).append(generate(doc, out, formatter, scratch))
+            shutil.rmtree(out, ignore_errors=True)
+        if with_opc:
+            timed_opc = opc(doc, scratch / "again" / f"{doc.stem}-opc", scratch)
+            if timed_opc is not None:
+                again.setdefault("opc", []).append(timed_opc)
+            shutil.rmtree(scratch / "again" / f"{doc.stem}-opc", ignore_errors=True)
+    for formatter, more in again.items():
+        if formatter in row.generated:
+            row.generated[formatter] = _folded(row.generated[formatter], more)
+    if row.opc is not None and "opc" in again:
+        row.opc = _folded(row.opc, again["opc"])
+    return row
+
+
+def _folded(first: Timed, more: list[Timed]) -> Timed:
+    """``first`` (its exit code and output) with the median time and the largest peak of all
+    rounds."""
+    every = [first, *more]
+    return dataclasses.replace(
+        first,
+        seconds=statistics.median(t.seconds for t in every),
+        peak_mb=max(t.peak_mb for t in every),
+    )
+
+
+def _first_round(doc: Path, scratch: Path, formatters: list[str], *, with_opc: bool) -> Row:
     row = Row(doc.name)
     checked: Path | None = None
     for formatter in formatters:
