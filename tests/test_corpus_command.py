@@ -217,6 +217,7 @@ def test_rounds_time_each_generator_again_in_turn_and_report_medians(tmp_path: P
     from bench.corpus import run
 
     calls: list[str] = []
+    outs: list[str] = []
 
     def fake(seconds: float, peak: float) -> run.Timed:
         return run.Timed(0, seconds, peak, "", "")
@@ -225,6 +226,7 @@ def test_rounds_time_each_generator_again_in_turn_and_report_medians(tmp_path: P
 
     def generate(doc: Path, out: Path, formatter: str, scratch: Path) -> run.Timed:
         calls.append(formatter)
+        outs.append(out.name)  # names the format cache: each round must start cold
         return fake(next(times), 10.0 * len(calls))
 
     row = run.Row("d.yaml", generated={"black": fake(9.0, 5.0)})
@@ -235,5 +237,6 @@ def test_rounds_time_each_generator_again_in_turn_and_report_medians(tmp_path: P
             tmp_path / "d.yaml", tmp_path, ["black"], with_opc=False, rounds=4
         )
     assert calls == ["black", "black", "black"]
+    assert len(set(outs)) == 3 and "d-black" not in outs  # never the first round's cache
     assert folded.generated["black"].seconds == 2.5  # median of 9, 3, 1, 2
     assert folded.generated["black"].peak_mb == 30.0  # the largest of every round

@@ -173,9 +173,9 @@ def run_document(
     median of its rounds (the peak memory their largest)."""
     row = _first_round(doc, scratch, formatters, with_opc=with_opc)
     again: dict[str, list[Timed]] = {}
-    for _ in range(rounds - 1):
-        for formatter in formatters:
-            out = scratch / "again" / f"{doc.stem}-{formatter}"
+    for n in range(2, rounds + 1):
+        for formatter in formatters:  # a folder of its own: a fresh, cold format cache too
+            out = scratch / "again" / f"{doc.stem}-{formatter}-round{n}"
             again.setdefault(formatter, []).append(generate(doc, out, formatter, scratch))
             shutil.rmtree(out, ignore_errors=True)
         if with_opc:
