@@ -193,8 +193,11 @@ def run_document(
 
 def _folded(first: Timed, more: list[Timed]) -> Timed:
     """``first`` (its exit code and output) with the median time and the largest peak of all
-    rounds."""
+    rounds; a round that failed is the result instead (a failure is never averaged away)."""
     every = [first, *more]
+    failed = next((t for t in every if t.code != 0), None)
+    if failed is not None:
+        return failed
     return dataclasses.replace(
         first,
         seconds=statistics.median(t.seconds for t in every),

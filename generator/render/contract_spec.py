@@ -18,6 +18,8 @@ import copy
 import json
 from typing import Any
 
+import yaml
+
 from generator.ir import Api
 from generator.load.pointers import resolve_pointer, split_pointer
 from generator.render.renderer import RenderedFile, header
@@ -50,8 +52,18 @@ def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
     )
     # JSON, which Prism reads as well as YAML: written four times faster than YAML, and a large
     # document's copy is written on every generation; what generated it is an extension field
-    text = json.dumps({"x-generated": note, **served}, indent=1, ensure_ascii=False)
-    return [RenderedFile(f"tests/{api.contract_spec}", (text + "\n").encode("utf-8"))]
+    # of ours. A number JSON cannot write (a YAML .inf) leaves it YAML, which Prism reads in a
+    # .json file too (its YAML parser is tried after the JSON one).
+    data = {_NOTE_KEY: note, **{k: v for k, v in served.items() if k != _NOTE_KEY}}
+    try:
+        text = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError:
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    return [RenderedFile(f"tests/{api.contract_spec}", text.encode("utf-8"))]
+
+
+_NOTE_KEY = "x-cf1-codegen"
 
 
 def _as_number(served: dict[str, Any], pointer: str) -> None:

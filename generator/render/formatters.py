@@ -275,31 +275,23 @@ def _scratch_dir() -> str | None:
 
 def _ruff_over_copies(items: list[Item]) -> tuple[dict[int, str], int]:
     """One ``ruff format`` over a scratch copy of the batch (ruff uses every core itself): what
-    each file became (a file ruff cannot parse stays as it was) and ruff's exit status (2 when a
-    file did not parse; every other file is formatted all the same)."""
-    with tempfile.TemporaryDirectory(prefix="cf1-ruff-", dir=_scratch_dir()) as tmp:
-        names = {idx: Path(tmp) / f"f{idx}.py" for idx, _, _ in items}
-        for idx, _path, source in items:
-            names[idx].write_bytes(source.encode("utf-8"))
-        done = subprocess.run([*_ruff_args(), "--quiet", tmp], capture_output=True, check=False)
-        formatted = {idx: name.read_bytes().decode("utf-8") for idx, name in names.items()}
+    each file became and ruff's exit status (not 0: some file did not parse, or ruff failed)."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="cf1-ruff-", dir=_scratch_dir()) as tmp:
+            names = {idx: Path(tmp) / f"f{idx}.py" for idx, _, _ in items}
+            for idx, _path, source in items:
+                names[idx].write_bytes(source.encode("utf-8"))
+            done = subprocess.run([*_ruff_args(), "--quiet", tmp], capture_output=True, check=False)
+            formatted = {idx: name.read_bytes().decode("utf-8") for idx, name in names.items()}
+    except OSError as exc:
+        raise GenerationError.at(
+            Location("<formatter>"), f"ruff's scratch copies failed: {exc}"
+        ) from None
     return formatted, done.returncode
 
 
-def ruff_shaped(items: list[Item]) -> list[Item]:
-    """The batch as ruff's formatter leaves it, for black to finish; a file ruff cannot parse
-    stays as it was (black then says what is wrong)."""
-    shaped, _ = _ruff_over_copies(items)
-    return [(idx, path, shaped[idx]) for idx, path, _ in items]
-
-
-def run_ruff(items: list[Item]) -> dict[int, Outcome]:
-    """ruff's formatter over the batch; when a file does not parse, each is formatted alone to
-    say which."""
-    formatted, status = _ruff_over_copies(items)
-    if status == 0:
-        return {idx: (text, None) for idx, text in formatted.items()}
-    # something did not parse: format one by one to say which
+def _ruff_each(items: list[Item]) -> dict[int, Outcome]:
+    """ruff's formatter on each file alone (to say which one failed, and why)."""
     results: dict[int, Outcome] = {}
     for idx, _path, source in items:
         one = subprocess.run(
@@ -308,3 +300,29 @@ def run_ruff(items: list[Item]) -> dict[int, Outcome]:
         error = one.stderr.strip() or f"ruff exited with {one.returncode}"
         results[idx] = (one.stdout, None) if one.returncode == 0 else (None, error)
     return results
+
+
+def ruff_shaped(items: list[Item]) -> list[Item]:
+    """The batch as ruff's formatter leaves it, for black to finish. A file ruff cannot parse
+    stays as it was (black then says what is wrong); any other failure of ruff is an error, never
+    a file passed on half-shaped (the output would depend on it)."""
+    shaped, status = _ruff_over_copies(items)
+    if status == 0:
+        return [(idx, path, shaped[idx]) for idx, path, _ in items]
+    each = _ruff_each(items)
+    out: list[Item] = []
+    for idx, path, source in items:
+        text, error = each[idx]
+        if text is None and "parse" not in (error or "").lower():
+            raise GenerationError.at(Location(path), f"ruff failed: {error}")
+        out.append((idx, path, text if text is not None else source))
+    return out
+
+
+def run_ruff(items: list[Item]) -> dict[int, Outcome]:
+    """ruff's formatter over the batch; when a file does not parse, each is formatted alone to
+    say which."""
+    formatted, status = _ruff_over_copies(items)
+    if status == 0:
+        return {idx: (text, None) for idx, text in formatted.items()}
+    return _ruff_each(items)

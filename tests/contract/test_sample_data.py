@@ -71,11 +71,12 @@ def _round_trip(tmp_path: Path, case: Any) -> dict[str, Any]:
 
 def test_nested_instances_are_built_innermost_first_at_their_place(tmp_path: Path) -> None:
     inner = Instance("Inner", {"a/b": 1, "c~d": [True, None]})
-    outer = Instance("Outer", {"items": [inner, {"plain": "x"}], "name": "n"})
+    outer = Instance("Outer", {"items": [inner, {"plain": "x"}], "name": "n", "x/y~z": inner})
     got = _round_trip(tmp_path, _case({"body": outer}, every={"body": outer, "extra": 2.5}))
+    built_inner = Built("Inner", {"a/b": 1, "c~d": [True, None]})
     want_outer = Built(
         "Outer",
-        {"items": [Built("Inner", {"a/b": 1, "c~d": [True, None]}), {"plain": "x"}], "name": "n"},
+        {"items": [built_inner, {"plain": "x"}], "name": "n", "x/y~z": built_inner},
     )
     assert got == {"required": {"body": want_outer}, "every": {"body": want_outer, "extra": 2.5}}
 
