@@ -123,7 +123,9 @@ def _measure(
         f"black alone: {size / 1000 / base:.0f} KB/s on one core; ruff's output differs from black's in {_ruff_diff(sources, already) if ruff else '?'} of {len(sources)} files"
     )
     if not ruff:
-        table.notes.append("ruff not installed (the ruff extra): no ruff row")
+        table.notes.append(
+            "ruff not installed (a dependency of the generator: reinstall it): no ruff row"
+        )
     return table
 
 

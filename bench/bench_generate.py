@@ -248,7 +248,9 @@ def synthetic(
                 f"- growth exponent, {m}: b = {fit_exponent(points):.2f} (seconds ~ operations^b over {', '.join(f'{n:,}' for n in sizes)})"
             )
     if not ruff:
-        table.notes.append("- ruff not installed (the ruff extra): no ruff runs")
+        table.notes.append(
+            "- ruff not installed (a dependency of the generator: reinstall it): no ruff runs"
+        )
     if any(len(results[modes[0]][n].samples) < rounds for n in sizes):
         table.notes.append(
             f"- cold black runs above {black_cold_max:,} operations: 1 round (minutes per run)"

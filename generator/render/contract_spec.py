@@ -22,7 +22,7 @@ import yaml
 
 from generator.ir import Api
 from generator.load.pointers import resolve_pointer, split_pointer
-from generator.render.renderer import RenderedFile, header
+from generator.render.renderer import RenderedFile, generated_note
 
 
 def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
@@ -46,7 +46,7 @@ def contract_spec(api: Api, document: dict[str, Any]) -> list[RenderedFile]:
         elif edit == "encode" and isinstance(node, dict):
             node.setdefault("encoding", {})[name] = {"style": "form", "explode": True}
     note = (
-        f"{header(api, comment='').strip()} The spec as the client reads it: codegen.toml's"
+        f"{generated_note(api)} The spec as the client reads it: codegen.toml's"
         " [type_overrides] applied, what its own examples break and the client reads differently"
         " changed (see generator/render/contract_spec.py)."
     )

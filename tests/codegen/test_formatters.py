@@ -6,10 +6,12 @@ identity names both tools.
 from __future__ import annotations
 
 import io
+import sys
 
 import black
 import pytest
 
+from generator.diagnostics import GenerationError
 from generator.render import formatters
 from generator.render.formatters import (
     black_mode,
@@ -73,3 +75,13 @@ def test_workers_are_counted_from_what_runs_now_not_from_the_last_minute(
     assert busy_elsewhere() == 6.0
     assert worker_count(None) == 1
     assert worker_count(3) == 3  # asked for: as asked
+
+
+def test_a_ruff_that_fails_otherwise_is_an_error_naming_the_file_never_a_half_shaped_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    failing = [sys.executable, "-c", "import sys; sys.stderr.write('ruff crashed'); sys.exit(3)"]
+    monkeypatch.setattr(formatters, "_ruff_args", lambda: failing)
+    with pytest.raises(GenerationError) as info:
+        ruff_shaped([(0, "pkg/models/a.py", UGLY)])
+    assert str(info.value) == "pkg/models/a.py: /: ruff failed: ruff crashed"
