@@ -18,7 +18,7 @@ from generator.build.config_names import check_config
 from generator.diagnostics import Diagnostic, Diagnostics, GenerationError, Level, Location
 from generator.ir import Api
 from generator.load.config import load_config
-from generator.load.loader import LoadedSpec, load_spec
+from generator.load.loader import LoadedSpec, spec_validated_alongside
 from generator.release.plan import plan_release
 from generator.render.contract_spec import contract_spec
 from generator.render.formatting import FormatOptions
@@ -78,10 +78,17 @@ def render_all(
 
 
 def _render(options: Options, formatter: Callable[[str, str], str] | None = None) -> Rendered:
-    diagnostics = Diagnostics()
-    spec = load_spec(
+    """Everything generated, once the document is known valid (checked beside the build)."""
+    with spec_validated_alongside(
         options.spec, allow_outside=options.allow_external_refs, display=_display(options.spec)
-    )
+    ) as spec:
+        return _render_loaded(options, spec, formatter)
+
+
+def _render_loaded(
+    options: Options, spec: LoadedSpec, formatter: Callable[[str, str], str] | None
+) -> Rendered:
+    diagnostics = Diagnostics()
     config = load_config(options.config, display=_display(options.config))
     package_name = options.package_name
     if package_name is None and config.package_name is None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from bench.corpus import report
 from bench.corpus.contract import run_contract
 from bench.corpus.documents import find_documents
-from bench.corpus.run import ROOT, Row, opc_command, run_document
+from bench.corpus.run import ROOT, Row, byte_compile_generator, opc_command, run_document
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 FORMATTERS = ("ruff", "black")
@@ -132,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     with_opc = not args.no_opc and opc_command() is not None
+    byte_compile_generator()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:
         scratch = args.keep.resolve() if args.keep else Path(tmp)

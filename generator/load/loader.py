@@ -2,7 +2,8 @@
 
 The order of the steps and what the result holds are decided here; each step has its module:
 :mod:`~generator.load.sources` (safe YAML/JSON with line numbers), :mod:`~generator.load.bundling`
-(``$ref`` resolution across files), :mod:`~generator.load.validation` (openapi-pydantic) and
+(``$ref`` resolution across files), :mod:`~generator.load.validation` (openapi-pydantic; run
+beside the build by :mod:`~generator.load.validation_beside` when generating) and
 :mod:`~generator.load.pointers` (JSON pointers), :mod:`~generator.load.composition` (schemas that
 contain themselves); :mod:`~generator.load.limits` bounds what a document may cost.
 """
@@ -10,6 +11,8 @@ contain themselves); :mod:`~generator.load.limits` bounds what a document may co
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +21,8 @@ from generator.load.bundling import bundle
 from generator.load.composition import check_composition_cycles
 from generator.load.pointers import JSON
 from generator.load.sources import SourceMap, parse_source, read_bytes
-from generator.load.validation import validate_openapi
+from generator.load.validation import openapi_problems, raise_problems, supported_version
+from generator.load.validation_beside import validated_alongside
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,27 @@ class LoadedSpec:
 
 def load_spec(path: Path, *, allow_outside: bool = False, display: str | None = None) -> LoadedSpec:
     """Read, bundle and validate the document at ``path``."""
+    spec, version = _bundled(path, allow_outside, display)
+    raise_problems(openapi_problems(spec.document, version), version, spec.sources)
+    check_composition_cycles(spec.document, spec.sources)
+    return spec
+
+
+@contextmanager
+def spec_validated_alongside(
+    path: Path, *, allow_outside: bool = False, display: str | None = None
+) -> Iterator[LoadedSpec]:
+    """:func:`load_spec`, with openapi-pydantic's check running beside the ``with`` body
+    (:mod:`~generator.load.validation_beside`): the body's result stands only when the document
+    is valid, and the document's problems are the error when the body fails on an invalid one."""
+    spec, version = _bundled(path, allow_outside, display)
+    with validated_alongside(spec.document, version, spec.sources):
+        check_composition_cycles(spec.document, spec.sources)
+        yield spec
+
+
+def _bundled(path: Path, allow_outside: bool, display: str | None) -> tuple[LoadedSpec, str]:
+    """The document read and bundled, not yet validated; and its version as written."""
     display = display or path.name
     raw = read_bytes(path, display)  # read once: the hash is of the bytes that were parsed
     root = parse_source(raw, path, display)
@@ -46,13 +71,13 @@ def load_spec(path: Path, *, allow_outside: bool = False, display: str | None = 
             root.location(""), "an OpenAPI document must be a mapping at the top level"
         )
     sources = bundle(root, allow_outside=allow_outside)
-    version = validate_openapi(root.data, sources)
-    check_composition_cycles(root.data, sources)
-    return LoadedSpec(
+    version = supported_version(root.data, sources)
+    spec = LoadedSpec(
         path=path,
         document=root.data,
         raw=raw,
         sha256=hashlib.sha256(raw).hexdigest(),
-        openapi_version=version,
+        openapi_version=version[:3],
         sources=sources,
     )
+    return spec, version

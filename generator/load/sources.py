@@ -4,7 +4,8 @@
   schema that OpenAPI documents are written in; timestamps stay strings, so an example date is
   never turned into a ``datetime``. Aliases are shared, never expanded twice; the
   limits of :mod:`~generator.load.limits` are kept while reading.
-* Every node's line is remembered (JSON documents: on the first question), so errors can say
+* Every node's line is remembered (JSON documents: found in the text when asked,
+  :mod:`~generator.load.json_lines`), so errors can say
   ``file:line: /json/pointer``; :class:`SourceMap` maps a pointer of the bundled document back to
   the file and line it was copied from.
 """
@@ -20,6 +21,7 @@ import yaml
 
 from generator.diagnostics import GenerationError, Location
 from generator.load import limits
+from generator.load.json_lines import JsonLines
 from generator.load.pointers import JSON, is_within, join_pointer, split_pointer
 
 # libyaml's parser when available (several times faster); the constructor is the same safe one
@@ -75,16 +77,12 @@ class SourceFile:
     display: str
     data: JSON
     lines: dict[str, int] = field(default_factory=dict)
-    unmapped: str | None = None  # JSON text whose lines are mapped on the first question
+    json_lines: JsonLines | None = None  # a JSON file's lines, looked up in its text when asked
 
     def line_of(self, pointer: str) -> int | None:
-        if self.unmapped is not None:
-            text, self.unmapped = self.unmapped, None
-            try:
-                _, self.lines = _compose_yaml(text)
-            except (yaml.YAMLError, limits.LimitExceeded):
-                pass
         tokens = split_pointer(pointer)
+        if self.json_lines is not None:
+            return self.json_lines.line_of(tokens)
         while True:
             p = join_pointer("", *tokens)
             if p in self.lines:
@@ -159,8 +157,8 @@ def parse_source(raw: bytes, path: Path, display: str) -> SourceFile:
             raise GenerationError.at(
                 Location(display, exc.pointer, exc.line), exc.message
             ) from None
-        # lines only matter for messages: a large JSON document is not parsed twice unless asked
-        return SourceFile(path, display, data, unmapped=text)
+        # lines only matter for messages: found in the text when one is printed
+        return SourceFile(path, display, data, json_lines=JsonLines(text))
     try:
         data, lines = _compose_yaml(text)
     except limits.LimitExceeded as exc:

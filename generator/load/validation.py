@@ -11,43 +11,54 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
+from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, GenerationError, Level
 from generator.load.pointers import JSON, is_within, join_pointer, resolve_pointer
 from generator.load.sources import SourceMap
 
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
 _SUPPORTED = re.compile(r"^3\.[01]\.\d+")
 MAX_REPORTED = 5
 
 
-def validate_openapi(document: dict[str, JSON], sources: SourceMap) -> str:
-    """Validate with openapi-pydantic; returns the major.minor version ("3.0" / "3.1")."""
-    from openapi_pydantic import parse_obj
+Problems = list[tuple[str, str]]
+"""(JSON pointer, message) of each problem, the most precise places first."""
 
-    version = _supported_version(document, sources)
+
+def openapi_problems(document: dict[str, JSON], version: str) -> Problems:
+    """What openapi-pydantic finds wrong with the document, less what is accepted here.
+
+    Imported here: building openapi-pydantic's models is most of the cost of a check that
+    usually runs in another process (:mod:`~generator.load.validation_beside`)."""
+    from openapi_pydantic import parse_obj
+    from pydantic import ValidationError
+
     try:
         parse_obj(document)
     except ValidationError as exc:
-        problems = _problems(document, version, exc.errors())
-        if problems:
-            raise GenerationError(
-                [
-                    Diagnostic(
-                        Level.ERROR,
-                        sources.locate(p),
-                        f"not a valid OpenAPI {version} document: {m}",
-                    )
-                    for p, m in problems[:MAX_REPORTED]
-                ]
-            ) from None
-    return version[:3]
+        return _problems(document, version, exc.errors())
+    return []
 
 
-def _supported_version(document: dict[str, JSON], sources: SourceMap) -> str:
-    """The document's ``openapi`` version, when it is one this generator reads."""
+def raise_problems(problems: Problems, version: str, sources: SourceMap) -> None:
+    """The first :data:`MAX_REPORTED` problems as located errors (none: return)."""
+    if problems:
+        raise GenerationError(
+            [
+                Diagnostic(
+                    Level.ERROR, sources.locate(p), f"not a valid OpenAPI {version} document: {m}"
+                )
+                for p, m in problems[:MAX_REPORTED]
+            ]
+        )
+
+
+def supported_version(document: dict[str, JSON], sources: SourceMap) -> str:
+    """The document's ``openapi`` version (as written: "3.1.0"), when it is one this generator
+    reads."""
     version = document.get("openapi")
     if version is None and "swagger" in document:
         raise GenerationError.at(
@@ -64,11 +75,9 @@ def _supported_version(document: dict[str, JSON], sources: SourceMap) -> str:
     return version
 
 
-def _problems(
-    document: JSON, version: str, errors: Sequence[ErrorDetails]
-) -> list[tuple[str, str]]:
+def _problems(document: JSON, version: str, errors: Sequence[ErrorDetails]) -> Problems:
     """(pointer, message) of each distinct error, the most precise places first."""
-    problems: list[tuple[str, str]] = []
+    problems: Problems = []
     seen: set[str] = set()
     located = [(_pydantic_loc_to_pointer(document, tuple(error["loc"])), error) for error in errors]
     empty_enums = {p for p, _ in located if _is_empty_enum(document, p)}
