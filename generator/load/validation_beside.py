@@ -22,6 +22,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 from generator.diagnostics import GenerationError
 from generator.load.pointers import JSON
@@ -92,7 +93,7 @@ class PendingValidation:
         return os.waitstatus_to_exitcode(status)
 
 
-def _child(document: dict[str, JSON], version: str, read: int, write: int) -> None:
+def _child(document: dict[str, JSON], version: str, read: int, write: int) -> NoReturn:
     code = 1
     try:
         os.close(read)
