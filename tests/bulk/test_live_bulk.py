@@ -255,6 +255,7 @@ def test_control_abort_abandons_requests_in_flight(live: LiveServer) -> None:
     assert report.created == 0 and report.unknown == 300 and report.stop_reason == "stopped"
     assert {e.kind for e in report.of("unknown")} == {"interrupted"}
     assert live.requests <= 3
+    assert report.chunks_sent == 3  # handed to the server, then abandoned
 
 
 def test_a_cancelled_ingestion_carries_its_report(live: LiveServer) -> None:

@@ -237,6 +237,7 @@ class BulkCore(Generic[I]):
         """``chunk``'s request is about to be sent."""
         self._formed.pop(chunk.number, None)
         self._in_flight[chunk.number] = chunk
+        self.report.chunks_sent += 1  # handed to the server, even if abandoned in flight later
         if self.control is not None:
             self.control.chunk_sending(chunk)  # type: ignore[arg-type]
 
@@ -250,7 +251,6 @@ class BulkCore(Generic[I]):
         if self._in_flight.pop(chunk.number, None) is None:
             return  # already settled (abandoned)
         report = self.report
-        report.chunks_sent += 1
         if outcome.retries:
             report.chunks_retried += 1
             report.retries += outcome.retries
