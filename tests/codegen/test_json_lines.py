@@ -15,7 +15,7 @@ from generator.load.sources import _compose_yaml, parse_source
 
 DOCUMENT = {
     "openapi": "3.1.0",
-    "info": {"title": "Caf\u00e9 \"quoted\" \\ back", "version": "1"},
+    "info": {"title": 'Caf\u00e9 "quoted" \\ back', "version": "1"},
     "paths": {
         "/events/{id}": {
             "get": {
@@ -35,7 +35,11 @@ DOCUMENT = {
 
 def _pointers(node: JSON, pointer: str = "") -> list[str]:
     found = [pointer]
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node) if isinstance(node, list) else []
+    )
     for key, value in items:
         found.extend(_pointers(value, join_pointer(pointer, key)))
     return found
