@@ -144,15 +144,29 @@ def generate(options: Options, *, check: bool = False, fail_on_warning: bool = F
         overwrite = options.overwrite or options.clean
         ownership = inspect_output(options.out, overwrite=overwrite)
         rendered = _rendered_without_fatal_warnings(options, fail_on_warning)
-        inputs = {path.resolve(): "the spec" for path in rendered.spec.sources.paths()}
-        if options.config is not None:
-            inputs[options.config.resolve()] = "the config"
+        inputs = _inputs(options, rendered.spec)
         check_files_are_not_inputs(options.out, rendered.files, inputs)
-        changes = plan_changes(ownership, rendered.files, overwrite=overwrite, clean=options.clean)
+        changes = plan_changes(
+            ownership, rendered.files, overwrite=overwrite, clean=options.clean, inputs=inputs
+        )
         write_generation(options.out, changes)
     return Result(
         rendered.api, rendered.files, rendered.diagnostics, cleaned=tuple(changes.cleaned)
     )
+
+
+def _inputs(options: Options, spec: LoadedSpec) -> dict[Path, str]:
+    """Every file the generation read (resolved path -> what it is): never written, never
+    removed, even when ``--out`` holds it."""
+    inputs = {path.resolve(): "the spec" for path in spec.sources.paths()}
+    if options.config is not None:
+        inputs[options.config.resolve()] = "the config"
+    if options.templates is not None:
+        overlay = options.templates.resolve()
+        inputs.update(
+            (p.resolve(), "an overlay template") for p in overlay.rglob("*") if p.is_file()
+        )
+    return inputs
 
 
 def _rendered_without_fatal_warnings(options: Options, fail_on_warning: bool) -> Rendered:

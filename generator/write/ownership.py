@@ -9,7 +9,9 @@ every other file and folder in ``--out`` is foreign and survives byte-identical.
 * a generated path that is a foreign file is refused unless ``--overwrite`` is given (then the
   file is replaced and owned from then on); a generated path that is a foreign folder, or that
   goes through a symbolic link, is always refused;
-* ``--clean`` (which implies ``--overwrite``) also removes every foreign file, and says so;
+* ``--clean`` (which implies ``--overwrite``) also removes every foreign file, and says so, but
+  never an input of the generation (a spec kept in the output folder, its ``$ref``'d files, the
+  config, overlay templates);
 * the paths a manifest lists are checked: a manifest naming ``../x`` or ``/etc/x`` is damaged,
   and nothing outside ``--out`` is ever touched because of it.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -109,10 +112,17 @@ def is_safe_path(path: object) -> bool:
 
 
 def plan_changes(
-    ownership: Ownership, files: list[RenderedFile], *, overwrite: bool, clean: bool
+    ownership: Ownership,
+    files: list[RenderedFile],
+    *,
+    overwrite: bool,
+    clean: bool,
+    inputs: Collection[Path] = (),
 ) -> Changes:
     """The files to write and the paths to remove; refuses to write over foreign files unless
-    ``overwrite``, and removes foreign ones only with ``clean``."""
+    ``overwrite``, and removes foreign ones only with ``clean``. A file that is one of
+    ``inputs`` (resolved paths: the spec, the files its references read, the config, overlay
+    templates) is never removed, even when the folder holds it and ``clean`` is asked."""
     out = ownership.out
     wanted = {f.path for f in files}
     collisions = []
@@ -131,8 +141,12 @@ def plan_changes(
             f"would overwrite files it did not write ({_first(collisions)}); move them away "
             "or pass --overwrite",
         )
-    remove = sorted(p for p in ownership.owned - wanted if _is_file(out / p))
-    cleaned = sorted(set(foreign_files(out, ownership.owned)) - wanted) if clean else []
+    kept = set(inputs)
+    remove = sorted(
+        p for p in ownership.owned - wanted if _is_file(out / p) and (out / p).resolve() not in kept
+    )
+    foreign = set(foreign_files(out, ownership.owned)) - wanted if clean else set()
+    cleaned = sorted(p for p in foreign if (out / p).resolve() not in kept)
     return Changes(sorted(files, key=_manifest_last), sorted({*remove, *cleaned}), cleaned)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.codegen.ownership_support import manifest_files, spec_with, tree
 from tests.conftest import CliResult
@@ -148,6 +149,42 @@ def test_clean_removes_foreign_files_and_lists_each(
         assert f"{out / name}: removed (--clean: not part of the generation)" in result.err
     assert set(tree(out)) == set(manifest_files(out)) | {"codegen-manifest.json"}
     assert not (out / ".git").exists() and not (out / "dist").exists()
+
+
+def test_clean_never_removes_an_input_kept_in_the_output_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    """A project that keeps its spec (split in two files), config and overlay in the folder it
+    generates into: --clean removes the user's other files, never what the generation reads."""
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "project"
+    spec = spec_with(out / "openapi.yaml", "pets")
+    doc = yaml.safe_load(spec.read_text())
+    doc["paths"]["/pets"]["get"]["responses"]["200"] = {"$ref": "parts.yaml#/ok"}
+    spec.write_text(yaml.safe_dump(doc, sort_keys=False))
+    (out / "parts.yaml").write_text("ok:\n  description: ok\n")
+    (out / "codegen.toml").write_text('[package]\nname = "pet_store"\n')
+    overlay = out / "my-templates" / "package"
+    overlay.mkdir(parents=True)
+    (overlay / "py.typed.jinja").write_text("")
+    inputs = {n: b for n, b in tree(out).items()}
+    (out / "notes.md").write_text("mine, not an input\n")
+    result = cli(
+        ["generate", "--spec", str(spec), "--config", str(out / "codegen.toml"),
+         "--templates", str(out / "my-templates"), "--out", str(out), "--clean"]
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert f"{out / 'notes.md'}: removed (--clean: not part of the generation)" in result.err
+    assert not (out / "notes.md").exists()
+    after = tree(out)
+    assert {n: after.get(n) for n in inputs} == inputs
+    assert "openapi.yaml: removed" not in result.err and "parts.yaml: removed" not in result.err
+    again = cli(
+        ["generate", "--spec", str(spec), "--config", str(out / "codegen.toml"),
+         "--templates", str(out / "my-templates"), "--out", str(out), "--clean"]
+    )  # fmt: skip
+    assert again.code == 0, again.err
+    assert {n: tree(out).get(n) for n in inputs} == inputs
 
 
 def test_a_manifest_naming_paths_outside_the_folder_removes_nothing(
