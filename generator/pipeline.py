@@ -28,7 +28,7 @@ from generator.write.atomic import recover, write_generation
 from generator.write.drift import Drift, compare
 from generator.write.inputs import check_files_are_not_inputs, check_out_is_not_an_input
 from generator.write.lock import output_lock
-from generator.write.manifest import manifest_file, read_manifest, spec_copy
+from generator.write.manifest import manifest_file, read_manifest, spec_copies
 from generator.write.ownership import inspect_output, plan_changes
 
 
@@ -122,10 +122,11 @@ def _render_loaded(
         test_plan=test_plan,
     )
     files = renderer.render()
-    files.append(spec_copy(options.spec, spec.raw))
+    copies = spec_copies(spec.sources)
+    files.extend(copies)
     files.extend(contract_spec(api, spec.document))
     files.extend(release.files)
-    files.append(manifest_file(api, files))
+    files.append(manifest_file(api, files, spec_copy=copies[0].path))
     files.sort(key=lambda f: f.path)
     return Rendered(api, files, diagnostics, spec)
 

@@ -285,7 +285,7 @@ def test_the_manifest_a_generation_writes_is_the_one_the_next_reads(
 ) -> None:
     spec, api, _ = built
     api = dataclasses.replace(api, package_version="4.5.6")
-    written = manifest_file(api, [RenderedFile("a.py", b"x = 1\n")])
+    written = manifest_file(api, [RenderedFile("a.py", b"x = 1\n")], spec_copy="spec/v2/api.yaml")
     (tmp_path / written.path).write_bytes(written.content)
     assert read_manifest(tmp_path) == Manifest(
         spec=SPEC_NAME,
@@ -294,6 +294,7 @@ def test_the_manifest_a_generation_writes_is_the_one_the_next_reads(
         package_version="4.5.6",
         package=api.package,
         methods=api.method_paths(),
+        spec_copy="spec/v2/api.yaml",
     )
     assert read_manifest(tmp_path).methods["post_EventCopyToNewDS"] == "events.copy"  # type: ignore[index]
     assert json.loads(written.content)["files"] == {"a.py": hashlib.sha256(b"x = 1\n").hexdigest()}
@@ -314,3 +315,68 @@ def test_the_manifest_a_generation_writes_is_the_one_the_next_reads(
 )
 def test_bump_version(version: str, level: Any, expected: str) -> None:
     assert bump_version(version, level) == expected
+
+
+def _split_spec(folder: Path, nickname: bool = True) -> Path:
+    """A spec whose response schema lives in a second file, in a subfolder."""
+    pet: dict[str, Any] = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+    }
+    if nickname:
+        pet["properties"]["nickname"] = {"type": "string"}
+    (folder / "schemas").mkdir(parents=True, exist_ok=True)
+    (folder / "schemas" / "pet.yaml").write_text(yaml.safe_dump({"Pet": pet}), "utf-8")
+    ok = {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "schemas/pet.yaml#/Pet"}}},
+    }
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Pet Shop", "version": "1"},
+        "paths": {"/pets/{id}": {"get": {
+            "operationId": "getPet", "tags": ["pets"],
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"200": ok},
+        }}},
+    }  # fmt: skip
+    root = folder / "petshop.yaml"
+    root.write_text(yaml.safe_dump(doc, sort_keys=False), "utf-8")
+    return root
+
+
+def test_a_spec_in_several_files_is_copied_whole_and_a_change_in_any_is_a_release(
+    tmp_path: Path,
+) -> None:
+    root = _split_spec(tmp_path / "api")
+    out = tmp_path / "out"
+    args = ["generate", "--no-config", "--spec", str(root), "--out", str(out)]
+    code, _, err = run(args)
+    assert code == 0, err
+    assert (out / "spec" / "petshop.yaml").read_bytes() == root.read_bytes()
+    assert (out / "spec" / "schemas" / "pet.yaml").read_bytes() == (
+        tmp_path / "api" / "schemas" / "pet.yaml"
+    ).read_bytes()
+    manifest = json.loads((out / "codegen-manifest.json").read_text("utf-8"))
+    assert manifest["spec_copy"] == "spec/petshop.yaml"
+    assert manifest["files"]["spec/schemas/pet.yaml"]
+    sha_0 = manifest["spec_sha256"]
+    assert sha_0 != hashlib.sha256(root.read_bytes()).hexdigest()  # every file counts
+
+    # the copy is a spec the diff command reads, $ref and all
+    _split_spec(tmp_path / "api", nickname=False)  # a response field removed, root unchanged
+    code, report, err = run(["diff", str(out / "spec" / "petshop.yaml"), str(root)])
+    assert code == 0, err
+    assert "nickname" in report
+
+    # regenerating: a new spec (sha), a breaking entry, a major bump from 0.1.0
+    code, _, err = run(args)
+    assert code == 0, err
+    manifest = json.loads((out / "codegen-manifest.json").read_text("utf-8"))
+    assert manifest["spec_sha256"] != sha_0
+    assert manifest["package_version"] != "0.1.0"
+    changelog = (out / CHANGELOG).read_text("utf-8")
+    entry = newest_entry(changelog)
+    assert "nickname" in entry and "Breaking" in entry, entry
+    assert b"nickname" not in (out / "spec" / "schemas" / "pet.yaml").read_bytes()

@@ -161,6 +161,7 @@ class _Bundler:
             raise GenerationError.at(ref_location, f"$ref target file not found: {display}")
         source = read_source(resolved, display)
         self.files[resolved] = source
+        self.sources.read.append(source)
         return source
 
     def rewrite(

@@ -61,6 +61,18 @@ def spec_validated_alongside(
         yield spec
 
 
+def spec_digest(sources: SourceMap) -> str:
+    """The sha256 the client records for its spec: of the file's bytes when the spec is one
+    file; else of the ``sha256sum``-style listing of every file read (``<sha256>  <path>``
+    lines, the root first, paths relative to the folder holding them all), so that a change
+    in any of them is a change of the spec."""
+    files = sources.relative_files()
+    if len(files) == 1:
+        return hashlib.sha256(sources.root.raw).hexdigest()
+    listing = "".join(f"{hashlib.sha256(f.raw).hexdigest()}  {name}\n" for name, f in files)
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
 def _bundled(path: Path, allow_outside: bool, display: str | None) -> tuple[LoadedSpec, str]:
     """The document read and bundled, not yet validated; and its version as written."""
     display = display or path.name
@@ -76,7 +88,7 @@ def _bundled(path: Path, allow_outside: bool, display: str | None) -> tuple[Load
         path=path,
         document=root.data,
         raw=raw,
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=spec_digest(sources),
         openapi_version=version[:3],
         sources=sources,
     )

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,7 @@ class SourceFile:
     data: JSON
     lines: dict[str, int] = field(default_factory=dict)
     json_lines: JsonLines | None = None  # a JSON file's lines, looked up in its text when asked
+    raw: bytes = b""  # the bytes that were parsed (hashed and copied beside the client)
 
     def line_of(self, pointer: str) -> int | None:
         tokens = split_pointer(pointer)
@@ -102,6 +104,8 @@ class SourceMap:
     root: SourceFile
     imported: dict[str, tuple[SourceFile, str]] = field(default_factory=dict)
     """Local pointer of each imported part -> (the file it came from, its pointer there)."""
+    read: list[SourceFile] = field(default_factory=list)
+    """Every other file a ``$ref`` read, in the order read."""
 
     def original(self, pointer: str, source: SourceFile | None = None) -> tuple[SourceFile, str]:
         """The file and pointer ``pointer`` of the bundle was copied from (the longest imported
@@ -122,7 +126,16 @@ class SourceMap:
 
     def paths(self) -> set[Path]:
         """Every file the bundled document was read from."""
-        return {self.root.path, *(source.path for source, _ in self.imported.values())}
+        return {self.root.path, *(source.path for source in self.read)}
+
+    def relative_files(self) -> list[tuple[str, SourceFile]]:
+        """Every file read, the root first, by its POSIX path relative to the folder that holds
+        them all: the root's folder, or above it when ``--allow-external-refs`` let a ``$ref``
+        leave it."""
+        files = [self.root, *self.read]
+        resolved = [f.path.resolve() for f in files]
+        anchor = Path(os.path.commonpath([r.parent for r in resolved]))
+        return [(r.relative_to(anchor).as_posix(), f) for r, f in zip(resolved, files)]
 
 
 def read_bytes(path: Path, display: str) -> bytes:
@@ -158,7 +171,7 @@ def parse_source(raw: bytes, path: Path, display: str) -> SourceFile:
                 Location(display, exc.pointer, exc.line), exc.message
             ) from None
         # lines only matter for messages: found in the text when one is printed
-        return SourceFile(path, display, data, json_lines=JsonLines(text))
+        return SourceFile(path, display, data, json_lines=JsonLines(text), raw=raw)
     try:
         data, lines = _compose_yaml(text)
     except limits.LimitExceeded as exc:
@@ -170,7 +183,7 @@ def parse_source(raw: bytes, path: Path, display: str) -> SourceFile:
         raise GenerationError.at(Location(display, "/", line), f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise GenerationError.at(Location(display), f"invalid YAML: {exc}") from None
-    return SourceFile(path, display, data, lines)
+    return SourceFile(path, display, data, lines, raw=raw)
 
 
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})

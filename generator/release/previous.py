@@ -1,7 +1,8 @@
 """The previous generation, as the next one compares with it: its spec and config copies.
 
-Every generation keeps the spec it was generated from (``spec/<name>``, written by the
-pipeline, :mod:`generator.write.manifest`) and the config it was generated with
+Every generation keeps the spec it was generated from (``spec/<name>``, with the other files
+it was read from beside it as they lie; the manifest's ``spec_copy`` names the root; written by
+the pipeline, :mod:`generator.write.manifest`) and the config it was generated with
 (:data:`CONFIG_COPY`) in the output folder. The next generation builds the old client's
 IR from them (the old method names come from the old config, the ``[renames]`` from the
 current one) and diffs it with the new one.
@@ -44,7 +45,7 @@ def previous_report(
 ) -> tuple[Report | None, str]:
     """The change report from the previous spec copy to ``spec`` (built into ``api``), or
     None and a note saying why there is none."""
-    display = spec_copy_path(manifest.spec or api.spec_name)
+    display = manifest.spec_copy or spec_copy_path(manifest.spec or api.spec_name)
     old_path = out / display
     if not old_path.is_file():
         return None, f"The previous spec ({display}) is not in the output directory; no report."

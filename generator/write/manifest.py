@@ -2,9 +2,9 @@
 
 ``codegen-manifest.json`` records the generator, the spec (name, sha256, info.version), the
 package version, the Python name of every operation's method and the sha256 of every
-generated file; ``spec/<name>`` is the spec the
-client was generated from. The pipeline writes both (:func:`manifest_file`,
-:func:`spec_copy`); the release stage reads them back (:func:`read_manifest`,
+generated file; ``spec/`` holds the spec the
+client was generated from (every file of it). The pipeline writes both (:func:`manifest_file`,
+:func:`spec_copies`); the release stage reads them back (:func:`read_manifest`,
 :func:`spec_copy_path`) to compare the next spec with this one and to bump the version.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.ir import Api
+from generator.load.sources import SourceMap
 from generator.render.renderer import RenderedFile
 
 MANIFEST = "codegen-manifest.json"
@@ -40,6 +41,9 @@ class Manifest:
     methods: dict[str, str] | None = None
     """operationId -> method (``events.copy``) of the previous client; None when its
     manifest predates this record."""
+    spec_copy: str | None = None
+    """Where its spec copy's root file is (``spec/...``); None when its manifest predates this
+    record (then ``spec/<spec>``) or names a place outside ``spec/``."""
 
 
 def spec_copy_path(spec_name: str) -> str:
@@ -47,17 +51,21 @@ def spec_copy_path(spec_name: str) -> str:
     return f"{SPEC_DIR}/{Path(spec_name).name}"
 
 
-def spec_copy(path: Path, raw: bytes) -> RenderedFile:
-    """The spec this client was generated from, kept beside it for the next change report."""
-    return RenderedFile(spec_copy_path(path.name), raw)
+def spec_copies(sources: SourceMap) -> list[RenderedFile]:
+    """The spec this client was generated from, kept beside it for the next change report:
+    every file it was read from, byte for byte, the root first, under ``spec/`` as they lie
+    relative to each other (a ``$ref`` to ``schemas/pet.yaml`` still finds its file)."""
+    return [RenderedFile(f"{SPEC_DIR}/{name}", f.raw) for name, f in sources.relative_files()]
 
 
-def manifest_file(api: Api, files: list[RenderedFile]) -> RenderedFile:
-    """The manifest of a generation of ``api`` into ``files`` (every other output file)."""
+def manifest_file(api: Api, files: list[RenderedFile], spec_copy: str) -> RenderedFile:
+    """The manifest of a generation of ``api`` into ``files`` (every other output file), whose
+    spec copy (its root file) is at ``spec_copy``."""
     data = {
         "generator": GENERATOR,
         "generator_version": __version__,
         "spec": api.spec_name,
+        "spec_copy": spec_copy,
         "spec_sha256": api.spec_sha256,
         "spec_version": api.version,
         "package": api.package,
@@ -91,7 +99,18 @@ def read_manifest(out: Path) -> Manifest | None:
         text("package_version"),
         text("package"),
         _methods(data.get("methods")),
+        _spec_copy(data.get("spec_copy")),
     )
+
+
+def _spec_copy(value: object) -> str | None:
+    """The ``spec_copy`` record, when it is a plain path inside ``spec/``."""
+    if not isinstance(value, str) or "\\" in value or "\0" in value:
+        return None
+    parts = value.split("/")
+    if parts[0] != SPEC_DIR or len(parts) < 2 or any(p in ("", ".", "..") for p in parts):
+        return None
+    return value
 
 
 def _methods(value: object) -> dict[str, str] | None:
