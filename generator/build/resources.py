@@ -79,31 +79,40 @@ def build_operations(
     """Every operation, named within its resource (built in document order). The names the
     config chose are claimed first and used as written; derived names make room for them."""
     member_names, configured = _members(tree, raw_ops, config)
-    shadowed = {  # builtins the members kept as named shadow: annotations spell builtins.<name>
+    py_names = [
+        _method_of(raw, configured, member_names[raw.resource_path], registry) for raw in raw_ops
+    ]
+    shadowed = {  # builtins the members are named like: the annotations spell builtins.<name>
         path: frozenset(n for n in names.taken if n in _BUILTINS)
         for path, names in member_names.items()
     }
     operations: dict[Path, list[BuiltOperation]] = {}
-    for raw in raw_ops:
+    for raw, py in zip(raw_ops, py_names):
         path = raw.resource_path
-        names = member_names[path]
-        op_id, method = raw.site.operation_id, raw.site.method
-        if op_id in configured:
-            py = configured[op_id]
-        else:  # derived: without the words of its resource
-            short = method_without_resource(raw.py_name, raw.resource_path)
-            py, numbered = names.claim(
-                method_name(short), method_name(op_id), method_name(f"{method} {op_id}")
-            )
-            if numbered:
-                where = registry.spec.locate(raw.site.pointer)
-                registry.diagnostics.warn(where, f"method name for {op_id!r} numbered as {py!r}")
         built = build_operation(registry, config, raw, py, class_names[path], shadowed[path])
-        _claim_helpers(built, names, config, path)
+        _claim_helpers(built, member_names[path], config, path)
         operations.setdefault(path, []).append(built)
     for path, ops in operations.items():
         _unshadow(ops, member_names[path], config)
     return operations
+
+
+def _method_of(
+    raw: RawOperation, configured: dict[str, str], names: NameRegistry, registry: SchemaRegistry
+) -> str:
+    """The method name of ``raw``: the config's, else derived without the words of its resource
+    (``listPets`` on ``pets``: ``list``) and claimed in its class."""
+    op_id, method = raw.site.operation_id, raw.site.method
+    if op_id in configured:
+        return configured[op_id]
+    short = method_without_resource(raw.py_name, raw.resource_path)
+    py, numbered = names.claim(
+        method_name(short), method_name(op_id), method_name(f"{method} {op_id}")
+    )
+    if numbered:
+        where = registry.spec.locate(raw.site.pointer)
+        registry.diagnostics.warn(where, f"method name for {op_id!r} numbered as {py!r}")
+    return py
 
 
 def _children(tree: Tree, path: Path) -> list[Path]:
@@ -191,11 +200,11 @@ def _claim_helpers(built: BuiltOperation, names: NameRegistry, config: Config, p
 
 
 def _unshadow(ops: list[BuiltOperation], names: NameRegistry, config: Config) -> None:
-    """A method named like a type its class's annotations use (``def str(...)`` beside ``-> str``)
-    would shadow it in the class body: such a derived name takes a trailing underscore. A name the
-    config chose is kept: a builtin it shadows is spelled ``builtins.<name>`` in the class's
-    annotations (see :class:`~generator.build.typeexpr.Spelled`); any other shadowed name is an
-    error at the config line."""
+    """A method named like a builtin its class's annotations use (``def list(...)`` beside
+    ``-> list[Pet]``) keeps its name: the annotations spell ``builtins.list`` (see
+    :class:`~generator.build.typeexpr.Spelled`). A method named like another name they use
+    (``date``, ``Any``) would shadow it in the class body: such a derived name takes a trailing
+    underscore, and a name the config chose is an error at the config line."""
     used: set[str] = set()
     for built in ops:
         used |= built.spelled.in_class

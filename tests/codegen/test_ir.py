@@ -536,6 +536,26 @@ def test_config_names_shadowing_a_builtin_qualify_the_annotations(
     assert "builtins" in resource.helpers
 
 
+def test_derived_names_like_a_builtin_are_kept_and_like_an_import_take_an_underscore(
+    build: Callable[..., tuple[Api, Diagnostics]],
+) -> None:
+    """`listThings` on `things` is `things.list` as the README says (its class's annotations
+    write `builtins.list`); a derived `datetime` beside a `-> datetime` annotation would shadow
+    the import in the class body, so it is `datetime_`."""
+    listing = _op(response={"type": "array", "items": {"type": "string"}})
+    listing["operationId"] = "listThings"
+    stamp = _op(response={"type": "string", "format": "date-time"})
+    stamp["operationId"] = "datetimeThings"
+    doc = minimal_spec(paths={"/a": {"get": listing}, "/b": {"get": stamp}})
+    api, diagnostics = build(doc)
+    [resource] = api.resources
+    assert {o.py_name: o.return_hint for o in resource.operations} == {
+        "list": "builtins.list[str]",
+        "datetime_": "datetime",
+    }
+    assert not diagnostics.items
+
+
 def test_config_name_shadowing_an_imported_annotation_name_is_an_error(
     build: Callable[..., tuple[Api, Diagnostics]],
 ) -> None:

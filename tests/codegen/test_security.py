@@ -96,7 +96,7 @@ def server() -> Iterator[tuple[str, list[tuple[str, dict[str, str]]]]]:
 def test_api_key_header_is_sent_under_its_declared_name(generated: Path, server: Any) -> None:
     base, seen = server
     client = package(generated, "header").Client(api_key_auth="k-123", base_url=base)
-    client.widgets.list_()
+    client.widgets.list()
     client.health.get()
     assert seen[0][0] == "/v1/widgets" and seen[0][1]["x-api-key"] == "k-123"
     assert seen[1][0] == "/v1/health" and "x-api-key" not in seen[1][1]  # security: []
@@ -105,7 +105,7 @@ def test_api_key_header_is_sent_under_its_declared_name(generated: Path, server:
 def test_api_key_query_is_sent_in_the_query(generated: Path, server: Any) -> None:
     base, seen = server
     client = package(generated, "query").Client(api_key="q 1", base_url=base)
-    client.widgets.list_()
+    client.widgets.list()
     client.health.get()
     assert seen[0][0] == "/v1/widgets?api_key=q+1"
     assert seen[1][0] == "/v1/health"
@@ -116,9 +116,9 @@ def test_basic_takes_a_pair_and_the_environment(
 ) -> None:
     base, seen = server
     widgets = package(generated, "basic")
-    widgets.Client(basic_auth=("ann", "s3cret"), base_url=base).widgets.list_()
+    widgets.Client(basic_auth=("ann", "s3cret"), base_url=base).widgets.list()
     monkeypatch.setenv("WIDGETS_BASIC_BASIC_AUTH", "bob:pw:with:colons")
-    widgets.Client(base_url=base).widgets.list_()
+    widgets.Client(base_url=base).widgets.list()
     assert seen[0][1]["authorization"] == "Basic " + base64.b64encode(b"ann:s3cret").decode()
     assert (
         seen[1][1]["authorization"] == "Basic " + base64.b64encode(b"bob:pw:with:colons").decode()
@@ -134,17 +134,17 @@ def test_missing_credential_raises_before_sending_naming_argument_and_env(
     client = widgets.Client(base_url=base)  # an open operation exists: no credentials needed yet
     client.health.get()
     with pytest.raises(widgets.ConfigurationError) as info:
-        client.widgets.list_()
+        client.widgets.list()
     assert "bearer_auth=" in str(info.value) and "WIDGETS_BEARER_BEARER_AUTH" in str(info.value)
     assert [path for path, _ in seen] == ["/v1/health"]
-    widgets.Client(bearer_auth="tok", base_url=base).widgets.list_()
+    widgets.Client(bearer_auth="tok", base_url=base).widgets.list()
     assert seen[1][1]["authorization"] == "Bearer tok"
 
 
 def test_a_document_without_security_needs_no_credentials(generated: Path, server: Any) -> None:
     base, seen = server
     widgets = package(generated, "none")
-    widgets.Client(base_url=base).widgets.list_()
+    widgets.Client(base_url=base).widgets.list()
     assert "authorization" not in seen[0][1]
     with pytest.raises(TypeError, match="unexpected keyword argument 'api_key'"):
         widgets.Client(api_key="x")
@@ -154,10 +154,10 @@ def test_alternatives_in_order_and_a_pair_sends_both(generated: Path, server: An
     base, seen = server
     mixed = package(generated, "mixed")
     pair = mixed.Client(session_cookie="sess-1", tenant_key="ten-1", base_url=base)
-    pair.widgets.list_()
+    pair.widgets.list()
     assert seen[0][1]["cookie"] == "SESSION=sess-1" and seen[0][1]["x-tenant-key"] == "ten-1"
     both = mixed.Client(oauth="tok", session_cookie="s", tenant_key="t", base_url=base)
-    both.widgets.list_()  # the first alternative the client holds: oauth
+    both.widgets.list()  # the first alternative the client holds: oauth
     assert seen[1][1]["authorization"] == "Bearer tok" and "cookie" not in seen[1][1]
     digest = 'username="u", realm="r", nonce="n", uri="u", response="x"'
     mixed.Client(digest_auth=digest, oidc="id-tok", base_url=base).reports.get()
@@ -165,7 +165,7 @@ def test_alternatives_in_order_and_a_pair_sends_both(generated: Path, server: An
     mixed.Client(oidc="id-tok", base_url=base).reports.get()
     assert seen[3][1]["authorization"] == "Bearer id-tok"
     with pytest.raises(mixed.ConfigurationError, match="tenant_key is missing"):
-        mixed.Client(session_cookie="s", base_url=base).widgets.list_()
+        mixed.Client(session_cookie="s", base_url=base).widgets.list()
     assert len(seen) == 4
 
 
@@ -173,13 +173,13 @@ def test_token_provider_is_asked_again_once_after_a_401(generated: Path, server:
     base, seen = server
     tokens = iter(["expired", "fresh", "unused"])
     client = package(generated, "mixed").Client(oauth=lambda: next(tokens), base_url=base)
-    assert client.widgets.list_() == []
+    assert client.widgets.list() == []
     assert [h["authorization"] for _, h in seen] == ["Bearer expired", "Bearer fresh"]
 
 
 async def _async_list(mixed: ModuleType, base: str) -> Any:
     async with mixed.AsyncClient(oauth="atok", base_url=base) as client:
-        return await client.widgets.list_()
+        return await client.widgets.list()
 
 
 def test_async_client_sends_the_same(generated: Path, server: Any) -> None:
@@ -203,11 +203,11 @@ def test_unknown_keywords_raise_with_did_you_mean(generated: Path, server: Any) 
     base, seen = server
     client = package(generated, "bearer").Client(bearer_auth="t", base_url=base)
     with pytest.raises(TypeError, match=r"'timeuot' \(did you mean 'timeout'\?\)"):
-        client.widgets.list_(timeuot=3)
+        client.widgets.list(timeuot=3)
     with pytest.raises(
         TypeError, match=r"'dataset_idd' \(did you mean 'timeout'\?\)|'dataset_idd'$"
     ):
-        client.widgets.list_(dataset_idd=3)
+        client.widgets.list(dataset_idd=3)
     with pytest.raises(TypeError, match="'bearer_aut'"):  # the signature of Client says it
         package(generated, "bearer").Client(bearer_aut="t")
     assert seen == []
@@ -219,10 +219,10 @@ def test_with_options_copies_settings_and_shares_the_pool(generated: Path, serve
         client = package(generated, "bearer").Client(bearer_auth="one", base_url=base)
         other = client.with_options(bearer_auth="two", timeout=5.0)
         assert other._http is client._http and other.timeout == 5.0 and client.timeout == 60.0
-        other.widgets.list_()
-        client.widgets.list_()
+        other.widgets.list()
+        client.widgets.list()
         other.close()  # the pool belongs to the first client: still open
-        client.widgets.list_()
+        client.widgets.list()
         client.close()
         assert http is not None
     assert [h["authorization"] for _, h in seen] == ["Bearer two", "Bearer one", "Bearer one"]
