@@ -224,7 +224,7 @@ def _generate(args: argparse.Namespace) -> int:
             return 0
         print(f"{args.out} differs from what the spec and templates produce:", file=sys.stderr)
         print(result.drift.report(args.out), file=sys.stderr)
-        print("run `python -m generator generate` and commit the result", file=sys.stderr)
+        print("to regenerate, run the same command without --check", file=sys.stderr)
         return 1
     ops = len(result.api.operations())
     print(
