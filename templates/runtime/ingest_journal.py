@@ -12,7 +12,9 @@ A journal is a JSON Lines file, appended to and never rewritten:
 * ``{"done": "n.c", "created": [...], "rejected": [[ordinal, reason], ...], "unknown": [...]}``
   once its answer is read (records not listed were not sent: they are sent again).
 
-Replaying it gives the :class:`Ledger`: a chunk sent with no ``done`` line (a run killed, or
+A run holds an exclusive lock (``flock``) on the journal while it runs; a second run on the
+same journal is refused (:class:`JournalError`, exit status 2). Replaying it gives the
+:class:`Ledger`: a chunk sent with no ``done`` line (a run killed, or
 abandoned by a second Ctrl-C) is ``unknown``, never sent again. A torn last line (a crash while
 writing it) is cut off. Invalid records are not journaled: they are checked again each run.
 """
@@ -24,6 +26,11 @@ import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "CREATED",
@@ -126,27 +133,31 @@ class Journal:
         :attr:`grew` says from how many records.
         """
         ledger = Ledger(records)
-        exists = os.path.exists(path)
-        if exists:
-            header, lines, good_end = _read(path)
-            if restart:
-                os.truncate(path, 0)
-            else:
-                known = {**header, "input": _last_input(header, lines)}
-                grew = _grown_from(known, identity, starts_with)
-                if grew is None:
-                    _check_identity(path, known, identity)
-                run = _replay(lines, ledger, path) + 1
-                os.truncate(path, good_end)  # a torn last line, if any, is cut off
-                journal = cls(path, open(path, "a", encoding="utf-8"), ledger, run)
-                if grew is not None:
-                    journal._write({"input": identity["input"]}, sync=True)
-                    journal.grew = grew
-                return journal
-        stream = open(path, "a" if exists else "x", encoding="utf-8")
-        header = {"journal": KIND, "version": VERSION, "created": _now(), **identity}
-        stream.write(json.dumps(header, sort_keys=True) + "\n")
-        return cls(path, stream, ledger, 1)
+        exists = os.path.exists(path) and os.path.getsize(path) > 0
+        stream = _locked(path)
+        try:
+            if exists:
+                header, lines, good_end = _read(path)
+                if restart:
+                    os.truncate(path, 0)
+                else:
+                    known = {**header, "input": _last_input(header, lines)}
+                    grew = _grown_from(known, identity, starts_with)
+                    if grew is None:
+                        _check_identity(path, known, identity)
+                    run = _replay(lines, ledger, path) + 1
+                    os.truncate(path, good_end)  # a torn last line, if any, is cut off
+                    journal = cls(path, stream, ledger, run)
+                    if grew is not None:
+                        journal._write({"input": identity["input"]}, sync=True)
+                        journal.grew = grew
+                    return journal
+            header = {"journal": KIND, "version": VERSION, "created": _now(), **identity}
+            stream.write(json.dumps(header, sort_keys=True) + "\n")
+            return cls(path, stream, ledger, 1)
+        except BaseException:
+            stream.close()
+            raise
 
     def _write(self, entry: dict[str, Any], *, sync: bool = False) -> None:
         self._stream.write(json.dumps(entry, separators=(",", ":")) + "\n")
@@ -180,6 +191,26 @@ class Journal:
         if not self._stream.closed:
             self._write({"end": self.run, "status": status, "at": _now()}, sync=True)
             self._stream.close()
+
+
+def _locked(path: str) -> IO[str]:
+    """The journal opened for appending (created when missing), held with an exclusive lock
+    until it is closed or the process ends: a second run on the same journal would count the
+    first one's requests in flight as ``unknown`` (and their records, sent again from an
+    ``--unknown-out`` file, would be created twice). No lock where ``fcntl`` is missing."""
+    stream = open(path, "a", encoding="utf-8")
+    if fcntl is None:  # pragma: no cover - not POSIX
+        return stream
+    try:
+        fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        stream.close()
+        raise JournalError(
+            f"{path}: another ingest run is using this journal; wait for it to end (or stop"
+            " it) and run again: two runs at once would each take the other's records in"
+            " flight for unknown"
+        ) from None
+    return stream
 
 
 def _now() -> str:

@@ -134,6 +134,23 @@ def test_a_second_signal_abandons_the_requests_in_flight(live: LiveServer, tmp_p
     stored_once(live, 2000)  # the abandoned chunks were stored once, never sent again
 
 
+def test_a_second_run_on_the_same_journal_is_refused_while_the_first_runs(
+    live: LiveServer, tmp_path: Path
+) -> None:
+    live.delay = 0.5
+    source = write_input(tmp_path / "events.jsonl", 600)
+    args = command(source, "--chunk-size", "100", "--concurrency", "2")
+    first = start(live, args)
+    wait_for(lambda: live.in_flight >= 1, first)
+    second = run(live, args)
+    assert second.returncode == 2, second.stdout + second.stderr
+    assert "another ingest run is using this journal" in second.stderr
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert "in all: 600 created, 0 rejected, 0 invalid, 0 unknown, 0 not sent" in out
+    stored_once(live, 600)
+
+
 def test_sigterm_stops_like_ctrl_c(live: LiveServer, tmp_path: Path) -> None:
     live.delay = 0.05
     source = write_input(tmp_path / "events.jsonl", 5000)

@@ -163,6 +163,21 @@ def test_journal_records_and_replays_every_outcome(tmp_path: Path) -> None:
     again.close("done")
 
 
+def test_a_journal_in_use_by_another_run_is_refused_until_it_ends(tmp_path: Path) -> None:
+    path = str(tmp_path / "j")
+    first = Journal.open(path, IDENTITY, 10, restart=False)
+    first.sent(1, [0, 1])
+    before = Path(path).read_bytes()
+    for restart in (False, True):
+        with pytest.raises(JournalError, match="another ingest run is using this journal"):
+            Journal.open(path, IDENTITY, 10, restart=restart)
+    assert Path(path).read_bytes() == before  # the refused runs wrote nothing
+    first.close("done")
+    second = Journal.open(path, IDENTITY, 10, restart=False)
+    assert second.run == 2 and second.ledger.counts()["unknown"] == 2
+    second.close("done")
+
+
 def test_journal_torn_last_line_is_cut_and_damage_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "j"
     journal = Journal.open(str(path), IDENTITY, 4, restart=False)
