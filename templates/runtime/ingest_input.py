@@ -108,9 +108,10 @@ def _jsonl(stream: TextIO) -> Iterator[Record | BadLine]:
 
 
 def _json_problem(line: str) -> str:
-    """The problem of a line that is not JSON, as the standard library words it."""
+    """The problem of a line that is not JSON, as the standard library words it (the column in
+    the line itself: a line cut short is at its end, not at the start of the next)."""
     try:
-        json.loads(line)
+        json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as exc:
         return f"invalid JSON: {exc.msg} (column {exc.colno})"
     return "invalid JSON"

@@ -64,13 +64,14 @@ def test_detect_format(name: str, head: str, fmt: str) -> None:
 
 
 def test_json_lines_keep_their_file_line_and_every_bad_line(tmp_path: Path) -> None:
-    text = '{"event": "a"}\n\n{bad\n{"event": "b", "_ingest": {"line": 9}}\n[1]\n'
+    text = '{"event": "a"}\n\n{bad\n{"event": "b", "_ingest": {"line": 9}}\n[1]\n{"event": \r\n'
     got = entries(tmp_path, "in.jsonl", text, "jsonl")
     assert got == [
         Record(0, 1, {"event": "a"}),
         BadLine(3, "invalid JSON: Expecting property name enclosed in double quotes (column 2)"),
         Record(1, 4, {"event": "b"}),  # what the command wrote to an output file, read back
         Record(2, 5, [1]),
+        BadLine(6, "invalid JSON: Expecting value (column 11)"),  # cut short: at its end
     ]
 
 
