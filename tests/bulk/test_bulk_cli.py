@@ -371,7 +371,9 @@ def test_journal_for_another_target_is_refused_and_restart_starts_over(
     assert "nothing left to send" in capsys.readouterr().out and server.requests == 1
     assert cli(server, str(source), "--dataset-id", "other") == 2
     err = capsys.readouterr().err
-    assert "was written for another ingestion (the target changed)" in err and "--restart" in err
+    assert "was written for another ingestion (the target changed: dataset_id" in err
+    assert f"{DATASET!r} -> 'other'" in err
+    assert "--restart to start over (the 5 record(s) it created would be sent again)" in err
     first, *rest = source.read_text().splitlines(keepends=True)
     source.write_text(first.replace('"tlp"', '"tlp" ', 1) + "".join(rest))  # a record changed
     assert cli(server, str(source), "--dataset-id", DATASET) == 2

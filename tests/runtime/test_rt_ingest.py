@@ -179,6 +179,24 @@ def test_a_journal_in_use_by_another_run_is_refused_until_it_ends(tmp_path: Path
     second.close("done")
 
 
+def test_a_journal_for_another_target_says_what_changed_and_what_restart_resends(
+    tmp_path: Path,
+) -> None:
+    path = str(tmp_path / "j")
+    Journal.open(path, IDENTITY, 10, restart=False).close("stopped")  # a 404: nothing created
+    other = {**IDENTITY, "target": {"dataset_id": "e"}}
+    with pytest.raises(JournalError) as refused:
+        Journal.open(path, other, 10, restart=False)
+    assert "(the target changed: dataset_id 'd' -> 'e')" in str(refused.value)
+    assert "nothing was created under it, so that sends nothing twice" in str(refused.value)
+    journal = Journal.open(path, IDENTITY, 10, restart=False)
+    journal.sent(1, [0, 1, 2])
+    journal.done(1, [0], [], [(1, "reset")])
+    journal.close("done")
+    with pytest.raises(JournalError, match=r"the 1 record\(s\) it created and 1 of unknown fate"):
+        Journal.open(path, other, 10, restart=False)
+
+
 def test_journal_torn_last_line_is_cut_and_damage_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "j"
     journal = Journal.open(str(path), IDENTITY, 4, restart=False)
@@ -245,7 +263,9 @@ def test_a_journal_resumes_an_input_that_only_grew(
         Journal.open(path, identity, 2, restart=False, starts_with=check)
     source.write_text(first + appended + appended)  # grown again, and another dataset
     other = {"input": _input(source, fmt, 4), "target": {"dataset_id": "e"}}
-    with pytest.raises(JournalError, match="the input's content and the target changed"):
+    with pytest.raises(
+        JournalError, match="the input's content changed; the target changed: dataset_id 'd' -> 'e'"
+    ):
         Journal.open(path, other, 4, restart=False, starts_with=check)
 
 

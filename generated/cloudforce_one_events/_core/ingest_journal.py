@@ -145,7 +145,7 @@ class Journal:
                     known = {**header, "input": _last_input(header, lines)}
                     grew = _grown_from(known, identity, starts_with)
                     if grew is None:
-                        _check_identity(path, known, identity)
+                        _check_identity(path, known, identity, lines, records)
                     run = _replay(lines, ledger, path) + 1
                     os.truncate(path, good_end)  # a torn last line, if any, is cut off
                     journal = cls(path, stream, ledger, run)
@@ -280,16 +280,50 @@ def _grown_from(
     return None
 
 
-def _check_identity(path: str, header: dict[str, Any], identity: dict[str, Any]) -> None:
+def _check_identity(
+    path: str,
+    header: dict[str, Any],
+    identity: dict[str, Any],
+    lines: list[tuple[int, str]],
+    records: int,
+) -> None:
+    """Refuse a journal written for another input or target, saying what changed and what
+    ``--restart`` would send twice."""
     differs = [key for key in sorted(identity) if header.get(key) != identity[key]]
-    if differs:
-        what = " and ".join(
-            "the input's content" if key == "input" else f"the {key}" for key in differs
+    if not differs:
+        return
+    what = "; ".join(_change(key, header.get(key), identity[key]) for key in differs)
+    consequence = _restart_resends(lines, records, path)
+    raise JournalError(
+        f"{path} was written for another ingestion ({what}): pass --restart to start over "
+        f"({consequence}), or --journal with another path"
+    )
+
+
+def _restart_resends(lines: list[tuple[int, str]], records: int, path: str) -> str:
+    """What ``--restart`` would send a second time, from the journal's lines."""
+    ledger = Ledger(records)
+    try:
+        _replay(lines, ledger, path)
+    except JournalError:  # damaged as well: what it created cannot be counted
+        return "records it created would be sent again"
+    counts = ledger.counts()
+    if counts["created"] + counts["unknown"] == 0:
+        return "nothing was created under it, so that sends nothing twice"
+    unknown = f" and {counts['unknown']} of unknown fate" if counts["unknown"] else ""
+    return f"the {counts['created']} record(s) it created{unknown} would be sent again"
+
+
+def _change(key: str, old: Any, new: Any) -> str:
+    """``the target changed: dataset_id 'a' -> 'b'`` (the values are names, not secrets)."""
+    if key == "input":
+        return "the input's content changed"
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = sorted(k for k in {*old, *new} if old.get(k) != new.get(k))
+        return f"the {key} changed: " + ", ".join(
+            f"{k} {old.get(k)!r} -> {new.get(k)!r}" for k in keys
         )
-        raise JournalError(
-            f"{path} was written for another ingestion ({what} changed): pass --restart to start "
-            "over (records it created would be created again), or --journal with another path"
-        )
+    return f"the {key} changed"
 
 
 def _replay(lines: list[tuple[int, str]], ledger: Ledger, path: str) -> int:

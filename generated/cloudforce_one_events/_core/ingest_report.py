@@ -199,7 +199,10 @@ def fatal_hint(spec: IngestSpec, fatal: BulkFatalError) -> str:
             if wait is not None
             else "fix: run the same command again later"
         )
-    return f"fix: check {fixed} and the account ({account}), then run the same command again"
+    return (
+        f"fix: check {fixed} and the account ({account}), then run again; a journal written for"
+        " other values asks for --restart and says whether that would send anything twice"
+    )
 
 
 def _json(outcome: Outcome, total: dict[str, int], code: int, args: argparse.Namespace) -> Any:
