@@ -5,8 +5,9 @@ The generated ``_ingest_cli`` module describes what varies per package in an
 :class:`Flag` s) and calls :func:`main`. :mod:`.ingest_run` does the work.
 
 Exit status: 0 every record created; 1 some not created (or, with ``--dry-run``, invalid); 2 bad
-usage or unreadable input (nothing sent); 3 stopped by an answer that would fail every request
-(401, 403, a dataset that does not exist, an unreachable API...); 130 interrupted (SIGINT or SIGTERM).
+usage, unreadable or empty input (nothing sent); 3 stopped by an answer that would fail every
+request (401, 403, a dataset that does not exist, an unreachable API...); 130 interrupted (SIGINT
+or SIGTERM).
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def _epilog(spec: IngestSpec) -> str:
         "CSV columns (wire or snake_case names; an empty cell leaves the field unset):\n"
         f"{columns}\n\n"
         "Exit status: 0 all created (or all valid with --dry-run); 1 some not created; 2 bad "
-        "usage or unreadable input (nothing sent); 3 stopped by an answer that would fail every "
+        "usage, unreadable or empty input (nothing sent); 3 stopped by an answer that would fail every "
         "request (credentials, permissions, a dataset that does not exist, an unreachable API); "
         "130 interrupted.\n"
         f"Credentials and settings from the environment: {', '.join(spec.environment())}."
@@ -300,7 +301,7 @@ def _run(spec: IngestSpec, args: argparse.Namespace, http_client: httpx.AsyncCli
                 "input": args.file,
                 "exit_status": EXIT_USAGE,
                 "error": str(exc),
-                "meaning": "the input cannot be read: nothing was sent",
+                "meaning": "the input cannot be used: nothing was sent",
             }
             write_json(args.report, problem)
         return EXIT_USAGE

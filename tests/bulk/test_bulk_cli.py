@@ -243,12 +243,19 @@ def test_input_changed_while_sending_exits_2(
     assert "in all: 30 created" in out and sorted(server.stored.values()) == [1] * 30
 
 
-def test_empty_input_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_empty_input_exits_2_and_its_report_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "report.json"
     for name, text in (("in.jsonl", "\n\n"), ("in.json", "[]"), ("in.csv", "category,event\n")):
         source = tmp_path / name
         source.write_text(text)
-        assert cli(FakeServer(), str(source), "--dataset-id", DATASET) == 1
-        assert "no records to ingest" in capsys.readouterr().err
+        report.write_text('{"stale": true}')
+        server = FakeServer()
+        code = cli(server, str(source), "--dataset-id", DATASET, "--report", str(report))
+        assert code == 2 and server.requests == 0
+        assert f"{source}: no records to ingest; nothing was sent" in capsys.readouterr().err
+        assert json.loads(report.read_text())["error"] == "no records to ingest"
 
 
 def test_rejected_and_unknown_files_then_ingest_them_back(

@@ -103,9 +103,8 @@ class Ingest:
                 raise InputError(f"{check.bad_count} line(s) cannot be read:\n{check.describe()}")
             outcome = self.outcome
             outcome.source, outcome.fmt, outcome.records = display, fmt, check.records
-            if check.records == 0:
-                sys.stderr.write(f"{self.spec.prog}: {display}: no records to ingest\n")
-                return EXIT_FAILED
+            if check.records == 0:  # a wrong file, most likely: said as input that cannot be used
+                raise InputError("no records to ingest")
             if args.dry_run:
                 return dry_run(self.spec, args, path, outcome)
             client = self._client()
