@@ -51,7 +51,10 @@ def test_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(server, str(source), "--dataset-id", DATASET, "--chunk-size", "7") == 0
     out, err = capsys.readouterr()
     assert "30 record(s) (jsonl)" in out
-    assert "this run: 30 created, 0 rejected, 0 invalid, 0 unknown, 0 not sent; 5 request(s)" in out
+    assert (
+        "this run: 30 created, 0 rejected, 0 invalid, 0 unknown, 0 not sent; 5 chunk(s) sent (0 retried, 0 retries in all), 0 failed"
+        in out
+    )
     assert out.endswith("exit status 0: every record was created\n")
     assert err == ""  # not a terminal, and quicker than a progress line
     assert sorted(server.chunk_sizes) == [2, 7, 7, 7, 7]

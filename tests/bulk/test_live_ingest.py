@@ -124,7 +124,9 @@ def test_a_second_signal_abandons_the_requests_in_flight(live: LiveServer, tmp_p
     assert process.returncode == 130, err
     assert "abandoning the requests in flight" in err
     assert "in all: 0 created, 0 rejected, 0 invalid, 300 unknown, 1700 not sent" in out
-    assert "; 3 request(s), 0 retried, 0 failed" in out  # the abandoned requests were sent
+    assert (
+        "; 3 chunk(s) sent (0 retried, 0 retries in all), 0 failed" in out
+    )  # the abandoned requests were sent
     time.sleep(3.0)  # the server finishes (and stores) what it was sent
     live.delay = 0.0
     again = run(live, args)

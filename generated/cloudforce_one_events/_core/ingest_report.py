@@ -125,8 +125,9 @@ def finish(
     report = outcome.report
     if report is not None:
         out.write(
-            f"this run: {_counts(report.counts())}; {report.chunks_sent} request(s), "
-            f"{report.chunks_retried} retried, {report.chunks_failed} failed\n"
+            f"this run: {_counts(report.counts())}; {report.chunks_sent} chunk(s) sent "
+            f"({report.chunks_retried} retried, {report.retries} retries in all), "
+            f"{report.chunks_failed} failed\n"
         )
     elif outcome.journal:
         out.write("this run: nothing left to send (the journal settled every record)\n")
