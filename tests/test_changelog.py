@@ -380,3 +380,33 @@ def test_a_spec_in_several_files_is_copied_whole_and_a_change_in_any_is_a_releas
     entry = newest_entry(changelog)
     assert "nickname" in entry and "Breaking" in entry, entry
     assert b"nickname" not in (out / "spec" / "schemas" / "pet.yaml").read_bytes()
+
+
+def test_the_previous_spec_copy_is_validated_again_only_when_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.load.loader as loader
+
+    checked: list[str] = []
+    real = loader.openapi_problems
+
+    def counting(document: Any, version: str) -> Any:
+        checked.append(str(document.get("info", {}).get("version")))
+        return real(document, version)
+
+    project = Project(tmp_path)
+    assert project.generate()[0] == 0
+    monkeypatch.setattr(loader, "openapi_problems", counting)
+    doc = project.load()
+    doc["info"]["description"] = "changed once"
+    project.save(doc)
+    code, _, err = project.generate()
+    assert code == 0, err
+    assert checked == []  # the copy is the document that passed when the client was generated
+    copy = project.out / "spec" / SPEC_NAME
+    copy.write_text(copy.read_text("utf-8") + "# edited by hand\n", "utf-8")
+    doc["info"]["description"] = "changed twice"
+    project.save(doc)
+    code, _, err = project.generate()
+    assert code == 0, err
+    assert checked == [str(doc["info"]["version"])]  # not what the manifest recorded: checked

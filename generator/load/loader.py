@@ -40,10 +40,19 @@ class LoadedSpec:
         return self.sources.locate(pointer)
 
 
-def load_spec(path: Path, *, allow_outside: bool = False, display: str | None = None) -> LoadedSpec:
-    """Read, bundle and validate the document at ``path``."""
+def load_spec(
+    path: Path,
+    *,
+    allow_outside: bool = False,
+    display: str | None = None,
+    validated_sha256: str | None = None,
+) -> LoadedSpec:
+    """Read, bundle and validate the document at ``path``. ``validated_sha256``: the digest of
+    a document known to have passed this check (the previous spec copy beside a client, which
+    its manifest records): when the files read have it, openapi-pydantic is not asked again."""
     spec, version = _bundled(path, allow_outside, display)
-    raise_problems(openapi_problems(spec.document, version), version, spec.sources)
+    if validated_sha256 is None or spec.sha256 != validated_sha256:
+        raise_problems(openapi_problems(spec.document, version), version, spec.sources)
     check_composition_cycles(spec.document, spec.sources)
     return spec
 

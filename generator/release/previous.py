@@ -50,7 +50,12 @@ def previous_report(
     if not old_path.is_file():
         return None, f"The previous spec ({display}) is not in the output directory; no report."
     try:
-        old_spec = load_spec(old_path, allow_outside=allow_external_refs, display=display)
+        old_spec = load_spec(
+            old_path,
+            allow_outside=allow_external_refs,
+            display=display,
+            validated_sha256=manifest.spec_sha256,  # it passed when that client was generated
+        )
         old_config = previous_config(out, config)
         old_package = manifest.package or package_name  # what the previous client was called
         old = side_of(old_spec, old_config, display=display, package_name=old_package)
