@@ -95,6 +95,14 @@ def _path(request: httpx.Request) -> str:
     return request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")
 
 
+def _origin(request: httpx.Request) -> str:
+    """``scheme://host[:port]`` of the request: never the user and password a URL may hold."""
+    url = request.url
+    port = f":{url.port}" if url.port is not None else ""
+    host = f"[{url.host}]" if ":" in url.host else url.host  # an IPv6 address
+    return f"{url.scheme}://{host}{port}"
+
+
 def _log_answer(request: httpx.Request, outcome: object, started: float, now: float) -> None:
     what = outcome.status_code if isinstance(outcome, httpx.Response) else type(outcome).__name__
     elapsed = (now - started) * 1000.0
@@ -179,7 +187,7 @@ def _connection_error(
     """The :class:`APIConnectionError` for a transport failure (or an answer that could not be
     read, such as a body whose ``Content-Encoding`` does not decode)."""
     detail = shorten(scrub(str(error) or type(error).__name__, secrets))
-    what = f"{request.method} {_path(request)}"
+    what = f"{request.method} {_origin(request)}{_path(request)}"  # where it could not go
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(f"Request timed out: {what}: {detail}", request=request)
     if isinstance(error, httpx.TransportError):

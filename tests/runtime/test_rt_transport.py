@@ -144,6 +144,25 @@ def test_answers_that_cannot_be_read_raise_api_errors() -> None:
         assert "Could not read the answer" in str(info.value)
 
 
+def test_a_connection_error_names_where_it_could_not_go_and_never_its_password() -> None:
+    """A real refused connection on 127.0.0.1: the message has scheme, host and port (the first
+    thing to check), not the user and password a base URL may carry."""
+    import socket
+
+    from rt_support import ACCOUNT, TOKEN, Client
+
+    with socket.socket() as probe:  # a port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://user:hunter2@127.0.0.1:{port}/client/v4"
+    client = Client(api_token=TOKEN, account_id=ACCOUNT, base_url=base, max_retries=0)
+    with pytest.raises(errors.APIConnectionError) as info:
+        call(client, "GET")
+    text = str(info.value)
+    assert f"Connection error: GET http://127.0.0.1:{port}/client/v4/" in text
+    assert "hunter2" not in text and "user:" not in text
+
+
 def test_error_messages_quote_a_few_kb_of_the_body_at_most() -> None:
     huge = {"success": False, "errors": [{"code": 1, "message": "x" * 500_000}]}
     mock = Mock((400, huge))
