@@ -332,9 +332,11 @@ def _split_spec(folder: Path, nickname: bool = True) -> Path:
         "description": "ok",
         "content": {"application/json": {"schema": {"$ref": "schemas/pet.yaml#/Pet"}}},
     }
+    (folder / "docs").mkdir(exist_ok=True)
+    (folder / "docs" / "intro.md").write_text("# The pet shop\n", "utf-8")
     doc = {
         "openapi": "3.1.0",
-        "info": {"title": "Pet Shop", "version": "1"},
+        "info": {"title": "Pet Shop", "version": "1", "description": {"$ref": "docs/intro.md"}},
         "paths": {"/pets/{id}": {"get": {
             "operationId": "getPet", "tags": ["pets"],
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
@@ -358,9 +360,10 @@ def test_a_spec_in_several_files_is_copied_whole_and_a_change_in_any_is_a_releas
     assert (out / "spec" / "schemas" / "pet.yaml").read_bytes() == (
         tmp_path / "api" / "schemas" / "pet.yaml"
     ).read_bytes()
+    assert (out / "spec" / "docs" / "intro.md").read_text("utf-8") == "# The pet shop\n"
     manifest = json.loads((out / "codegen-manifest.json").read_text("utf-8"))
     assert manifest["spec_copy"] == "spec/petshop.yaml"
-    assert manifest["files"]["spec/schemas/pet.yaml"]
+    assert manifest["files"]["spec/schemas/pet.yaml"] and manifest["files"]["spec/docs/intro.md"]
     sha_0 = manifest["spec_sha256"]
     assert sha_0 != hashlib.sha256(root.read_bytes()).hexdigest()  # every file counts
 
@@ -410,3 +413,18 @@ def test_the_previous_spec_copy_is_validated_again_only_when_it_changed(
     code, _, err = project.generate()
     assert code == 0, err
     assert checked == [str(doc["info"]["version"])]  # not what the manifest recorded: checked
+
+
+def test_a_spec_that_is_a_link_is_copied_where_its_refs_find_their_files(tmp_path: Path) -> None:
+    api = tmp_path / "api"
+    real = _split_spec(api)  # api/petshop.yaml, api/schemas/pet.yaml, api/docs/intro.md
+    (tmp_path / "elsewhere").mkdir()
+    moved = real.rename(tmp_path / "elsewhere" / "petshop.yaml")
+    real.symlink_to(moved)  # the $refs are still read from api/
+    out = tmp_path / "out"
+    code, _, err = run(["generate", "--no-config", "--spec", str(real), "--out", str(out)])
+    assert code == 0, err
+    copies = sorted(p.relative_to(out).as_posix() for p in (out / "spec").rglob("*.*"))
+    assert copies == ["spec/docs/intro.md", "spec/petshop.yaml", "spec/schemas/pet.yaml"]
+    code, _, err = run(["diff", str(out / "spec" / "petshop.yaml"), str(real)])
+    assert code == 0, err

@@ -79,9 +79,14 @@ def build_operations(
     """Every operation, named within its resource (built in document order). The names the
     config chose are claimed first and used as written; derived names make room for them."""
     member_names, configured = _members(tree, raw_ops, config)
-    py_names = [
-        _method_of(raw, configured, member_names[raw.resource_path], registry) for raw in raw_ops
-    ]
+    py_names: list[str] = []
+    helpers: set[tuple[Path, str]] = set()  # helper names claimed for their operation
+    for raw in raw_ops:  # each method, then its helpers: a later derived name makes room
+        names = member_names[raw.resource_path]
+        py_names.append(_method_of(raw, configured, names, registry))
+        for extra in _configured_helpers(config, raw.site.operation_id):
+            if names.claim(extra)[0] == extra:
+                helpers.add((raw.resource_path, extra))
     shadowed = {  # builtins the members are named like: the annotations spell builtins.<name>
         path: frozenset(n for n in names.taken if n in _BUILTINS)
         for path, names in member_names.items()
@@ -90,7 +95,7 @@ def build_operations(
     for raw, py in zip(raw_ops, py_names):
         path = raw.resource_path
         built = build_operation(registry, config, raw, py, class_names[path], shadowed[path])
-        _claim_helpers(built, member_names[path], config, path)
+        _claim_helpers(built, member_names[path], config, path, helpers)
         operations.setdefault(path, []).append(built)
     for path, ops in operations.items():
         _unshadow(ops, member_names[path], config)
@@ -174,9 +179,23 @@ def _check_configured(target: str, where: Location, op_id: str, taken: frozenset
             raise GenerationError.at(where, f"cannot name {op_id!r} {target!r}: {problem}")
 
 
-def _claim_helpers(built: BuiltOperation, names: NameRegistry, config: Config, path: Path) -> None:
+def _configured_helpers(config: Config, op_id: str) -> list[str]:
+    """The names of the helper methods the config gives ``op_id`` (pagination, bulk)."""
+    found = [config.pagination[op_id].method] if op_id in config.pagination else []
+    if config.bulk is not None and config.bulk.operation_id == op_id:
+        found.append(config.bulk.method)
+    return found
+
+
+def _claim_helpers(
+    built: BuiltOperation,
+    names: NameRegistry,
+    config: Config,
+    path: Path,
+    claimed: set[tuple[Path, str]],
+) -> None:
     """The pagination and bulk helper methods the config names must be usable as written and
-    free in the resource."""
+    free in the resource (``claimed``: those already claimed for their operation)."""
     op = built.operation
     for extra, section in (
         (op.pagination.method if op.pagination else None, "pagination"),
@@ -193,7 +212,9 @@ def _claim_helpers(built: BuiltOperation, names: NameRegistry, config: Config, p
         if problem:
             message = f"cannot name the companion of {op.operation_id!r} {extra!r}: {problem}"
             raise GenerationError.at(where, message)
-        if not names.claim(extra)[0] == extra:
+        if (path, extra) in claimed:
+            claimed.discard((path, extra))  # once: a second operation naming it collides
+        elif not names.claim(extra)[0] == extra:
             raise GenerationError.at(
                 where, f"method name {extra!r} is already used in {'.'.join(path)}"
             )

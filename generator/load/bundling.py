@@ -221,9 +221,7 @@ class _Bundler:
         bundlers do where OpenAPI allows no reference; a text file for a description."""
         if full_path[-1] in _TEXT_KEYS and not ref.startswith("#") and _is_text_file(ref):
             path = source.path.parent / unquote(ref.partition("#")[0])
-            value: JSON = read_bytes(self._load_path(path, location), ref).decode(
-                "utf-8", "replace"
-            )
+            value: JSON = self._text_file(self._load_path(path, location), ref)
             target_file = None
         else:
             target_file, fragment = self._target(ref, source, location)
@@ -244,6 +242,19 @@ class _Bundler:
             self.rewrite(
                 holder if isinstance(value, dict) else value, target_file, full_path, is_root=False
             )
+
+    def _text_file(self, resolved: Path, display: str) -> str:
+        """The text of a file a description reads, which is one of the spec's files from then
+        on (hashed, copied beside the client, never overwritten or removed as an output)."""
+        if resolved in self.files:
+            source = self.files[resolved]
+            return source.raw.decode("utf-8", "replace")
+        raw = read_bytes(resolved, display)
+        text = raw.decode("utf-8", "replace")
+        source = SourceFile(resolved, display, text, raw=raw)
+        self.files[resolved] = source
+        self.sources.read.append(source)
+        return text
 
     def _load_path(self, path: Path, location: Location) -> Path:
         """``path`` when it may be read (inside the spec's folder unless allowed)."""

@@ -10,12 +10,14 @@ duplicated key means its last value, as in the parsed data.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 
 from generator.load.pointers import join_pointer
 
 _SPACE = re.compile(r"[ \t\n\r]*")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _DECODER = json.JSONDecoder()
 
 
@@ -26,6 +28,7 @@ class JsonLines:
         self.text = text
         self._offsets: dict[str, int] = {"": self._skip_space(0)}
         self._walked: set[str] = set()
+        self._ends: list[int] | None = None
 
     def line_of(self, tokens: list[str]) -> int:
         """The 1-based line where the value at ``tokens`` starts (or the deepest that exists)."""
@@ -37,7 +40,9 @@ class JsonLines:
             if child not in self._offsets:
                 break
             pointer = child
-        return self.text.count("\n", 0, self._offsets[pointer]) + 1
+        if self._ends is None:  # once: where every line ends (\n, \r\n or a lone \r)
+            self._ends = [m.end() for m in _LINE_END.finditer(self.text)]
+        return bisect.bisect_right(self._ends, self._offsets[pointer]) + 1
 
     def _walk(self, pointer: str) -> None:
         """Note the offset of every member of the container at ``pointer`` (none: a scalar)."""

@@ -133,9 +133,17 @@ class SourceMap:
         them all: the root's folder, or above it when ``--allow-external-refs`` let a ``$ref``
         leave it."""
         files = [self.root, *self.read]
-        resolved = [f.path.resolve() for f in files]
-        anchor = Path(os.path.commonpath([r.parent for r in resolved]))
-        return [(r.relative_to(anchor).as_posix(), f) for r, f in zip(resolved, files)]
+        # folders resolved, not the names: a root that is a link keeps its folder, where its
+        # $refs are read from
+        placed = [f.path.parent.resolve() / f.path.name for f in files]
+        try:
+            anchor = Path(os.path.commonpath([p.parent for p in placed]))
+        except ValueError:  # on different drives (Windows)
+            raise GenerationError.at(
+                Location(self.root.display),
+                "the spec's files are on different drives; put them under one folder",
+            ) from None
+        return [(p.relative_to(anchor).as_posix(), f) for p, f in zip(placed, files)]
 
 
 def read_bytes(path: Path, display: str) -> bytes:

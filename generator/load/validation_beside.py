@@ -66,7 +66,10 @@ class PendingValidation:
         raise_problems(self.problems, self.version, self.sources)
 
     def cancel(self) -> None:
-        """Stop the child, if it still runs, and reap it."""
+        """Stop the child, if it still runs, reap it and close its pipe."""
+        if self.answer is not None:
+            os.close(self.answer)
+            self.answer = None
         if self.pid is not None:
             try:
                 os.kill(self.pid, signal.SIGKILL)
@@ -76,8 +79,13 @@ class PendingValidation:
 
     def _answer(self) -> Problems:
         assert self.answer is not None
-        with os.fdopen(self.answer, "rb") as pipe:
-            text = pipe.read()
+        pipe, self.answer = os.fdopen(self.answer, "rb"), None  # closed by the with, whatever
+        try:
+            with pipe:
+                text = pipe.read()
+        except BaseException:  # Ctrl-C while waiting: no child left behind
+            self.cancel()
+            raise
         code = self._reap()
         if code == 0:
             try:

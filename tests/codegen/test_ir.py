@@ -556,6 +556,28 @@ def test_derived_names_like_a_builtin_are_kept_and_like_an_import_take_an_unders
     assert not diagnostics.items
 
 
+def test_a_helper_name_is_claimed_with_its_operation_before_later_derived_names(
+    build: Callable[..., tuple[Api, Diagnostics]],
+) -> None:
+    """`listThings` pages with `list_all`, so `listAllThings` after it becomes
+    `list_all_things` (names are decided before the operations are built, in document order)."""
+    params = [
+        {"name": "page", "in": "query", "schema": {"type": "integer"}},
+        {"name": "pageSize", "in": "query", "schema": {"type": "integer"}},
+    ]
+    paged = _op(response={"type": "array", "items": {"type": "string"}}, params=params)
+    paged["operationId"] = "listThings"
+    every = _op(response={"type": "array", "items": {"type": "string"}})
+    every["operationId"] = "listAllThings"
+    doc = minimal_spec(paths={"/a": {"get": paged}, "/b": {"get": every}})
+    config = Config(path="codegen.toml", pagination={"listThings": PaginationConfig("listThings")})
+    api, _ = build(doc, config)
+    [resource] = api.resources
+    assert [o.py_name for o in resource.operations] == ["list", "list_all_things"]
+    assert resource.operations[0].pagination is not None
+    assert resource.operations[0].pagination.method == "list_all"
+
+
 def test_config_name_shadowing_an_imported_annotation_name_is_an_error(
     build: Callable[..., tuple[Api, Diagnostics]],
 ) -> None:

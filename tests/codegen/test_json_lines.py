@@ -45,9 +45,15 @@ def _pointers(node: JSON, pointer: str = "") -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("indent", [None, 0, 2, "\t"], ids=["one-line", "0", "2", "tab"])
-def test_every_part_has_the_line_the_yaml_reader_gives(indent: int | str | None) -> None:
-    text = json.dumps(DOCUMENT, indent=indent, ensure_ascii=indent is None)
+@pytest.mark.parametrize(
+    ("indent", "newline"),
+    [(None, "\n"), (0, "\n"), (2, "\n"), ("\t", "\n"), (2, "\r\n"), (2, "\r")],
+    ids=["one-line", "0", "2", "tab", "crlf", "cr"],
+)
+def test_every_part_has_the_line_the_yaml_reader_gives(
+    indent: int | str | None, newline: str
+) -> None:
+    text = json.dumps(DOCUMENT, indent=indent, ensure_ascii=indent is None).replace("\n", newline)
     _, expected = _compose_yaml(text)
     lines = JsonLines(text)
     pointers = _pointers(DOCUMENT)

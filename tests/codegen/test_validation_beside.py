@@ -101,8 +101,10 @@ def test_a_child_that_dies_is_replaced_by_an_inline_check(tmp_path: Path, monkey
 
 
 def test_with_threads_running_the_check_is_inline(tmp_path: Path, monkeypatch) -> None:
-    forks: list[int] = []
-    monkeypatch.setattr(beside.os, "fork", lambda: forks.append(1) or 0)
+    def no_fork() -> int:
+        raise AssertionError("forked while a thread runs")
+
+    monkeypatch.setattr(beside.os, "fork", no_fork)
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
     thread.start()
@@ -113,7 +115,49 @@ def test_with_threads_running_the_check_is_inline(tmp_path: Path, monkeypatch) -
     finally:
         release.set()
         thread.join()
-    assert forks == []
+
+
+def test_ctrl_c_while_waiting_for_the_verdict_reaps_the_child_and_closes_its_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    real = beside.openapi_problems
+    pending: list[beside.PendingValidation] = []
+    real_start = beside.PendingValidation.start
+
+    def slow_in_the_child(document, version):
+        if _child_of(parent):
+            time.sleep(60)
+        return real(document, version)
+
+    def noting_start(self):
+        pending.append(real_start(self))
+        return pending[-1]
+
+    real_fdopen = os.fdopen
+
+    class InterruptedRead:  # as if Ctrl-C came while the parent read the child's answer
+        def __init__(self, fd: int, mode: str) -> None:
+            self.file = real_fdopen(fd, mode)
+
+        def __enter__(self) -> InterruptedRead:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.file.close()
+
+        def read(self) -> bytes:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(beside, "openapi_problems", slow_in_the_child)
+    monkeypatch.setattr(beside.PendingValidation, "start", noting_start)
+    fds_before = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(KeyboardInterrupt):
+        with spec_validated_alongside(_spec(tmp_path, VALID)):
+            monkeypatch.setattr(beside.os, "fdopen", InterruptedRead)
+    [check] = pending
+    assert check.pid is None and check.answer is None
+    assert len(os.listdir("/proc/self/fd")) == fds_before  # the pipe's read end is closed
 
 
 def test_ctrl_c_stops_and_reaps_the_child(tmp_path: Path, monkeypatch) -> None:

@@ -195,6 +195,15 @@ def test_a_journal_for_another_target_says_what_changed_and_what_restart_resends
     journal.close("done")
     with pytest.raises(JournalError, match=r"the 1 record\(s\) it created and 1 of unknown fate"):
         Journal.open(path, other, 10, restart=False)
+    with pytest.raises(JournalError, match="records it created would be sent again"):
+        Journal.open(path, {**IDENTITY, "input": {"sha256": "y", "size": 2}}, 1, restart=False)
+    secret = {**IDENTITY, "target": {"base_url": "https://ann:s3cret@api.example/v4"}}
+    Journal.open(str(tmp_path / "k"), secret, 1, restart=False).close("done")
+    moved = {**IDENTITY, "target": {"base_url": "https://ann:s3cret@other.example/v4"}}
+    with pytest.raises(JournalError) as refused:
+        Journal.open(str(tmp_path / "k"), moved, 1, restart=False)
+    assert "'https://api.example/v4' -> 'https://other.example/v4'" in str(refused.value)
+    assert "s3cret" not in str(refused.value)
 
 
 def test_journal_torn_last_line_is_cut_and_damage_is_refused(tmp_path: Path) -> None:

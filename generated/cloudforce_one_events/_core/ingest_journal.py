@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
@@ -134,10 +135,9 @@ class Journal:
         :attr:`grew` says from how many records.
         """
         ledger = Ledger(records)
-        exists = os.path.exists(path) and os.path.getsize(path) > 0
         stream = _locked(path)
         try:
-            if exists:
+            if os.fstat(stream.fileno()).st_size > 0:  # read once locked: no run writes it now
                 header, lines, good_end = _read(path)
                 if restart:
                     os.truncate(path, 0)
@@ -198,19 +198,22 @@ def _locked(path: str) -> IO[str]:
     """The journal opened for appending (created when missing), held with an exclusive lock
     until it is closed or the process ends: a second run on the same journal would count the
     first one's requests in flight as ``unknown`` (and their records, sent again from an
-    ``--unknown-out`` file, would be created twice). No lock where ``fcntl`` is missing."""
+    ``--unknown-out`` file, would be created twice). No lock where ``fcntl`` is missing
+    (Windows) or the file system has no ``flock`` (some network file systems)."""
     stream = open(path, "a", encoding="utf-8")
     if fcntl is None:  # pragma: no cover - not POSIX
         return stream
     try:
         fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         stream.close()
         raise JournalError(
             f"{path}: another ingest run is using this journal; wait for it to end (or stop"
             " it) and run again: two runs at once would each take the other's records in"
             " flight for unknown"
         ) from None
+    except OSError:  # pragma: no cover - no flock on this file system: unlocked, as before
+        pass
     return stream
 
 
@@ -305,7 +308,7 @@ def _restart_resends(lines: list[tuple[int, str]], records: int, path: str) -> s
     ledger = Ledger(records)
     try:
         _replay(lines, ledger, path)
-    except JournalError:  # damaged as well: what it created cannot be counted
+    except (JournalError, IndexError):  # damaged, or for a larger input: not countable here
         return "records it created would be sent again"
     counts = ledger.counts()
     if counts["created"] + counts["unknown"] == 0:
@@ -315,15 +318,24 @@ def _restart_resends(lines: list[tuple[int, str]], records: int, path: str) -> s
 
 
 def _change(key: str, old: Any, new: Any) -> str:
-    """``the target changed: dataset_id 'a' -> 'b'`` (the values are names, not secrets)."""
+    """``the target changed: dataset_id 'a' -> 'b'`` (a URL without its user and password)."""
     if key == "input":
         return "the input's content changed"
     if isinstance(old, dict) and isinstance(new, dict):
         keys = sorted(k for k in {*old, *new} if old.get(k) != new.get(k))
         return f"the {key} changed: " + ", ".join(
-            f"{k} {old.get(k)!r} -> {new.get(k)!r}" for k in keys
+            f"{k} {_shown(old.get(k))!r} -> {_shown(new.get(k))!r}" for k in keys
         )
     return f"the {key} changed"
+
+
+def _shown(value: Any) -> Any:
+    """``value``, a URL among them without the credentials it may carry (``user:pass@``)."""
+    if not isinstance(value, str) or "@" not in value or "://" not in value:
+        return value
+    parts = urllib.parse.urlsplit(value)
+    host = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit(parts._replace(netloc=host))
 
 
 def _replay(lines: list[tuple[int, str]], ledger: Ledger, path: str) -> int:
