@@ -117,13 +117,12 @@ def test_with_threads_running_the_check_is_inline(tmp_path: Path, monkeypatch) -
         thread.join()
 
 
-def test_ctrl_c_while_waiting_for_the_verdict_reaps_the_child_and_closes_its_pipe(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _slow_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make every check in a child take a minute; the list gets each child's pid as forked."""
     parent = os.getpid()
     real = beside.openapi_problems
-    pending: list[beside.PendingValidation] = []
     real_start = beside.PendingValidation.start
+    started: list[int] = []
 
     def slow_in_the_child(document, version):
         if _child_of(parent):
@@ -131,9 +130,27 @@ def test_ctrl_c_while_waiting_for_the_verdict_reaps_the_child_and_closes_its_pip
         return real(document, version)
 
     def noting_start(self):
-        pending.append(real_start(self))
-        return pending[-1]
+        pending = real_start(self)
+        started.append(pending.pid or 0)
+        return pending
 
+    monkeypatch.setattr(beside, "openapi_problems", slow_in_the_child)
+    monkeypatch.setattr(beside.PendingValidation, "start", noting_start)
+    return started
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True  # no such child any more: no zombie left
+    return False
+
+
+def test_ctrl_c_while_waiting_for_the_verdict_reaps_the_child_and_closes_its_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = _slow_checks(monkeypatch)
     real_fdopen = os.fdopen
 
     class InterruptedRead:  # as if Ctrl-C came while the parent read the child's answer
@@ -149,41 +166,21 @@ def test_ctrl_c_while_waiting_for_the_verdict_reaps_the_child_and_closes_its_pip
         def read(self) -> bytes:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(beside, "openapi_problems", slow_in_the_child)
-    monkeypatch.setattr(beside.PendingValidation, "start", noting_start)
     fds_before = len(os.listdir("/proc/self/fd"))
     with pytest.raises(KeyboardInterrupt):
         with spec_validated_alongside(_spec(tmp_path, VALID)):
             monkeypatch.setattr(beside.os, "fdopen", InterruptedRead)
-    [check] = pending
-    assert check.pid is None and check.answer is None
+    [pid] = started
+    assert pid > 0 and _reaped(pid)
     assert len(os.listdir("/proc/self/fd")) == fds_before  # the pipe's read end is closed
 
 
 def test_ctrl_c_stops_and_reaps_the_child(tmp_path: Path, monkeypatch) -> None:
-    parent = os.getpid()
-    real = beside.openapi_problems
-    started: list[int] = []
-    real_start = beside.PendingValidation.start
-
-    def slow_in_the_child(document, version):
-        if _child_of(parent):
-            time.sleep(60)
-        return real(document, version)
-
-    def noting_start(self):
-        pending = real_start(self)
-        started.append(pending.pid or 0)
-        return pending
-
-    monkeypatch.setattr(beside, "openapi_problems", slow_in_the_child)
-    monkeypatch.setattr(beside.PendingValidation, "start", noting_start)
+    started = _slow_checks(monkeypatch)
     began = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
         with spec_validated_alongside(_spec(tmp_path, VALID)):
             raise KeyboardInterrupt
     assert time.monotonic() - began < 30  # the child was not waited for
     [pid] = started
-    assert pid > 0
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left
+    assert pid > 0 and _reaped(pid)
