@@ -84,7 +84,7 @@ def build_operations(
     for raw in raw_ops:  # each method, then its helpers: a later derived name makes room
         names = member_names[raw.resource_path]
         py_names.append(_method_of(raw, configured, names, registry))
-        for extra in _configured_helpers(config, raw.site.operation_id):
+        for extra, _ in _configured_helpers(config, raw.site.operation_id):
             if names.claim(extra)[0] == extra:
                 helpers.add((raw.resource_path, extra))
     shadowed = {  # builtins the members are named like: the annotations spell builtins.<name>
@@ -95,7 +95,7 @@ def build_operations(
     for raw, py in zip(raw_ops, py_names):
         path = raw.resource_path
         built = build_operation(registry, config, raw, py, class_names[path], shadowed[path])
-        _claim_helpers(built, member_names[path], config, path, helpers)
+        _claim_helpers(raw.site.operation_id, member_names[path], config, path, helpers)
         operations.setdefault(path, []).append(built)
     for path, ops in operations.items():
         _unshadow(ops, member_names[path], config)
@@ -179,38 +179,25 @@ def _check_configured(target: str, where: Location, op_id: str, taken: frozenset
             raise GenerationError.at(where, f"cannot name {op_id!r} {target!r}: {problem}")
 
 
-def _configured_helpers(config: Config, op_id: str) -> list[str]:
-    """The names of the helper methods the config gives ``op_id`` (pagination, bulk)."""
-    found = [config.pagination[op_id].method] if op_id in config.pagination else []
+def _configured_helpers(config: Config, op_id: str) -> list[tuple[str, Location]]:
+    """The helper methods the config gives ``op_id`` (pagination, bulk): name and config line."""
+    found = []
+    if op_id in config.pagination:
+        found.append((config.pagination[op_id].method, config.location("pagination", op_id)))
     if config.bulk is not None and config.bulk.operation_id == op_id:
-        found.append(config.bulk.method)
+        found.append((config.bulk.method, config.location("bulk")))
     return found
 
 
 def _claim_helpers(
-    built: BuiltOperation,
-    names: NameRegistry,
-    config: Config,
-    path: Path,
-    claimed: set[tuple[Path, str]],
+    op_id: str, names: NameRegistry, config: Config, path: Path, claimed: set[tuple[Path, str]]
 ) -> None:
     """The pagination and bulk helper methods the config names must be usable as written and
     free in the resource (``claimed``: those already claimed for their operation)."""
-    op = built.operation
-    for extra, section in (
-        (op.pagination.method if op.pagination else None, "pagination"),
-        (op.bulk.method if op.bulk else None, "bulk"),
-    ):
-        if not extra:
-            continue
-        where = (
-            config.location("pagination", op.operation_id)
-            if section == "pagination"
-            else config.location("bulk")
-        )
+    for extra, where in _configured_helpers(config, op_id):
         problem = configured_name_problem(extra)
         if problem:
-            message = f"cannot name the companion of {op.operation_id!r} {extra!r}: {problem}"
+            message = f"cannot name the companion of {op_id!r} {extra!r}: {problem}"
             raise GenerationError.at(where, message)
         if (path, extra) in claimed:
             claimed.discard((path, extra))  # once: a second operation naming it collides

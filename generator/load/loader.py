@@ -31,10 +31,14 @@ class LoadedSpec:
 
     path: Path
     document: dict[str, JSON]
-    raw: bytes
     sha256: str
     openapi_version: str
     sources: SourceMap
+
+    @property
+    def raw(self) -> bytes:
+        """The root file's bytes, as parsed."""
+        return self.sources.root.raw
 
     def locate(self, pointer: str) -> Location:
         return self.sources.locate(pointer)
@@ -96,7 +100,6 @@ def _bundled(path: Path, allow_outside: bool, display: str | None) -> tuple[Load
     spec = LoadedSpec(
         path=path,
         document=root.data,
-        raw=raw,
         sha256=spec_digest(sources),
         openapi_version=version[:3],
         sources=sources,
